@@ -1,0 +1,38 @@
+/**
+ * One interface for "the pull request's data", whatever it comes from: the GitHub API (with
+ * caching), a local git checkout, or an in-memory fake in tests. `buildSnapshot` turns any of
+ * them into a Snapshot, asking only for what the decision needs.
+ */
+import type { Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
+
+export interface PullRequestData {
+  /** The pull request itself, including `last_push_at`. */
+  pullRequest(): Promise<SnapshotPullRequest>;
+  /** Every changed file; throws `IncompleteDataError` when the list cannot be read completely. */
+  files(): Promise<SnapshotFile[]>;
+  /** Every commit, oldest first, without `files`; throws `IncompleteDataError` when incomplete. */
+  commits(): Promise<SnapshotCommit[]>;
+  /** The paths one commit changed (both sides of a rename). */
+  commitFiles(sha: string): Promise<string[]>;
+  /** Every review, in submission order, without `permission`/`teams`. */
+  reviews(): Promise<SnapshotReview[]>;
+  /** A user's permission on the repository. */
+  permission(login: string): Promise<Permission>;
+  /** Which of `teams` (as `org/slug`) the user belongs to. */
+  teamsOf(login: string, teams: string[]): Promise<string[]>;
+}
+
+/**
+ * The pull request cannot be read completely (too many files or commits, paging that does not add
+ * up). Never evaluate a partial snapshot as if it were whole: this ends in a `failure` check.
+ */
+export class IncompleteDataError extends Error {
+  override readonly name = "IncompleteDataError";
+  constructor(
+    message: string,
+    /** What the author can do about it, e.g. "Split the pull request into smaller ones." */
+    readonly remedy: string,
+  ) {
+    super(message);
+  }
+}
