@@ -120,5 +120,6 @@ export interface Verdict {
   /** Errors in the pull request's own edited `.provenance.yml`, if it has one. */
   config_errors: ConfigError[];
   policy: PolicySource;
-  evaluated_at: string;
+  /** When the verdict was made; null when the caller passed no clock. */
+  evaluated_at: string | null;
 }

@@ -1,0 +1,190 @@
+/**
+ * `evaluate(policy, snapshot, options) → Verdict`: all of the product's judgement, as a pure
+ * function. No I/O and no clock: `now` only stamps the verdict. Everything in the verdict is in a
+ * stable order, so the same pull request gives the same verdict however a loader listed it.
+ */
+import type { ConfigError, Policy, Rule } from "../model/policy.js";
+import type { Snapshot } from "../model/snapshot.js";
+import type { Conclusion, Disqualified, FileResult, RuleResult, Verdict, VerdictError } from "../model/verdict.js";
+import { attribute, shortSha, type FileAttribution } from "./attribution.js";
+import { classifyEntry, compileClassifier } from "./classify.js";
+import { toolTrust } from "./detect.js";
+import { admittedBy, describeDisqualified, disqualification, latestReviews } from "./reviews.js";
+import { sessionAuthors, toSessionAuthorList } from "./session-authors.js";
+import { verdictTitle } from "./title.js";
+
+/** GitHub lists at most 3,000 files of a pull request; beyond that nothing can be judged whole. */
+export const MAX_FILES = 3000;
+
+export interface EvaluateOptions {
+  /** Stamps `evaluated_at`; the judgement never depends on it. */
+  now?: Date;
+  /** Errors in the pull request's own edited `.provenance.yml`: they fail the check until fixed. */
+  prConfigErrors?: ConfigError[];
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Errors that make the snapshot unfit to judge: fail closed rather than judge part of a PR. */
+function completenessErrors(snapshot: Snapshot): VerdictError[] {
+  const errors: VerdictError[] = [];
+  const pr = snapshot.pull_request;
+  const files = snapshot.files.length;
+  if (files > MAX_FILES || (pr.changed_files ?? 0) > MAX_FILES) {
+    const n = Math.max(files, pr.changed_files ?? 0);
+    errors.push({
+      kind: "too-large",
+      message: `This pull request changes ${n.toLocaleString("en-US")} files; GitHub lists at most ${MAX_FILES.toLocaleString("en-US")}, so it cannot be checked completely. Split it into smaller pull requests.`,
+    });
+  } else if (pr.changed_files !== undefined && pr.changed_files !== files) {
+    errors.push({
+      kind: "incomplete",
+      message: `GitHub reports ${pr.changed_files} changed files but ${files} were read; the file list is incomplete. Re-run the check; if it persists, split the pull request.`,
+    });
+  }
+  if (pr.commits !== undefined && pr.commits !== snapshot.commits.length) {
+    errors.push({
+      kind: "incomplete",
+      message: `GitHub reports ${pr.commits} commits but ${snapshot.commits.length} were read; the commit list is incomplete. Re-run the check; if it persists, split the pull request.`,
+    });
+  }
+  return errors;
+}
+
+/** The tools through which a file makes a rule apply; null when the rule does not apply to it. */
+function applyingTools(policy: Policy, rule: Rule, fa: FileAttribution): string[] | null {
+  const relevant = rule.tools ? fa.tools.filter((t) => rule.tools!.includes(t)) : fa.tools;
+  switch (rule.when) {
+    case "any-change":
+      return rule.tools && relevant.length === 0 ? null : relevant;
+    case "ai-assisted":
+      return relevant.length > 0 ? relevant : null;
+    case "external-ai": {
+      // With `tools`, the listed tools count whatever their trust: the author of the rule named them.
+      const external = rule.tools ? relevant : relevant.filter((t) => toolTrust(t, policy.ai) === "external");
+      return external.length > 0 ? external : null;
+    }
+  }
+}
+
+export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOptions = {}): Verdict {
+  const classify = compileClassifier(policy);
+  const attribution = attribute(policy, snapshot);
+  const authors = sessionAuthors(snapshot, attribution.marked, policy.ai);
+  const reviewers = latestReviews(snapshot.reviews);
+  const lastPush = snapshot.pull_request.last_push_at;
+
+  const disqualified: Disqualified[] = [];
+  const eligible = reviewers.filter((r) => {
+    const reason = disqualification(r, lastPush, authors.byLogin, policy.ai);
+    if (reason) disqualified.push(describeDisqualified(r.login, reason));
+    return reason === null;
+  });
+
+  const entries = attribution.files.map((fa) => ({
+    fa,
+    classes: classifyEntry(classify, fa.file.filename, fa.file.previous_filename),
+    rules: [] as string[],
+  }));
+
+  const rules: RuleResult[] = policy.rules.map((rule) => {
+    const files: string[] = [];
+    const tools = new Set<string>();
+    for (const e of entries) {
+      if (!rule.classes.some((c) => e.classes.includes(c))) continue;
+      const via = applyingTools(policy, rule, e.fa);
+      if (via === null) continue;
+      files.push(e.fa.file.filename);
+      via.forEach((t) => tools.add(t));
+      e.rules.push(rule.name);
+    }
+    const required = rule.forbid ? 0 : (rule.require?.approvals ?? 1);
+    const counted = rule.forbid ? [] : eligible.filter((r) => admittedBy(rule.require?.from, r)).map((r) => r.login);
+    if (!rule.forbid && rule.require?.from && files.length > 0) {
+      for (const r of eligible) {
+        if (!counted.includes(r.login)) {
+          disqualified.push(describeDisqualified(r.login, `is not in rule ${rule.name}'s reviewers (${rule.require.from.join(", ")})`));
+        }
+      }
+    }
+    const status =
+      files.length === 0 ? "not_applicable" : rule.forbid ? "forbidden" : counted.length >= required ? "satisfied" : "pending";
+    return {
+      name: rule.name,
+      status,
+      when: rule.when,
+      classes: [...rule.classes],
+      required,
+      counted: status === "not_applicable" ? [] : counted,
+      files: files.sort(byString),
+      tools: [...tools].sort(byString),
+      forbid: rule.forbid,
+      ...(rule.require?.from ? { from: [...rule.require.from] } : {}),
+      ...(rule.builtin ? { builtin: true } : {}),
+    };
+  });
+
+  const errors = completenessErrors(snapshot);
+  const configErrors = options.prConfigErrors ?? [];
+  if (configErrors.length > 0) {
+    errors.push({
+      kind: "pr-config",
+      message: `This pull request's .provenance.yml has ${configErrors.length} error${configErrors.length === 1 ? "" : "s"}; fix ${configErrors.length === 1 ? "it" : "them"} to pass.`,
+    });
+  }
+
+  const conclusion: Conclusion =
+    errors.length > 0 || rules.some((r) => r.status === "forbidden")
+      ? "failure"
+      : rules.some((r) => r.status === "pending")
+        ? "action_required"
+        : "success";
+
+  const files: FileResult[] = entries
+    .map(({ fa, classes, rules: ruleNames }) => ({
+      filename: fa.file.filename,
+      ...(fa.file.previous_filename ? { previous_filename: fa.file.previous_filename } : {}),
+      status: fa.file.status,
+      classes,
+      ai_touched: fa.tools.length > 0,
+      tools: fa.tools,
+      commits: fa.commits.map(shortSha),
+      rules: ruleNames.sort(byString),
+    }))
+    .sort((a, b) => byString(a.filename, b.filename) || byString(a.previous_filename ?? "", b.previous_filename ?? ""));
+
+  const applicable = rules.filter((r) => r.status !== "not_applicable");
+  const sessionList = toSessionAuthorList(authors);
+  const verdict: Verdict = {
+    conclusion,
+    title: "",
+    repository: snapshot.repository,
+    pull_number: snapshot.pull_request.number,
+    head_sha: snapshot.pull_request.head_sha,
+    rules,
+    files,
+    ai: {
+      assisted: attribution.signals.length > 0,
+      tools: [...new Set(attribution.signals.map((s) => s.tool))].sort(byString),
+      signals: attribution.signals,
+      hints: attribution.hints,
+    },
+    session_authors: sessionList.map((a) => a.login),
+    session_author_details: sessionList,
+    unresolved_authors: authors.unresolved,
+    counted: [...new Set(applicable.flatMap((r) => r.counted))].sort(byString),
+    disqualified: dedupeDisqualified(disqualified),
+    errors,
+    config_errors: configErrors,
+    policy: policy.source,
+    evaluated_at: options.now ? options.now.toISOString() : null,
+  };
+  verdict.title = verdictTitle(verdict);
+  return verdict;
+}
+
+function dedupeDisqualified(list: Disqualified[]): Disqualified[] {
+  const seen = new Map<string, Disqualified>();
+  for (const d of list) seen.set(`${d.login}\u0000${d.reason}`, d);
+  return [...seen.values()].sort((a, b) => byString(a.login, b.login) || byString(a.reason, b.reason));
+}

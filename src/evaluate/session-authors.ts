@@ -1,0 +1,96 @@
+/**
+ * The AI-session authors (SPEC §4): the people who drove the AI tools, and so may not be the
+ * independent reviewer. Signals only ever add people here; nothing in a commit can make a
+ * reviewer eligible.
+ */
+import type { Snapshot, GitIdentity } from "../model/snapshot.js";
+import type { SessionAuthor, UnresolvedAuthor } from "../model/verdict.js";
+import type { MarkedCommit } from "./attribution.js";
+import { shortSha } from "./attribution.js";
+import { isToolIdentity, toolDisplayName } from "./detect.js";
+import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
+import type { Policy } from "../model/policy.js";
+
+// GitHub's own committer for web-UI and API commits: it never drove anything.
+const WEB_FLOW_LOGIN = "web-flow";
+const WEB_FLOW_EMAIL = "noreply@github.com";
+
+/** Every `Co-authored-by:` line of a message, wherever it stands (squash bodies). */
+function coAuthors(message: string): { name: string; email: string }[] {
+  return messageLines(message)
+    .map(parseTrailer)
+    .filter((t) => t?.key === "co-authored-by")
+    .map((t) => parseNamedAddress(t!.value))
+    .filter((p) => p.email !== "");
+}
+
+export interface SessionAuthors {
+  /** Lower-case login → reasons. */
+  byLogin: Map<string, string[]>;
+  unresolved: UnresolvedAuthor[];
+}
+
+/** Logins that GitHub ties to e-mails anywhere in the pull request, for resolving co-authors. */
+function loginsByEmail(snapshot: Snapshot): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const c of snapshot.commits) {
+    for (const id of [c.author, c.committer]) {
+      if (id.login && id.email) map.set(id.email.toLowerCase(), id.login);
+    }
+  }
+  return map;
+}
+
+function resolveLogin(email: string, known: Map<string, string>): string | null {
+  return noreplyLogin(email) ?? known.get(email.toLowerCase()) ?? null;
+}
+
+export function sessionAuthors(snapshot: Snapshot, marked: MarkedCommit[], ai: Policy["ai"]): SessionAuthors {
+  const byLogin = new Map<string, string[]>();
+  const unresolved: UnresolvedAuthor[] = [];
+  const known = loginsByEmail(snapshot);
+  const add = (login: string, reason: string) => {
+    const key = login.toLowerCase();
+    const reasons = byLogin.get(key) ?? [];
+    if (!reasons.includes(reason)) reasons.push(reason);
+    byLogin.set(key, reasons);
+  };
+
+  const pr = snapshot.pull_request;
+  add(pr.author, "opened the pull request");
+
+  for (const m of marked) {
+    const sha = shortSha(m.commit.sha);
+    const tools = m.tools.map(toolDisplayName).join(", ");
+    const person = (id: Pick<GitIdentity, "login" | "name" | "email">, role: string) => {
+      if (isToolIdentity(id, ai)) return;
+      const login = id.login ?? resolveLogin(id.email, known);
+      if (login) add(login, `${role} ${sha} with ${tools}`);
+      else unresolved.push({ name: id.name, email: id.email, reason: `${role} ${sha} with ${tools}; no GitHub account is tied to this e-mail` });
+    };
+    person(m.commit.author, "authored");
+    const committer = m.commit.committer;
+    const isWebFlow = committer.login?.toLowerCase() === WEB_FLOW_LOGIN || committer.email.toLowerCase() === WEB_FLOW_EMAIL;
+    if (!isWebFlow) person(committer, "committed");
+    for (const co of coAuthors(m.commit.message)) person({ login: null, ...co }, "co-authored");
+  }
+
+  // Reasons in a fixed order, so the verdict does not depend on the order commits were listed in.
+  for (const reasons of byLogin.values()) reasons.sort();
+  return { byLogin, unresolved: dedupeUnresolved(unresolved) };
+}
+
+function dedupeUnresolved(list: UnresolvedAuthor[]): UnresolvedAuthor[] {
+  const seen = new Map<string, UnresolvedAuthor>();
+  for (const u of list) {
+    const key = `${u.email.toLowerCase()}\u0000${u.reason}`;
+    if (!seen.has(key)) seen.set(key, u);
+  }
+  return [...seen.values()].sort((a, b) => (a.email + a.reason < b.email + b.reason ? -1 : 1));
+}
+
+export function toSessionAuthorList(authors: SessionAuthors): SessionAuthor[] {
+  return [...authors.byLogin.entries()]
+    .map(([login, reasons]) => ({ login, reasons: [...reasons] }))
+    .sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
+}

@@ -1,0 +1,62 @@
+/**
+ * The check run's title: one line a developer understands at a glance, naming what is needed
+ * and for which classes of files.
+ */
+import { FLOOR_RULE_NAME } from "../model/policy.js";
+import type { RuleResult, Verdict } from "../model/verdict.js";
+import { toolDisplayName } from "./detect.js";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The classes, among the rule's own, that the rule's files actually fall in. */
+function touchedClasses(verdict: Verdict, rule: RuleResult): string[] {
+  const files = new Set(rule.files);
+  const classes = new Set<string>();
+  for (const f of verdict.files) {
+    if (files.has(f.filename)) for (const c of f.classes) if (rule.classes.includes(c)) classes.add(c);
+  }
+  return [...classes].sort();
+}
+
+function subject(verdict: Verdict, rule: RuleResult): string {
+  if (rule.name === FLOOR_RULE_NAME) return "the change to .provenance.yml";
+  const where = `in ${touchedClasses(verdict, rule).join(", ")}`;
+  switch (rule.when) {
+    case "ai-assisted":
+      return `AI-assisted changes ${where}`;
+    case "external-ai":
+      return `external-AI changes ${where}`;
+    case "any-change":
+      return `changes ${where}`;
+  }
+}
+
+const joinUnique = (parts: string[]) => [...new Set(parts)].join("; ");
+
+export function verdictTitle(verdict: Verdict): string {
+  const error = verdict.errors[0];
+  if (error?.kind === "too-large") return "Too large to check completely: split this pull request";
+  if (error?.kind === "incomplete") return "Could not read the whole pull request: re-run the check";
+  if (error?.kind === "pr-config") return `.provenance.yml in this pull request has ${plural(verdict.config_errors.length, "error")}`;
+  if (error) return `Could not evaluate: ${error.message}`;
+
+  const forbidden = verdict.rules.filter((r) => r.status === "forbidden");
+  if (forbidden.length > 0) {
+    const tools = [...new Set(forbidden.flatMap((r) => r.tools))].map(toolDisplayName).join(", ");
+    return `Forbidden: ${tools || "AI"} changes ${joinUnique(forbidden.map((r) => `in ${touchedClasses(verdict, r).join(", ")}`))}`;
+  }
+
+  const pending = verdict.rules.filter((r) => r.status === "pending");
+  if (pending.length > 0) {
+    const missing = Math.max(...pending.map((r) => r.required - r.counted.length));
+    const from = [...new Set(pending.flatMap((r) => r.from ?? []))];
+    const who = from.length > 0 ? `approval${missing === 1 ? "" : "s"} from ${from.join(", ")}` : `independent approval${missing === 1 ? "" : "s"}`;
+    return `Needs ${missing} ${who} for ${joinUnique(pending.map((r) => subject(verdict, r)))}`;
+  }
+
+  const satisfied = verdict.rules.filter((r) => r.status === "satisfied");
+  if (satisfied.length > 0) {
+    return `Approved by ${verdict.counted.map((l) => `@${l}`).join(", ")} for ${joinUnique(satisfied.map((r) => subject(verdict, r)))}`;
+  }
+  return verdict.ai.assisted ? "AI-assisted changes, none in protected paths" : "No AI-assisted changes found";
+}
