@@ -474,14 +474,11 @@ describe("trailer parsing helpers", () => {
   });
 });
 
-describe("performance", () => {
-  it("detects 250 long commits quickly (regexes are compiled once)", () => {
+describe("long messages", () => {
+  it("finds a trailer at the end of each of 250 long, tool-mentioning messages", () => {
     const long = body(...Array.from({ length: 200 }, (_, i) => `- line ${i}: Some prose mentioning Claude and cursor.`), "Co-authored-by: Codex <noreply@openai.com>");
     const commits = Array.from({ length: 250 }, (_, i) => ({ ...commit(long), sha: `${i}`.padStart(40, "0") }));
-    const start = performance.now();
-    const marked = commits.filter((c) => detectCommit(c, NONE).length > 0).length;
-    const ms = performance.now() - start;
-    console.log(`detectCommit: 250 commits × 205 lines in ${ms.toFixed(1)} ms`);
-    expect(marked).toBe(250);
+    const tools = commits.map((c) => detectCommit(c, NONE).map((s) => s.tool));
+    expect(tools.every((t) => t.length === 1 && t[0] === "codex")).toBe(true);
   });
 });
