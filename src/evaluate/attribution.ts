@@ -7,6 +7,7 @@ import type { Snapshot, SnapshotCommit, SnapshotFile } from "../model/snapshot.j
 import type { Signal } from "../model/verdict.js";
 import { normalisePath } from "./classify.js";
 import { detectCommit, detectPullRequest } from "./detect.js";
+import { sortedBy, uniqueSorted } from "./order.js";
 
 export interface MarkedCommit {
   commit: SnapshotCommit;
@@ -34,7 +35,6 @@ export interface Attribution {
   files: FileAttribution[];
 }
 
-const unique = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
 export function attribute(policy: Policy, snapshot: Snapshot): Attribution {
   const marked: MarkedCommit[] = [];
@@ -44,14 +44,14 @@ export function attribute(policy: Policy, snapshot: Snapshot): Attribution {
     marked.push({
       commit,
       signals,
-      tools: unique(signals.map((s) => s.tool)),
+      tools: uniqueSorted(signals.map((s) => s.tool)),
       paths: commit.files ? new Set(commit.files.map(normalisePath)) : null,
     });
   }
 
   const prSignals = detectPullRequest(snapshot.pull_request, policy.ai);
   const prDecisive = prSignals.filter((s) => s.decisive);
-  const prTools = unique(prDecisive.map((s) => s.tool));
+  const prTools = uniqueSorted(prDecisive.map((s) => s.tool));
 
   const files = snapshot.files.map((file): FileAttribution => {
     const names = [file.filename, file.previous_filename].filter((n): n is string => !!n).map(normalisePath);
@@ -60,8 +60,8 @@ export function attribute(policy: Policy, snapshot: Snapshot): Attribution {
     const touching = marked.filter((m) => m.paths === null || names.some((n) => m.paths!.has(n)));
     return {
       file,
-      tools: unique([...touching.flatMap((m) => m.tools), ...prTools]),
-      commits: unique(touching.map((m) => m.commit.sha)),
+      tools: uniqueSorted([...touching.flatMap((m) => m.tools), ...prTools]),
+      commits: uniqueSorted(touching.map((m) => m.commit.sha)),
     };
   });
 
@@ -79,7 +79,7 @@ function sortSignals(signals: Signal[]): Signal[] {
   const key = (s: Signal) => [s.commit ?? "", s.where, s.tool, s.kind, s.evidence].join("\u0000");
   const seen = new Map<string, Signal>();
   for (const s of signals) seen.set(key(s), s);
-  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+  return sortedBy(seen.entries(), ([k]) => k).map(([, s]) => s);
 }
 
 export function shortSha(sha: string): string {

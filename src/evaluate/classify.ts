@@ -7,6 +7,7 @@
  */
 import { Minimatch } from "minimatch";
 import type { ClassPattern, Policy } from "../model/policy.js";
+import { sortedBy, uniqueSorted } from "./order.js";
 
 // Zero-width and BOM characters render as nothing, so `evals\u200b/x` looks like `evals/x` in a
 // diff. Treating them as absent when matching closes that spelling trick.
@@ -64,9 +65,10 @@ const cache = new WeakMap<Policy, Classifier>();
 export function compileClassifier(policy: Policy): Classifier {
   const cached = cache.get(policy);
   if (cached) return cached;
-  const classes = Object.entries(policy.classes)
-    .map(([name, patterns]) => compileClass(name, patterns))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const classes = sortedBy(
+    Object.entries(policy.classes).map(([name, patterns]) => compileClass(name, patterns)),
+    (c) => c.name,
+  );
   const classify: Classifier = (path) => {
     const p = matchingForm(path);
     return classes.filter((c) => inClass(c, p)).map((c) => c.name);
@@ -79,5 +81,5 @@ export function compileClassifier(policy: Policy): Classifier {
 export function classifyEntry(classify: Classifier, filename: string, previous?: string): string[] {
   const classes = new Set(classify(filename));
   if (previous !== undefined) for (const c of classify(previous)) classes.add(c);
-  return [...classes].sort();
+  return uniqueSorted(classes);
 }

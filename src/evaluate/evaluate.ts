@@ -12,6 +12,7 @@ import { toolTrust } from "./detect.js";
 import { admittedBy, describeDisqualified, disqualification, latestReviews } from "./reviews.js";
 import { sessionAuthors, toSessionAuthorList } from "./session-authors.js";
 import { verdictTitle } from "./title.js";
+import { byString, sortedBy, uniqueSorted } from "./order.js";
 
 /** GitHub lists at most 3,000 files of a pull request; beyond that nothing can be judged whole. */
 export const MAX_FILES = 3000;
@@ -23,7 +24,6 @@ export interface EvaluateOptions {
   prConfigErrors?: ConfigError[];
 }
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Errors that make the snapshot unfit to judge: fail closed rather than judge part of a PR. */
 function completenessErrors(snapshot: Snapshot): VerdictError[] {
@@ -117,7 +117,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
       required,
       counted: status === "not_applicable" ? [] : counted,
       files: files.sort(byString),
-      tools: [...tools].sort(byString),
+      tools: uniqueSorted(tools),
       forbid: rule.forbid,
       ...(rule.require?.from ? { from: [...rule.require.from] } : {}),
       ...(rule.builtin ? { builtin: true } : {}),
@@ -140,8 +140,8 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
         ? "action_required"
         : "success";
 
-  const files: FileResult[] = entries
-    .map(({ fa, classes, rules: ruleNames }) => ({
+  const files: FileResult[] = sortedBy(
+    entries.map(({ fa, classes, rules: ruleNames }) => ({
       filename: fa.file.filename,
       ...(fa.file.previous_filename ? { previous_filename: fa.file.previous_filename } : {}),
       status: fa.file.status,
@@ -150,8 +150,9 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
       tools: fa.tools,
       commits: fa.commits.map(shortSha),
       rules: ruleNames.sort(byString),
-    }))
-    .sort((a, b) => byString(a.filename, b.filename) || byString(a.previous_filename ?? "", b.previous_filename ?? ""));
+    })),
+    (f) => `${f.filename}\u0000${f.previous_filename ?? ""}`,
+  );
 
   const applicable = rules.filter((r) => r.status !== "not_applicable");
   const sessionList = toSessionAuthorList(authors);
@@ -165,14 +166,14 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
     files,
     ai: {
       assisted: attribution.signals.length > 0,
-      tools: [...new Set(attribution.signals.map((s) => s.tool))].sort(byString),
+      tools: uniqueSorted(attribution.signals.map((s) => s.tool)),
       signals: attribution.signals,
       hints: attribution.hints,
     },
     session_authors: sessionList.map((a) => a.login),
     session_author_details: sessionList,
     unresolved_authors: authors.unresolved,
-    counted: [...new Set(applicable.flatMap((r) => r.counted))].sort(byString),
+    counted: uniqueSorted(applicable.flatMap((r) => r.counted)),
     disqualified: dedupeDisqualified(disqualified),
     errors,
     config_errors: configErrors,
@@ -186,5 +187,5 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
 function dedupeDisqualified(list: Disqualified[]): Disqualified[] {
   const seen = new Map<string, Disqualified>();
   for (const d of list) seen.set(`${d.login}\u0000${d.reason}`, d);
-  return [...seen.values()].sort((a, b) => byString(a.login, b.login) || byString(a.reason, b.reason));
+  return sortedBy(seen.entries(), ([key]) => key).map(([, d]) => d);
 }

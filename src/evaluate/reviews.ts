@@ -7,6 +7,7 @@ import type { Permission, SnapshotReview } from "../model/snapshot.js";
 import type { Disqualified } from "../model/verdict.js";
 import { isAgentLogin } from "./detect.js";
 import type { Policy } from "../model/policy.js";
+import { sortedBy } from "./order.js";
 
 const DECISIVE = new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
 const CAN_MERGE: ReadonlySet<Permission> = new Set(["write", "maintain", "admin"]);
@@ -34,7 +35,7 @@ export function latestReviews(reviews: SnapshotReview[]): Reviewer[] {
   for (const entry of byLogin.values()) {
     entry.teams = (entry.latest?.teams ?? []).map((t) => t.toLowerCase());
   }
-  return [...byLogin.values()].sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
+  return sortedBy(byLogin.values(), (r) => r.login);
 }
 
 function isLater(a: SnapshotReview, b: SnapshotReview): boolean {

@@ -10,6 +10,7 @@ import { shortSha } from "./attribution.js";
 import { isToolIdentity, toolDisplayName } from "./detect.js";
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
 import type { Policy } from "../model/policy.js";
+import { sortedBy } from "./order.js";
 
 // GitHub's own committer for web-UI and API commits: it never drove anything.
 const WEB_FLOW_LOGIN = "web-flow";
@@ -86,11 +87,9 @@ function dedupeUnresolved(list: UnresolvedAuthor[]): UnresolvedAuthor[] {
     const key = `${u.email.toLowerCase()}\u0000${u.reason}`;
     if (!seen.has(key)) seen.set(key, u);
   }
-  return [...seen.values()].sort((a, b) => (a.email + a.reason < b.email + b.reason ? -1 : 1));
+  return sortedBy(seen.values(), (u) => `${u.email}\u0000${u.reason}`);
 }
 
 export function toSessionAuthorList(authors: SessionAuthors): SessionAuthor[] {
-  return [...authors.byLogin.entries()]
-    .map(([login, reasons]) => ({ login, reasons: [...reasons] }))
-    .sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
+  return sortedBy(authors.byLogin.entries(), ([login]) => login).map(([login, reasons]) => ({ login, reasons: [...reasons] }));
 }

@@ -3,7 +3,7 @@
  * and for which classes of files.
  */
 import { FLOOR_RULE_NAME } from "../model/policy.js";
-import type { RuleResult, Verdict } from "../model/verdict.js";
+import type { RuleResult, Verdict, VerdictError } from "../model/verdict.js";
 import { toolDisplayName } from "./detect.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -31,19 +31,22 @@ function subject(verdict: Verdict, rule: RuleResult): string {
   }
 }
 
+const ERROR_TITLES: Record<VerdictError["kind"], (v: Verdict) => string> = {
+  "too-large": () => "Too large to check completely: split this pull request",
+  incomplete: () => "Could not read the whole pull request: re-run the check",
+  "pr-config": (v) => `.provenance.yml in this pull request has ${plural(v.config_errors.length, "error")}`,
+};
+
 const joinUnique = (parts: string[]) => [...new Set(parts)].join("; ");
 
 export function verdictTitle(verdict: Verdict): string {
   const error = verdict.errors[0];
-  if (error?.kind === "too-large") return "Too large to check completely: split this pull request";
-  if (error?.kind === "incomplete") return "Could not read the whole pull request: re-run the check";
-  if (error?.kind === "pr-config") return `.provenance.yml in this pull request has ${plural(verdict.config_errors.length, "error")}`;
-  if (error) return `Could not evaluate: ${error.message}`;
+  if (error) return ERROR_TITLES[error.kind](verdict);
 
   const forbidden = verdict.rules.filter((r) => r.status === "forbidden");
   if (forbidden.length > 0) {
     const tools = [...new Set(forbidden.flatMap((r) => r.tools))].map(toolDisplayName).join(", ");
-    return `Forbidden: ${tools || "AI"} changes ${joinUnique(forbidden.map((r) => `in ${touchedClasses(verdict, r).join(", ")}`))}`;
+    return `Forbidden: ${tools ? `${tools} ` : ""}changes ${joinUnique(forbidden.map((r) => `in ${touchedClasses(verdict, r).join(", ")}`))}`;
   }
 
   const pending = verdict.rules.filter((r) => r.status === "pending");

@@ -87,8 +87,8 @@ export interface Disqualified {
 }
 
 export interface VerdictError {
-  /** Machine-readable kind: `too-large`, `incomplete`, `pr-config`, `internal`, … */
-  kind: string;
+  /** `too-large`: over GitHub's listing limits; `incomplete`: lists that do not add up; `pr-config`: the PR's own policy file is broken. */
+  kind: "too-large" | "incomplete" | "pr-config";
   message: string;
 }
 
