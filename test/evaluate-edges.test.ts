@@ -74,8 +74,11 @@ describe("evaluate: edge cases", () => {
 
   it("lists a person once per reason even when two commits give the same one", () => {
     const sha = "a".repeat(40);
-    const v = evaluate(policy(), snapshot({ commits: [commit({ sha, ai: true, files: ["evals/tasks/t1.yaml"] }), commit({ sha, ai: true, files: ["evals/tasks/t1.yaml"] })] }));
-    expect(v.session_author_details.find((a) => a.login === "alice")!.reasons).toEqual(["authored aaaaaaa with Claude Code", "committed aaaaaaa with Claude Code"]);
+    const message = `Fix\n\n${CLAUDE_TRAILER}\nCo-authored-by: Erin <erin@else.example>`;
+    const twice = [1, 2].map(() => commit({ sha, ai: true, message, files: ["evals/tasks/t1.yaml"] }));
+    const v = evaluate(policy(), snapshot({ commits: twice }));
+    expect(v.unresolved_authors).toHaveLength(1);
+    expect(v.session_author_details.find((a) => a.login === "alice")!.reasons).toEqual(["authored and committed aaaaaaa with Claude Code"]);
   });
 });
 

@@ -51,7 +51,7 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc.record({
   readOnly: fc.subarray(logins),
 }).map(({ author, commits, reviews: drawn, labelled, readOnly }) => {
   // Permission belongs to the person, not the review: one reviewer has one permission.
-  const reviews = drawn.map((r) => ({ ...r, permission: readOnly.includes(r.user.login) ? ("read" as const) : r.permission === "read" ? ("write" as const) : r.permission }));
+  const reviews = drawn.map((r) => ({ ...r, permission: readOnly.some((l) => l.toLowerCase() === r.user.login.toLowerCase()) ? ("read" as const) : r.permission === "read" ? ("write" as const) : r.permission }));
   const files = [...new Set(commits.flatMap((c) => c.files ?? []))].map((filename) => ({ filename, status: "modified" as const }));
   return {
     repository: "acme/models",

@@ -249,7 +249,7 @@ describe("evaluate: the verdict explains itself", () => {
     expect(v.title).toBe("Needs 1 independent approval for AI-assisted changes in eval");
     expect(v.session_authors).toEqual(["alice", "carol"]);
     const alice = v.disqualified.find((d) => d.login === "alice")!;
-    expect(alice.reason).toMatch(/^@alice is an AI-session author: authored [0-9a-f]{7} with Claude Code/);
+    expect(alice.reason).toMatch(/^@alice is an AI-session author: authored and committed [0-9a-f]{7} with Claude Code$/);
     expect(v.disqualified.find((d) => d.login === "dave")!.reason).toContain("read permission");
     expect(v.ai.tools).toEqual(["claude-code"]);
     expect(v.ai.signals[0]).toMatchObject({ tool: "claude-code", evidence: CLAUDE_TRAILER });

@@ -63,17 +63,26 @@ export function sessionAuthors(snapshot: Snapshot, marked: MarkedCommit[], ai: P
   for (const m of marked) {
     const sha = shortSha(m.commit.sha);
     const tools = m.tools.map(toolDisplayName).join(", ");
+    // One reason per person and commit ("authored and committed 3f2a1bc with Claude Code").
+    const people = new Map<string, { login: string | null; name: string; email: string; roles: string[] }>();
     const person = (id: Pick<GitIdentity, "login" | "name" | "email">, role: string) => {
       if (isToolIdentity(id, ai)) return;
       const login = id.login ?? resolveLogin(id.email, known);
-      if (login) add(login, `${role} ${sha} with ${tools}`);
-      else unresolved.push({ name: id.name, email: id.email, reason: `${role} ${sha} with ${tools}; no GitHub account is tied to this e-mail` });
+      const key = login ? `@${login.toLowerCase()}` : id.email.toLowerCase();
+      const entry = people.get(key) ?? { login, name: id.name, email: id.email, roles: [] };
+      if (!entry.roles.includes(role)) entry.roles.push(role);
+      people.set(key, entry);
     };
     person(m.commit.author, "authored");
     const committer = m.commit.committer;
     const isWebFlow = committer.login?.toLowerCase() === WEB_FLOW_LOGIN || committer.email.toLowerCase() === WEB_FLOW_EMAIL;
     if (!isWebFlow) person(committer, "committed");
     for (const co of coAuthors(m.commit.message)) person({ login: null, ...co }, "co-authored");
+    for (const p of people.values()) {
+      const reason = `${p.roles.join(" and ")} ${sha} with ${tools}`;
+      if (p.login) add(p.login, reason);
+      else unresolved.push({ name: p.name, email: p.email, reason: `${reason}; no GitHub account is tied to this e-mail` });
+    }
   }
 
   // Reasons in a fixed order, so the verdict does not depend on the order commits were listed in.
