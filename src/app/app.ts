@@ -1,0 +1,22 @@
+/**
+ * The Probot application: wires the handlers. `src/index.ts` adds the start-up checks.
+ */
+import type { Probot } from "probot";
+import { AppIdentity } from "./identity.js";
+import { registerHandlers } from "./handlers.js";
+
+export interface ProvenanceGateOptions {
+  /** The GitHub App id; by default read from the app's credentials. */
+  appId?: number;
+  /** The clock (tests and the sandbox pass their own). */
+  now?: () => Date;
+}
+
+export function provenanceGate(options: ProvenanceGateOptions = {}): (app: Probot) => void {
+  return (app: Probot) => {
+    registerHandlers(app, {
+      identity: new AppIdentity(app, options.appId),
+      now: options.now ?? (() => new Date()),
+    });
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * App-level constants. `CHECK_NAME` is stored as a plain string in branch protection and
+ * rulesets, so it must never change.
+ */
+export const CHECK_NAME = "Provenance Gate";
+
+/** The `requested_action` identifier of the "Re-evaluate" button (GitHub caps it at 20 chars). */
+export const REEVALUATE_ACTION = {
+  label: "Re-evaluate",
+  description: "Run Provenance Gate again",
+  identifier: "reevaluate",
+} as const;
+
+
+/** How many pull requests a `push` to a policy re-evaluates at once. */
+export const PUSH_REEVALUATION_CONCURRENCY = 4;
+
+
+/** `gh-readonly-queue/<base>/pr-<N>-<sha>`: the branch GitHub's merge queue tests. */
+export const MERGE_QUEUE_REF = /^(?:refs\/heads\/)?gh-readonly-queue\/(.+)\/pr-(\d+)-([0-9a-f]{40})$/;

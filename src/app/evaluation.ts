@@ -1,0 +1,139 @@
+/**
+ * One evaluation of one pull request, end to end: load (GitHub) → policy → snapshot → evaluate
+ * (pure) → render → publish. Whatever fails on the way, the result is a posted check run: an
+ * error becomes a `failure` run that names it. Only a failure to post at all is thrown.
+ */
+import type { Logger } from "probot";
+import type { Verdict } from "../model/verdict.js";
+import { POLICY_PATH } from "../model/policy.js";
+import { evaluate } from "../evaluate/evaluate.js";
+import { buildSnapshot } from "../load/build-snapshot.js";
+import { IncompleteDataError } from "../load/pull-request-data.js";
+import { RequestCache, type GitHubClient, type RepoRef } from "../load/github/client.js";
+import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
+import { renderCheckRun, renderEvaluationError, renderNoPolicy, type CheckRunOutput } from "../report/check-run.js";
+import { describeError } from "./errors.js";
+import { headPolicyErrors, resolvePolicy } from "./policy.js";
+import { publishCheckRun, type PublishResult } from "./publish.js";
+
+export interface AppDeps {
+  gh: GitHubClient;
+  log: Logger;
+  appId: number;
+  now: () => Date;
+}
+
+export interface PullRequestTarget extends RepoRef {
+  number: number;
+  /** Known from the event: saves a request to find the base branch. */
+  baseRef?: string;
+  /** Known from the event: lets the check-run lookup run alongside the main query. */
+  headSha?: string;
+  /** The event's evidence of when the head was pushed (see load/github/push-time.ts). */
+  eventTime?: Date;
+}
+
+export interface Evaluation {
+  output: CheckRunOutput;
+  /** The head SHA that was evaluated, when the pull request could be read. */
+  headSha?: string;
+  verdict?: Verdict;
+  error?: unknown;
+}
+
+export interface EvaluationOutcome {
+  evaluation: Evaluation;
+  publish: PublishResult;
+}
+
+export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarget): Promise<EvaluationOutcome> {
+  const cache = new RequestCache();
+  const data = new GitHubPullRequestData(deps.gh, {
+    owner: target.owner,
+    repo: target.repo,
+    number: target.number,
+    appId: deps.appId,
+    baseRef: target.baseRef,
+    eventTime: target.eventTime,
+    eventHeadSha: target.headSha,
+    now: deps.now(),
+    cache,
+  });
+  // Our runs on the head answer two questions (push time, which run to update): start early.
+  if (target.headSha) data.checkRuns(target.headSha).catch(() => undefined);
+
+  const evaluation = await evaluateLoaded(deps, data);
+  try {
+    const publish = await publishCheckRun(
+      { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache },
+      {
+        repo: { owner: target.owner, repo: target.repo },
+        pullNumber: target.number,
+        headSha: evaluation.headSha ?? target.headSha,
+        output: evaluation.output,
+        checkHead: true,
+        // The event's push time belongs to the event's head only.
+        eventTime: (evaluation.headSha ?? target.headSha) === target.headSha ? target.eventTime : undefined,
+      },
+    );
+    return { evaluation, publish };
+  } catch (error) {
+    deps.log.error(
+      { err: error, repository: data.repository, pr: target.number, conclusion: evaluation.output.conclusion },
+      "provenance-gate: could not post the check run",
+    );
+    throw error;
+  }
+}
+
+/** Evaluate without publishing; never throws (an error becomes the `failure` output). */
+export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData): Promise<Evaluation> {
+  const now = deps.now();
+  try {
+    const resolution = resolvePolicy(await data.policyCandidates());
+    if (resolution.kind === "none") {
+      const headSha = await data.headSha();
+      const output = renderNoPolicy(resolution.searched);
+      audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null });
+      return { output, headSha };
+    }
+    const policy = resolution.policy;
+    const [snapshot, prConfigErrors] = await Promise.all([
+      buildSnapshot(data, policy, data.repository),
+      pullRequestPolicyErrors(data),
+    ]);
+    const verdict = evaluate(policy, snapshot, { now, prConfigErrors });
+    audit(deps.log, {
+      repository: verdict.repository,
+      pr: verdict.pull_number,
+      head_sha: verdict.head_sha,
+      conclusion: verdict.conclusion,
+      tools: verdict.ai.tools,
+      session_authors: verdict.session_authors,
+      counted: verdict.counted,
+      policy_path: verdict.policy.path,
+      policy_blob_sha: verdict.policy.blob_sha ?? null,
+      fallback: verdict.policy.fallback_reason !== undefined,
+    });
+    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict };
+  } catch (error) {
+    const report = describeError(error);
+    const level = error instanceof IncompleteDataError ? "warn" : "error";
+    deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
+    audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind });
+    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error };
+  }
+}
+
+/** A pull request that edits the root policy gets its new version validated (SPEC §2). */
+async function pullRequestPolicyErrors(data: GitHubPullRequestData) {
+  const files = await data.files();
+  if (!files.some((file) => file.filename === POLICY_PATH && file.status !== "removed")) return [];
+  const text = await data.headPolicyText();
+  return text === null ? [] : headPolicyErrors(text, POLICY_PATH);
+}
+
+/** The audit trail: one structured line per evaluation. */
+function audit(log: Logger, entry: Record<string, unknown>): void {
+  log.info(entry, "provenance-gate evaluation");
+}

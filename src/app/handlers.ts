@@ -1,0 +1,229 @@
+/**
+ * Webhook events → which pull requests to evaluate (SPEC §7). No judgement here: every path
+ * ends in `evaluateAndPublish` (or the merge-group check), which always posts a check run.
+ */
+import type { Context, Probot } from "probot";
+import { POLICY_PATH } from "../model/policy.js";
+import { mapBounded } from "../load/build-snapshot.js";
+import { RequestCache, type RepoRef } from "../load/github/client.js";
+import { listOwnCheckRuns } from "../load/github/check-runs.js";
+import { CHECK_NAME, PUSH_REEVALUATION_CONCURRENCY, REEVALUATE_ACTION } from "./constants.js";
+import { evaluateAndPublish, type AppDeps, type PullRequestTarget } from "./evaluation.js";
+import type { AppIdentity } from "./identity.js";
+import { checkMergeGroup, parseMergeQueueRef } from "./merge-group.js";
+
+/** GitHub lists at most 20 commits in a push payload; a longer push may hide a policy change. */
+const PUSH_PAYLOAD_COMMIT_CAP = 20;
+
+export interface HandlerOptions {
+  identity: AppIdentity;
+  now: () => Date;
+}
+
+type AnyContext = Context;
+
+export function registerHandlers(app: Probot, options: HandlerOptions): void {
+  const { identity } = options;
+
+  const deps = async (context: AnyContext): Promise<AppDeps> => ({
+    gh: context.octokit,
+    log: context.log,
+    appId: await identity.appId(),
+    now: options.now,
+  });
+
+  /** Events the app itself caused (its bot is the sender) would only loop. */
+  const causedByUs = async (context: AnyContext): Promise<boolean> => {
+    const sender = (context.payload as { sender?: { login?: string; type?: string } }).sender;
+    if (sender?.type !== "Bot" || !sender.login) return false;
+    return sender.login.toLowerCase() === (await identity.botLogin()).toLowerCase();
+  };
+
+  const on = <E extends Parameters<Probot["on"]>[0]>(events: E, handle: (context: AnyContext) => Promise<void>) => {
+    app.on(events, async (context) => {
+      if (await causedByUs(context as AnyContext)) {
+        context.log.debug({ event: context.name }, "provenance-gate: ignoring an event the app caused");
+        return;
+      }
+      await handle(context as AnyContext);
+    });
+  };
+
+  on(
+    [
+      "pull_request.opened",
+      "pull_request.reopened",
+      "pull_request.synchronize",
+      "pull_request.edited",
+      "pull_request.ready_for_review",
+      "pull_request.labeled",
+      "pull_request.unlabeled",
+    ],
+    async (context) => {
+      const payload = context.payload as PullRequestPayload;
+      if (payload.action === "edited" && !payload.changes?.base && !payload.changes?.body) return;
+      const pr = payload.pull_request;
+      if (pr.state === "closed") return;
+      const pushed = payload.action === "opened" || payload.action === "reopened" || payload.action === "synchronize";
+      await evaluateAndPublish(await deps(context), {
+        ...repoOf(payload),
+        number: pr.number,
+        baseRef: pr.base.ref,
+        headSha: pr.head.sha,
+        eventTime: pushed ? eventTime(pr.updated_at, options.now()) : undefined,
+      });
+    },
+  );
+
+  on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (context) => {
+    const payload = context.payload as PullRequestPayload;
+    const pr = payload.pull_request;
+    if (pr.state === "closed") return;
+    await evaluateAndPublish(await deps(context), { ...repoOf(payload), number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha });
+  });
+
+  on(["check_run.rerequested", "check_run.requested_action"], async (context) => {
+    const payload = context.payload as CheckRunPayload;
+    const run = payload.check_run;
+    const d = await deps(context);
+    if (run.app?.id !== d.appId || run.name !== CHECK_NAME) return;
+    if (payload.action === "requested_action" && payload.requested_action?.identifier !== REEVALUATE_ACTION.identifier) return;
+    const repo = repoOf(payload);
+    const branch = run.check_suite?.head_branch ?? "";
+    if (parseMergeQueueRef(branch)) {
+      await checkMergeGroup(d, repo, { head_sha: run.head_sha, head_ref: branch });
+      return;
+    }
+    // `pull_requests` is empty for pull requests from forks; `external_id` always names ours.
+    const number = pullNumberFromExternalId(run.external_id) ?? samePullRequests(run.pull_requests, payload.repository.id)[0];
+    if (number === undefined) {
+      context.log.warn({ check_run_id: run.id }, "provenance-gate: re-run of a check run that names no pull request");
+      return;
+    }
+    await evaluateAndPublish(d, { ...repo, number });
+  });
+
+  on("check_suite.rerequested", async (context) => {
+    const payload = context.payload as CheckSuitePayload;
+    const suite = payload.check_suite;
+    const d = await deps(context);
+    if (suite.app && suite.app.id !== d.appId) return;
+    const repo = repoOf(payload);
+    if (suite.head_branch && parseMergeQueueRef(suite.head_branch)) {
+      await checkMergeGroup(d, repo, { head_sha: suite.head_sha, head_ref: suite.head_branch });
+      return;
+    }
+    const numbers = new Set(samePullRequests(suite.pull_requests, payload.repository.id));
+    const runs = await listOwnCheckRuns(d.gh, repo, suite.head_sha, d.appId, new RequestCache());
+    for (const run of runs) {
+      const number = pullNumberFromExternalId(run.external_id);
+      if (number !== undefined) numbers.add(number);
+    }
+    await settleAll([...numbers], 1, (number) => evaluateAndPublish(d, { ...repo, number }));
+  });
+
+  on("merge_group.checks_requested", async (context) => {
+    const payload = context.payload as MergeGroupPayload;
+    await checkMergeGroup(await deps(context), repoOf(payload), payload.merge_group);
+  });
+
+  on("push", async (context) => {
+    const payload = context.payload as PushPayload;
+    if (!payload.ref.startsWith("refs/heads/") || payload.deleted) return;
+    if (!pushChangesPolicy(payload)) return;
+    const branch = payload.ref.slice("refs/heads/".length);
+    const d = await deps(context);
+    const repo = repoOf(payload);
+    const open = await d.gh.paginate(d.gh.rest.pulls.list, { ...repo, state: "open", base: branch, per_page: 100 });
+    context.log.info({ branch, pull_requests: open.length }, "provenance-gate: policy changed; re-evaluating open pull requests");
+    await settleAll(open, PUSH_REEVALUATION_CONCURRENCY, (pr) =>
+      evaluateAndPublish(d, { ...repo, number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha }),
+    );
+  });
+}
+
+/** Did this push change the branch's `.provenance.yml`? When the payload cannot tell, assume so. */
+export function pushChangesPolicy(payload: Pick<PushPayload, "commits" | "forced">): boolean {
+  const commits = payload.commits ?? [];
+  if (commits.some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].includes(POLICY_PATH))) return true;
+  // A force-push can move the branch back to an older policy without listing a commit, and the
+  // payload lists at most 20 commits.
+  return (payload.forced === true && commits.length === 0) || commits.length >= PUSH_PAYLOAD_COMMIT_CAP;
+}
+
+function pullNumberFromExternalId(externalId: string | null | undefined): number | undefined {
+  return externalId && /^[1-9]\d*$/.test(externalId) ? Number(externalId) : undefined;
+}
+
+function samePullRequests(prs: CheckSuitePayload["check_suite"]["pull_requests"] | undefined, repositoryId: number): number[] {
+  return (prs ?? []).filter((pr) => pr.base?.repo?.id === undefined || pr.base.repo.id === repositoryId).map((pr) => pr.number);
+}
+
+/** The event's push time: `updated_at` from the payload, never later than now. */
+function eventTime(updatedAt: string | undefined, now: Date): Date {
+  const t = updatedAt ? Date.parse(updatedAt) : Number.NaN;
+  return Number.isFinite(t) && t <= now.getTime() ? new Date(t) : now;
+}
+
+/** Run every task (a few at a time); one failure does not stop the others, and is rethrown after. */
+async function settleAll<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  const results = await mapBounded(items, limit, (item) =>
+    task(item).then(
+      () => undefined,
+      (error: unknown) => error ?? new Error("unknown error"),
+    ),
+  );
+  const errors = results.filter((r) => r !== undefined);
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} evaluations could not be posted`);
+}
+
+function repoOf(payload: { repository: { name: string; owner: { login: string } } }): RepoRef {
+  return { owner: payload.repository.owner.login, repo: payload.repository.name };
+}
+
+// ---- the payload fields read here ----
+
+interface RepositoryPayload {
+  repository: { id: number; name: string; owner: { login: string } };
+}
+
+interface PullRequestPayload extends RepositoryPayload {
+  action: string;
+  changes?: { base?: unknown; body?: unknown };
+  pull_request: { number: number; state: string; updated_at?: string; base: { ref: string }; head: { sha: string } };
+}
+
+interface CheckRunPayload extends RepositoryPayload {
+  action: string;
+  requested_action?: { identifier: string };
+  check_run: {
+    id: number;
+    name: string;
+    head_sha: string;
+    external_id: string | null;
+    app: { id: number } | null;
+    check_suite?: { head_branch: string | null } | null;
+    pull_requests?: Array<{ number: number; base?: { repo?: { id?: number } } }>;
+  };
+}
+
+interface CheckSuitePayload extends RepositoryPayload {
+  check_suite: {
+    head_sha: string;
+    head_branch: string | null;
+    app?: { id: number } | null;
+    pull_requests?: Array<{ number: number; base?: { repo?: { id?: number } } }>;
+  };
+}
+
+interface MergeGroupPayload extends RepositoryPayload {
+  merge_group: { head_sha: string; head_ref: string };
+}
+
+interface PushPayload extends RepositoryPayload {
+  ref: string;
+  deleted?: boolean;
+  forced?: boolean;
+  commits?: Array<{ added?: string[]; modified?: string[]; removed?: string[] }>;
+}

@@ -1,0 +1,59 @@
+/**
+ * Merge queues (SPEC §7): GitHub tests `gh-readonly-queue/<base>/pr-<N>-<sha>` and waits for the
+ * required checks on the group's head commit. The group passes only when pull request N passes
+ * Provenance Gate and its head is still exactly the queued `<sha>`.
+ */
+import type { RepoRef } from "../load/github/client.js";
+import { RequestCache } from "../load/github/client.js";
+import { renderMergeGroup, type MergeGroupReport } from "../report/check-run.js";
+import { MERGE_QUEUE_REF } from "./constants.js";
+import { evaluateAndPublish, type AppDeps } from "./evaluation.js";
+import { publishCheckRun, type PublishResult } from "./publish.js";
+
+export interface QueueEntry {
+  base: string;
+  pullNumber: number;
+  sha: string;
+}
+
+export function parseMergeQueueRef(ref: string): QueueEntry | undefined {
+  const match = MERGE_QUEUE_REF.exec(ref);
+  if (!match) return undefined;
+  return { base: match[1], pullNumber: Number(match[2]), sha: match[3] };
+}
+
+export async function checkMergeGroup(
+  deps: AppDeps,
+  repo: RepoRef,
+  group: { head_sha: string; head_ref: string },
+): Promise<PublishResult> {
+  const publisher = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache: new RequestCache() };
+  const entry = parseMergeQueueRef(group.head_ref);
+  if (!entry) {
+    // Fail the group at once rather than leave the queue waiting for a check that never comes.
+    const output = renderMergeGroup({ pullNumber: 0, queuedSha: group.head_sha, problem: `The merge group branch \`${group.head_ref}\` does not have the form gh-readonly-queue/<base>/pr-<number>-<sha>, so the queued pull request is unknown.` });
+    return publishCheckRun(publisher, { repo, headSha: group.head_sha, output, checkHead: false });
+  }
+  let report: MergeGroupReport;
+  try {
+    const { evaluation, publish } = await evaluateAndPublish(deps, { ...repo, number: entry.pullNumber, baseRef: entry.base });
+    const currentSha = publish.kind === "stale" ? publish.currentSha : (evaluation.headSha ?? publish.headSha);
+    report = {
+      pullNumber: entry.pullNumber,
+      queuedSha: entry.sha,
+      currentSha,
+      prConclusion: evaluation.error === undefined ? evaluation.output.conclusion : undefined,
+      prTitle: evaluation.output.title,
+    };
+  } catch (error) {
+    report = {
+      pullNumber: entry.pullNumber,
+      queuedSha: entry.sha,
+      prTitle: `the check on the pull request could not be posted (${error instanceof Error ? error.message : String(error)})`,
+    };
+  }
+  return publishCheckRun(
+    publisher,
+    { repo, pullNumber: entry.pullNumber, headSha: group.head_sha, output: renderMergeGroup(report), checkHead: false },
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * Which policy judges a pull request (SPEC §2): the base branch's `.provenance.yml`, else the
+ * owner's `.github` repository's, else none. A broken policy is replaced by the strict fallback —
+ * neither failing open nor locking the repository — and the reason travels to the check run.
+ */
+import type { ConfigError, Policy } from "../model/policy.js";
+import { formatConfigError, parsePolicy, strictFallbackPolicy } from "../policy/index.js";
+import type { PolicyBlob, PolicyCandidates } from "../load/github/pull-request-data.js";
+
+export type PolicyResolution = { kind: "none"; searched: string[] } | { kind: "policy"; policy: Policy };
+
+/** How many config errors the fallback reason quotes; the rest are counted. */
+const QUOTED_ERRORS = 3;
+
+export function resolvePolicy(candidates: PolicyCandidates): PolicyResolution {
+  const blob = candidates.base ?? candidates.fallback;
+  if (!blob) return { kind: "none", searched: candidates.searched };
+  return { kind: "policy", policy: policyFromBlob(blob) };
+}
+
+function policyFromBlob(blob: PolicyBlob): Policy {
+  const source = { path: blob.path, ref: blob.ref, blob_sha: blob.blob_sha };
+  if (blob.text === null || blob.truncated) {
+    return strictFallbackPolicy(`${blob.path} at ${blob.ref} could not be read as text (too large or binary)`, source);
+  }
+  const parsed = parsePolicy(blob.text, { file: blob.path, source });
+  if (parsed.ok) return parsed.policy;
+  return strictFallbackPolicy(fallbackReason(parsed.errors), source);
+}
+
+export function fallbackReason(errors: readonly ConfigError[]): string {
+  const quoted = errors.slice(0, QUOTED_ERRORS).map(formatConfigError);
+  const more = errors.length - quoted.length;
+  return `${quoted.join("; ")}${more > 0 ? `; and ${more} more error${more === 1 ? "" : "s"}` : ""}`;
+}
+
+/** Errors in the pull request's own version of `.provenance.yml` (empty when it is valid). */
+export function headPolicyErrors(text: string, file: string): ConfigError[] {
+  const parsed = parsePolicy(text, { file });
+  return parsed.ok ? [] : parsed.errors;
+}

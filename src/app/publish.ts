@@ -1,0 +1,136 @@
+/**
+ * The one place that writes check runs. One `Provenance Gate` run per head SHA and pull request
+ * (`external_id`) is found and updated rather than piling up; an unchanged result is not written
+ * at all; a result for a head the pull request has since left is not published.
+ */
+import type { Logger } from "probot";
+import type { Conclusion } from "../model/verdict.js";
+import type { GitHubClient, RepoRef, RequestCache } from "../load/github/client.js";
+import { listOwnCheckRuns, type ExistingCheckRun } from "../load/github/check-runs.js";
+import { isoSeconds, lastPushAt } from "../load/github/push-time.js";
+import { summaryHashes, type CheckAnnotation, type CheckRunOutput } from "../report/check-run.js";
+import { CHECK_NAME, REEVALUATE_ACTION } from "./constants.js";
+
+export const ANNOTATIONS_PER_REQUEST = 50;
+/** `external_id` of a run that belongs to no pull request (a merge group whose ref names none). */
+export const UNKNOWN_PULL_REQUEST = "unknown";
+
+/** GitHub counts `neutral` and `skipped` as passing a required check: they must never be posted. */
+const ALLOWED_CONCLUSIONS: ReadonlySet<string> = new Set<Conclusion>(["success", "action_required", "failure"]);
+
+export function assertConclusion(conclusion: string): asserts conclusion is Conclusion {
+  if (!ALLOWED_CONCLUSIONS.has(conclusion)) {
+    throw new Error(`Refusing to post conclusion "${conclusion}": only success, action_required and failure are allowed.`);
+  }
+}
+
+export interface PublisherDeps {
+  gh: GitHubClient;
+  log: Logger;
+  appId: number;
+  now: () => Date;
+  cache: RequestCache;
+}
+
+export interface PublishRequest {
+  repo: RepoRef;
+  /** The pull request number; goes into `external_id` (absent only for an unreadable merge group). */
+  pullNumber?: number;
+  /** The commit the result is about; when unknown (loading failed early), the pull request's current head. */
+  headSha?: string;
+  output: CheckRunOutput;
+  /** Re-read the pull request's head before writing and drop a stale result (false for merge groups). */
+  checkHead: boolean;
+  /** The event's evidence of the push time, for a newly created run's `started_at`. */
+  eventTime?: Date;
+}
+
+export type PublishResult =
+  | { kind: "created" | "updated"; id: number; headSha: string; requests: number }
+  | { kind: "unchanged"; id: number; headSha: string }
+  | { kind: "stale"; headSha: string; currentSha: string };
+
+export async function publishCheckRun(deps: PublisherDeps, request: PublishRequest): Promise<PublishResult> {
+  const { gh, log } = deps;
+  const { output, repo } = request;
+  assertConclusion(output.conclusion);
+
+  let headSha = request.headSha;
+  if (request.checkHead || !headSha) {
+    if (request.pullNumber === undefined) throw new Error("publishCheckRun: a head SHA or a pull request number is required");
+    const { data } = await gh.rest.pulls.get({ ...repo, pull_number: request.pullNumber });
+    const currentSha = data.head.sha;
+    if (headSha && currentSha !== headSha) {
+      log.info(
+        { repository: `${repo.owner}/${repo.repo}`, pr: request.pullNumber, evaluated_sha: headSha, current_sha: currentSha },
+        "provenance-gate: head moved during evaluation; not publishing the stale result",
+      );
+      return { kind: "stale", headSha, currentSha };
+    }
+    headSha = currentSha;
+  }
+
+  const externalId = request.pullNumber === undefined ? UNKNOWN_PULL_REQUEST : String(request.pullNumber);
+  const runs = await listOwnCheckRuns(gh, repo, headSha, deps.appId, deps.cache);
+  const existing = latestRun(runs.filter((run) => run.external_id === externalId));
+  const previous = existing ? summaryHashes(existing.output.summary) : undefined;
+
+  if (
+    existing &&
+    previous?.hash === output.hash &&
+    existing.status === "completed" &&
+    existing.conclusion === output.conclusion &&
+    existing.output.title === output.title
+  ) {
+    log.debug({ check_run_id: existing.id }, "provenance-gate: result unchanged; check run left alone");
+    return { kind: "unchanged", id: existing.id, headSha };
+  }
+
+  // GitHub appends annotations on every update; re-sending unchanged ones would duplicate them.
+  const annotations = existing && previous?.annotationsHash === output.annotationsHash ? [] : output.annotations;
+  const batches = chunk(annotations, ANNOTATIONS_PER_REQUEST);
+  const now = deps.now();
+  const common = {
+    ...repo,
+    external_id: externalId,
+    status: "completed" as const,
+    conclusion: output.conclusion,
+    completed_at: isoSeconds(now),
+    actions: [{ ...REEVALUATE_ACTION }],
+  };
+  const outputWith = (batch: CheckAnnotation[]) => ({
+    title: output.title,
+    summary: output.summary,
+    ...(batch.length > 0 ? { annotations: batch } : {}),
+  });
+
+  let id: number;
+  if (existing) {
+    await gh.rest.checks.update({ ...common, check_run_id: existing.id, output: outputWith(batches[0] ?? []) });
+    id = existing.id;
+  } else {
+    const { data } = await gh.rest.checks.create({
+      ...common,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      // The push time persists as the run's start (see load/github/push-time.ts).
+      started_at: lastPushAt(runs, request.eventTime, now),
+      output: outputWith(batches[0] ?? []),
+    });
+    id = data.id;
+  }
+  for (const batch of batches.slice(1)) {
+    await gh.rest.checks.update({ ...repo, check_run_id: id, output: outputWith(batch) });
+  }
+  return { kind: existing ? "updated" : "created", id, headSha, requests: Math.max(1, batches.length) };
+}
+
+function latestRun(runs: ExistingCheckRun[]): ExistingCheckRun | undefined {
+  return runs.reduce<ExistingCheckRun | undefined>((best, run) => (!best || run.id > best.id ? run : best), undefined);
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

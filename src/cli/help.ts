@@ -1,0 +1,74 @@
+/** Usage text: the overview, and one page per command. */
+
+export const OVERVIEW = `provenance-gate — keep AI-generated changes out of eval and training-data paths
+until an independent human approves them.
+
+Usage: provenance-gate <command> [options]
+
+Commands:
+  check       judge the current branch as if it were a pull request
+  evaluate    judge a snapshot file (also: "what if bob approves?")
+  validate    check a .provenance.yml
+  explain     show which classes and rules a path falls under
+  detect      list the AI signals of each commit in a range
+  demo        run the whole app against the embedded sandbox
+  help        show help for a command
+
+Options: --help, --version
+Exit codes: 0 pass, 1 blocked (approval needed or forbidden change), 2 usage or config error.
+Run 'provenance-gate help <command>' for a command's options.
+`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  check: `Usage: provenance-gate check [options]
+
+Judge HEAD against the merge base with the default branch (origin/HEAD, else main, else master),
+with the same engine the GitHub App runs.
+
+  --base REF             the branch the pull request would merge into
+  --head REF             the tip of the pull request (default HEAD)
+  --config FILE          policy file (default: .provenance.yml at the repository root)
+  --approved-by LOGIN,…  approving reviews, counted as submitted after the head commit
+  --permission LEVEL     approvers' permission (default write); or LOGIN=LEVEL, repeatable
+  --team LOGIN=ORG/SLUG  a team an approver belongs to, repeatable
+  --author LOGIN         the pull request author (default: the head commit author's GitHub
+                         login from a no-reply address, else git config github.user, else the
+                         local part of git config user.email)
+  --label L              pull request label, repeatable or comma-separated
+  --body-file FILE       pull request description
+  --save-snapshot FILE   also write the snapshot, for 'evaluate --snapshot'
+  --format F             text (default), json or markdown
+
+Exit: 0 would pass, 1 blocked, 2 usage or config error.
+`,
+  evaluate: `Usage: provenance-gate evaluate --snapshot FILE [--config FILE] [--format text|json|markdown]
+
+Evaluate a snapshot (JSON, SPEC §5). A change to .provenance.yml in the snapshot is judged by the
+built-in provenance-policy rule alone: a snapshot carries no pull-request copy of the policy.
+
+Exit: 0 would pass, 1 blocked, 2 usage error, broken config or malformed snapshot.
+`,
+  validate: `Usage: provenance-gate validate [FILE]
+
+Validate a policy file (default: .provenance.yml at the repository root). Errors are printed as
+file:line:col: message (hint). Exit 0 when valid, 2 when not.
+`,
+  explain: `Usage: provenance-gate explain PATH… [--config FILE] [--format text|json]
+
+Show the classes each path belongs to and the rules that would apply to a change of it.
+`,
+  detect: `Usage: provenance-gate detect [REVRANGE…] [--config FILE] [--format text|json]
+
+List the AI signals of each commit, oldest first. REVRANGE is anything 'git log' accepts, e.g.
+main..HEAD (default: the merge base with the default branch ..HEAD). Tools declared in the
+policy's ai.tools are detected too. JSON: an array of { "sha", "ai", "tools", "signals" }.
+`,
+  demo: `Usage: provenance-gate demo
+
+Run the whole app on the embedded sandbox: a local GitHub stand-in, real signed webhooks over
+HTTP and the real Probot server, telling the story of one pull request from "blocked" to
+"approved by an independent reviewer". Needs no GitHub account.
+`,
+  help: `Usage: provenance-gate help [COMMAND]
+`,
+};

@@ -1,0 +1,16 @@
+/**
+ * Provenance Gate as a Probot app: `probot run ./lib/index.js` (`npm start`) loads this default
+ * export. Loading it checks the environment first, so a misconfigured server fails at start-up
+ * instead of accepting forged webhooks.
+ */
+import type { Probot } from "probot";
+import { provenanceGate } from "./app/app.js";
+import { assertWebhookSecret } from "./app/env.js";
+
+export { provenanceGate, type ProvenanceGateOptions } from "./app/app.js";
+export { CHECK_NAME } from "./app/constants.js";
+
+export default function provenanceGateApp(app: Probot): void {
+  assertWebhookSecret(process.env);
+  provenanceGate()(app);
+}

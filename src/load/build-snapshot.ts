@@ -1,0 +1,86 @@
+/**
+ * Turn any `PullRequestData` into a Snapshot, asking only for what the decision needs:
+ * per-commit file lists only for AI-marked commits, permissions only for reviewers who would
+ * otherwise count, team membership only for teams a rule's `from` names.
+ */
+import type { Policy } from "../model/policy.js";
+import type { Permission, Snapshot, SnapshotCommit, SnapshotReview } from "../model/snapshot.js";
+import { detectCommit } from "../evaluate/detect.js";
+import { isBotAccount, latestReviews } from "../evaluate/reviews.js";
+import type { PullRequestData } from "./pull-request-data.js";
+
+/** How many per-commit file lists are fetched at once. */
+const COMMIT_FILES_CONCURRENCY = 8;
+
+export async function buildSnapshot(data: PullRequestData, policy: Policy, repository: string): Promise<Snapshot> {
+  const [pullRequest, files, commits, reviews] = await Promise.all([
+    data.pullRequest(),
+    data.files(),
+    data.commits(),
+    data.reviews(),
+  ]);
+
+  const marked = commits.filter((commit) => detectCommit(commit, policy.ai).length > 0);
+  const markedFiles = await mapBounded(marked, COMMIT_FILES_CONCURRENCY, (commit) => data.commitFiles(commit.sha));
+  const filesBySha = new Map(marked.map((commit, i) => [commit.sha, markedFiles[i]]));
+  const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {
+    const paths = filesBySha.get(commit.sha);
+    return paths ? { ...commit, files: paths } : { ...commit };
+  });
+
+  const candidates = approvingHumans(reviews, policy);
+  const teams = teamsInRules(policy);
+  const [permissions, memberships] = await Promise.all([
+    Promise.all(candidates.map((login) => data.permission(login))),
+    Promise.all(candidates.map((login) => (teams.length > 0 ? data.teamsOf(login, teams) : Promise.resolve([])))),
+  ]);
+  const enrich = new Map<string, { permission: Permission; teams: string[] }>(
+    candidates.map((login, i) => [login.toLowerCase(), { permission: permissions[i], teams: memberships[i] }]),
+  );
+  const snapshotReviews: SnapshotReview[] = reviews.map((review) => {
+    const extra = enrich.get(review.user.login.toLowerCase());
+    if (!extra) return { ...review };
+    return { ...review, permission: extra.permission, ...(teams.length > 0 ? { teams: extra.teams } : {}) };
+  });
+
+  return { repository, pull_request: pullRequest, files, commits: snapshotCommits, reviews: snapshotReviews };
+}
+
+/** Reviewers whose latest decisive review approves and who are human accounts (original spelling). */
+function approvingHumans(reviews: SnapshotReview[], policy: Policy): string[] {
+  const logins: string[] = [];
+  for (const reviewer of latestReviews(reviews)) {
+    const latest = reviewer.latest;
+    if (!latest || latest.state !== "APPROVED") continue;
+    if (isBotAccount(latest.user.login, latest.user.type, policy.ai)) continue;
+    logins.push(latest.user.login);
+  }
+  return logins;
+}
+
+/** Teams named in any rule's `from`, as `org/slug` (the form the snapshot uses). */
+export function teamsInRules(policy: Policy): string[] {
+  const teams = new Map<string, string>();
+  for (const rule of policy.rules) {
+    for (const entry of rule.require?.from ?? []) {
+      if (!entry.startsWith("@")) continue;
+      const team = entry.slice(1);
+      teams.set(team.toLowerCase(), team);
+    }
+  }
+  return [...teams.values()];
+}
+
+/** `Promise.all` over `items`, at most `limit` at a time, results in input order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

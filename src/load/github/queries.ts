@@ -1,0 +1,152 @@
+/**
+ * GraphQL documents. One query (`PullRequestSnapshot`) returns the pull request, its first 100
+ * commits and reviews, the base-branch policy blob and the owner's `.github` fallback policy, so
+ * a typical pull request costs a single request for all of them.
+ */
+
+const COMMIT_FIELDS = `
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    commit {
+      oid
+      message
+      author { name email user { login __typename } }
+      committer { name email user { login __typename } }
+    }
+  }`;
+
+const REVIEW_FIELDS = `
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    author { login __typename }
+    state
+    submittedAt
+    authorCanPushToRepository
+    commit { oid }
+  }`;
+
+export const PULL_REQUEST_SNAPSHOT_QUERY = `
+query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $policyExpr: String!, $commitsAfter: String, $reviewsAfter: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      number
+      headRefOid
+      headRefName
+      baseRefName
+      baseRefOid
+      body
+      changedFiles
+      author { login __typename }
+      labels(first: 100) { totalCount nodes { name } }
+      commits(first: 100, after: $commitsAfter) {${COMMIT_FIELDS}
+      }
+      reviews(first: 100, after: $reviewsAfter) {${REVIEW_FIELDS}
+      }
+    }
+    policy: object(expression: $policyExpr) {
+      ... on Blob { oid text isTruncated }
+    }
+  }
+  fallbackRepo: repository(owner: $owner, name: ".github") {
+    object(expression: "HEAD:.provenance.yml") {
+      ... on Blob { oid text isTruncated }
+    }
+  }
+}`;
+
+/** Further pages of commits, for pull requests with more than 100. */
+export const PULL_REQUEST_COMMITS_QUERY = `
+query PullRequestCommits($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      commits(first: 100, after: $after) {${COMMIT_FIELDS}
+      }
+    }
+  }
+}`;
+
+/** Further pages of reviews, for pull requests with more than 100. */
+export const PULL_REQUEST_REVIEWS_QUERY = `
+query PullRequestReviews($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      reviews(first: 100, after: $after) {${REVIEW_FIELDS}
+      }
+    }
+  }
+}`;
+
+// ---- response shapes (only what the loader reads) ----
+
+export interface GqlActor {
+  login: string;
+  __typename: string;
+}
+
+export interface GqlGitActor {
+  name: string | null;
+  email: string | null;
+  user: GqlActor | null;
+}
+
+export interface GqlPageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface GqlCommitConnection {
+  totalCount: number;
+  pageInfo: GqlPageInfo;
+  nodes: Array<{ commit: { oid: string; message: string; author: GqlGitActor | null; committer: GqlGitActor | null } } | null>;
+}
+
+export interface GqlReviewConnection {
+  totalCount: number;
+  pageInfo: GqlPageInfo;
+  nodes: Array<{
+    author: GqlActor | null;
+    state: string;
+    submittedAt: string | null;
+    authorCanPushToRepository: boolean;
+    commit: { oid: string } | null;
+  } | null>;
+}
+
+export interface GqlBlob {
+  oid: string;
+  text: string | null;
+  isTruncated: boolean;
+}
+
+export interface GqlPullRequest {
+  number: number;
+  headRefOid: string;
+  headRefName: string;
+  baseRefName: string;
+  baseRefOid: string;
+  body: string | null;
+  changedFiles: number;
+  author: GqlActor | null;
+  labels: { totalCount: number; nodes: Array<{ name: string } | null> } | null;
+  commits: GqlCommitConnection;
+  reviews: GqlReviewConnection;
+}
+
+export interface PullRequestSnapshotResponse {
+  repository: {
+    pullRequest: GqlPullRequest | null;
+    /** Empty object when the expression names something other than a blob. */
+    policy: Partial<GqlBlob> | null;
+  } | null;
+  fallbackRepo: { object: Partial<GqlBlob> | null } | null;
+}
+
+export interface PullRequestCommitsResponse {
+  repository: { pullRequest: { commits: GqlCommitConnection } | null } | null;
+}
+
+export interface PullRequestReviewsResponse {
+  repository: { pullRequest: { reviews: GqlReviewConnection } | null } | null;
+}

@@ -1,0 +1,230 @@
+/**
+ * Reads a snapshot JSON file (SPEC §5) strictly: the CLI's `evaluate` trusts nothing it did not
+ * check, and names the exact JSON path of the first problem so a hand-written snapshot is easy to
+ * fix. Unknown fields are errors too: a misspelt optional field (`previous_filname`) would
+ * otherwise be dropped silently and change the verdict.
+ */
+import type {
+  FileStatus,
+  GitIdentity,
+  Permission,
+  ReviewState,
+  Snapshot,
+  SnapshotCommit,
+  SnapshotFile,
+  SnapshotPullRequest,
+  SnapshotReview,
+} from "../model/snapshot.js";
+
+export class SnapshotError extends Error {
+  override readonly name = "SnapshotError";
+  constructor(
+    /** JSON path of the offending value, e.g. `snapshot.commits[3].author.email`. */
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+  }
+}
+
+const FILE_STATUSES: readonly FileStatus[] = ["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"];
+const REVIEW_STATES: readonly ReviewState[] = ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"];
+const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
+// ISO 8601 date-time with a zone, as GitHub writes them; `Date.parse` alone accepts far too much.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+type Json = Record<string, unknown>;
+
+/** Parses and validates snapshot JSON text; throws `SnapshotError` on the first problem. */
+export function parseSnapshot(text: string): Snapshot {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new SnapshotError("snapshot", `invalid JSON (${(e as Error).message})`);
+  }
+  return validateSnapshot(data);
+}
+
+export function validateSnapshot(data: unknown, path = "snapshot"): Snapshot {
+  const o = object(data, path, ["repository", "pull_request", "files", "commits", "reviews"], []);
+  return {
+    repository: nonEmptyString(o.repository, `${path}.repository`),
+    pull_request: pullRequest(o.pull_request, `${path}.pull_request`),
+    files: array(o.files, `${path}.files`).map((f, i) => file(f, `${path}.files[${i}]`)),
+    commits: array(o.commits, `${path}.commits`).map((c, i) => commit(c, `${path}.commits[${i}]`)),
+    reviews: array(o.reviews, `${path}.reviews`).map((r, i) => review(r, `${path}.reviews[${i}]`)),
+  };
+}
+
+function pullRequest(v: unknown, path: string): SnapshotPullRequest {
+  const o = object(
+    v,
+    path,
+    ["number", "author", "base_ref", "head_ref", "head_sha", "labels", "body", "last_push_at"],
+    ["author_type", "changed_files", "commits"],
+  );
+  const pr: SnapshotPullRequest = {
+    number: integer(o.number, `${path}.number`),
+    author: nonEmptyString(o.author, `${path}.author`),
+    base_ref: string(o.base_ref, `${path}.base_ref`),
+    head_ref: string(o.head_ref, `${path}.head_ref`),
+    head_sha: nonEmptyString(o.head_sha, `${path}.head_sha`),
+    labels: stringArray(o.labels, `${path}.labels`),
+    // GitHub's API returns `null` for an empty description; accept what an API dump contains.
+    body: o.body === null ? "" : string(o.body, `${path}.body`),
+    last_push_at: dateTime(o.last_push_at, `${path}.last_push_at`),
+  };
+  if (o.author_type !== undefined) pr.author_type = string(o.author_type, `${path}.author_type`);
+  if (o.changed_files !== undefined) pr.changed_files = integer(o.changed_files, `${path}.changed_files`);
+  if (o.commits !== undefined) pr.commits = integer(o.commits, `${path}.commits`);
+  return pr;
+}
+
+function file(v: unknown, path: string): SnapshotFile {
+  const o = object(v, path, ["filename", "status"], ["previous_filename"]);
+  const f: SnapshotFile = {
+    filename: nonEmptyString(o.filename, `${path}.filename`),
+    status: oneOf(o.status, FILE_STATUSES, `${path}.status`),
+  };
+  if (o.previous_filename !== undefined) f.previous_filename = nonEmptyString(o.previous_filename, `${path}.previous_filename`);
+  if (f.status === "renamed" && f.previous_filename === undefined) {
+    throw new SnapshotError(`${path}.previous_filename`, 'required when status is "renamed"');
+  }
+  return f;
+}
+
+function commit(v: unknown, path: string): SnapshotCommit {
+  const o = object(v, path, ["sha", "message", "author", "committer"], ["files"]);
+  const c: SnapshotCommit = {
+    sha: nonEmptyString(o.sha, `${path}.sha`),
+    message: string(o.message, `${path}.message`),
+    author: gitIdentity(o.author, `${path}.author`),
+    committer: gitIdentity(o.committer, `${path}.committer`),
+  };
+  if (o.files !== undefined) c.files = stringArray(o.files, `${path}.files`);
+  return c;
+}
+
+function gitIdentity(v: unknown, path: string): GitIdentity {
+  const o = object(v, path, ["name", "email"], ["login", "type"]);
+  // `login` may be left out as well as null: both mean "no GitHub account tied to this e-mail".
+  const id: GitIdentity = {
+    login: o.login === undefined || o.login === null ? null : nonEmptyString(o.login, `${path}.login`),
+    name: string(o.name, `${path}.name`),
+    email: string(o.email, `${path}.email`),
+  };
+  if (o.type !== undefined) id.type = string(o.type, `${path}.type`);
+  return id;
+}
+
+function review(v: unknown, path: string): SnapshotReview {
+  const o = object(v, path, ["user", "state", "submitted_at"], ["permission", "teams", "commit_id"]);
+  const user = object(o.user, `${path}.user`, ["login"], ["type"]);
+  const r: SnapshotReview = {
+    user: { login: nonEmptyString(user.login, `${path}.user.login`) },
+    state: oneOf(o.state, REVIEW_STATES, `${path}.state`),
+    submitted_at: dateTime(o.submitted_at, `${path}.submitted_at`),
+  };
+  if (user.type !== undefined) r.user.type = string(user.type, `${path}.user.type`);
+  if (o.permission !== undefined) r.permission = oneOf(o.permission, PERMISSIONS, `${path}.permission`);
+  if (o.teams !== undefined) r.teams = stringArray(o.teams, `${path}.teams`);
+  if (o.commit_id !== undefined) r.commit_id = string(o.commit_id, `${path}.commit_id`);
+  return r;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${String(v)}`;
+}
+
+function object(v: unknown, path: string, required: string[], optional: string[]): Json {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new SnapshotError(path, `expected an object, got ${v === undefined ? "nothing" : describe(v)}`);
+  }
+  const o = v as Json;
+  const known = [...required, ...optional];
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) {
+      const near = nearest(key, known);
+      throw new SnapshotError(`${path}.${key}`, `unknown field${near ? ` (did you mean "${near}"?)` : ""}`);
+    }
+  }
+  for (const key of required) {
+    if (o[key] === undefined) throw new SnapshotError(`${path}.${key}`, "required field is missing");
+  }
+  return o;
+}
+
+function array(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) throw new SnapshotError(path, `expected an array, got ${describe(v)}`);
+  return v;
+}
+
+function string(v: unknown, path: string): string {
+  if (typeof v !== "string") throw new SnapshotError(path, `expected a string, got ${describe(v)}`);
+  return v;
+}
+
+function nonEmptyString(v: unknown, path: string): string {
+  const s = string(v, path);
+  if (s.trim() === "") throw new SnapshotError(path, "expected a non-empty string");
+  return s;
+}
+
+function stringArray(v: unknown, path: string): string[] {
+  return array(v, path).map((x, i) => string(x, `${path}[${i}]`));
+}
+
+function integer(v: unknown, path: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+    throw new SnapshotError(path, `expected a non-negative integer, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function dateTime(v: unknown, path: string): string {
+  const s = string(v, path);
+  if (!ISO_DATE_TIME.test(s) || Number.isNaN(Date.parse(s))) {
+    throw new SnapshotError(path, `expected an ISO 8601 date-time such as "2026-11-20T10:00:00Z", got ${describe(s)}`);
+  }
+  return s;
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
+  if (typeof v !== "string" || !allowed.includes(v as T)) {
+    throw new SnapshotError(path, `expected one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describe(v)}`);
+  }
+  return v as T;
+}
+
+/** The closest known name within a small edit distance, for "did you mean". */
+function nearest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

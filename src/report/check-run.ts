@@ -1,0 +1,228 @@
+/**
+ * Verdict → check-run output (SPEC §6): a one-line title, a Markdown summary that fits GitHub's
+ * 65,535-character limit, and annotations on the files that need attention. Every output carries
+ * a content hash, hidden in the summary, so the publisher can leave an unchanged run alone.
+ * Pure: no I/O (hashing is a computation).
+ */
+import { createHash } from "node:crypto";
+import type { ConfigError } from "../model/policy.js";
+import { POLICY_PATH } from "../model/policy.js";
+import type { Conclusion, Verdict } from "../model/verdict.js";
+import { toolDisplayName } from "../evaluate/detect.js";
+import { renderMarkdown } from "./markdown.js";
+
+export const SUMMARY_LIMIT = 65_535;
+export const TITLE_LIMIT = 200;
+export const HASH_MARKER_PREFIX = "<!-- provenance-gate:sha256=";
+// Anchored at the end: the marker this module appends is always last, so text quoted from a commit cannot forge it.
+const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64}) -->$/;
+
+export type AnnotationLevel = "notice" | "warning" | "failure";
+
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: AnnotationLevel;
+  title?: string;
+  message: string;
+}
+
+export interface CheckRunOutput {
+  conclusion: Conclusion;
+  title: string;
+  /** Markdown, at most `SUMMARY_LIMIT` characters, ending with the hash marker. */
+  summary: string;
+  annotations: CheckAnnotation[];
+  /** SHA-256 over conclusion, title, the full summary and the annotations. */
+  hash: string;
+  /**
+   * SHA-256 over the annotations alone. GitHub appends annotations on every update and never
+   * removes them, so the publisher re-sends them only when they changed.
+   */
+  annotationsHash: string;
+}
+
+export function renderCheckRun(verdict: Verdict): CheckRunOutput {
+  const body = renderMarkdown(verdict);
+  const annotations = [...fileAnnotations(verdict), ...configErrorAnnotations(verdict.config_errors)];
+  // The summary names the evaluation time; a re-evaluation that only moves the clock is "unchanged".
+  const timeless = renderMarkdown({ ...verdict, evaluated_at: "" });
+  return finishOutput(verdict.conclusion, verdict.title, body, annotations, timeless);
+}
+
+/** Neither the base branch nor the owner's `.github` repository has a policy: nothing is enforced. */
+export function renderNoPolicy(searched: readonly string[]): CheckRunOutput {
+  const body = [
+    "## No provenance policy",
+    "",
+    `No \`${POLICY_PATH}\` was found, so Provenance Gate enforces nothing on this pull request. It looked for:`,
+    "",
+    ...searched.map((place) => `- ${place}`),
+    "",
+    `To protect evaluation and training-data paths, add a \`${POLICY_PATH}\` to the base branch ` +
+      "(or to the owner's `.github` repository for every repository at once).",
+  ].join("\n");
+  return finishOutput("success", "No provenance policy", body, []);
+}
+
+export interface EvaluationErrorReport {
+  /** Machine-readable kind, e.g. `github-api`, `incomplete`, `graphql`, `internal`. */
+  kind: string;
+  /** What went wrong, naming the failed request or condition. */
+  message: string;
+  /** What the author can do about it. */
+  remedy: string;
+}
+
+export const ERROR_TITLE = "Provenance Gate could not evaluate this pull request";
+
+/** Loading or evaluating failed: the check fails (a required check is never left missing) and says how to retry. */
+export function renderEvaluationError(error: EvaluationErrorReport): CheckRunOutput {
+  const body = [
+    `## ${ERROR_TITLE}`,
+    "",
+    `**Error (${error.kind}):** ${escapeInline(error.message)}`,
+    "",
+    `**What to do:** ${error.remedy}`,
+    "",
+    "To retry, click **Re-evaluate** on this check run, or push a new commit. " +
+      "Until the pull request can be evaluated completely, this check fails rather than pass on partial information.",
+  ].join("\n");
+  return finishOutput("failure", ERROR_TITLE, body, []);
+}
+
+export interface MergeGroupReport {
+  pullNumber: number;
+  /** The head SHA the merge queue entry was made from (`pr-<N>-<sha>`). */
+  queuedSha: string;
+  /** The pull request's head SHA now, if it could be read. */
+  currentSha?: string;
+  /** The pull request's own result, if it could be evaluated. */
+  prConclusion?: Conclusion;
+  prTitle?: string;
+  /** Why the group cannot be judged at all (e.g. the branch name does not parse). */
+  problem?: string;
+}
+
+/** The result reported on a merge group's head SHA (SPEC §7). */
+export function renderMergeGroup(report: MergeGroupReport): CheckRunOutput {
+  const pr = `#${report.pullNumber}`;
+  const queued = short(report.queuedSha);
+  let conclusion: Conclusion = "failure";
+  let title: string;
+  let why: string;
+  if (report.problem) {
+    title = "Provenance Gate cannot judge this merge group";
+    why = report.problem;
+  } else if (report.currentSha !== undefined && report.currentSha !== report.queuedSha) {
+    title = `Pull request ${pr} changed after it was queued`;
+    why = `The queue entry was made from ${queued}, but ${pr}'s head is now ${short(report.currentSha)}. Re-queue the pull request once its own check passes.`;
+  } else if (report.prConclusion === "success") {
+    conclusion = "success";
+    title = `Pull request ${pr} passed Provenance Gate at ${queued}`;
+    why = `${pr} passed at ${queued}: ${report.prTitle ?? "success"}.`;
+  } else if (report.prConclusion) {
+    title = `Pull request ${pr} does not pass Provenance Gate`;
+    why = `${pr} at ${queued}: ${report.prTitle ?? report.prConclusion}. See the check on the pull request for what unblocks it.`;
+  } else {
+    title = `Pull request ${pr} could not be evaluated`;
+    why = `${pr} could not be evaluated${report.prTitle ? `: ${report.prTitle}` : ""}. Re-queue it after its own check passes.`;
+  }
+  const body = [`## ${title}`, "", escapeInline(why), "", "A merge group passes only when the queued pull request passes Provenance Gate at exactly the queued commit."].join("\n");
+  return finishOutput(conclusion, title, body, []);
+}
+
+/** The hashes hidden in a summary that this module wrote, if any. */
+export function summaryHashes(summary: string | null | undefined): { hash: string; annotationsHash: string } | undefined {
+  const match = summary ? HASH_MARKER.exec(summary) : null;
+  return match ? { hash: match[1], annotationsHash: match[2] } : undefined;
+}
+
+// ---------- building blocks ----------
+
+export function finishOutput(
+  conclusion: Conclusion,
+  title: string,
+  body: string,
+  annotations: CheckAnnotation[],
+  /** The body as hashed, when it differs from `body` only in ways that do not count as a change. */
+  hashedBody: string = body,
+): CheckRunOutput {
+  const oneLine = singleLine(title);
+  const hash = createHash("sha256")
+    .update(JSON.stringify({ conclusion, title: oneLine, body: hashedBody, annotations }))
+    .digest("hex");
+  const annotationsHash = createHash("sha256").update(JSON.stringify(annotations)).digest("hex");
+  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} -->`;
+  const summary = truncateSummary(body, SUMMARY_LIMIT - marker.length) + marker;
+  return { conclusion, title: oneLine, summary, annotations, hash, annotationsHash };
+}
+
+const TRUNCATION_NOTE =
+  "\n\n---\n**This summary was truncated** to fit GitHub's limit of 65,535 characters. " +
+  "Run `provenance-gate check --format markdown` on the branch for the full report.";
+
+export function truncateSummary(body: string, limit: number): string {
+  if (body.length <= limit) return body;
+  let cut = body.slice(0, Math.max(0, limit - TRUNCATION_NOTE.length));
+  // End on a whole line so a table row or link is not left half-written.
+  const lastBreak = cut.lastIndexOf("\n");
+  if (lastBreak > cut.length / 2) cut = cut.slice(0, lastBreak);
+  // Never split a surrogate pair.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut + TRUNCATION_NOTE;
+}
+
+function singleLine(title: string): string {
+  const line = title.replace(/\s+/g, " ").trim() || "Provenance Gate";
+  return line.length <= TITLE_LIMIT ? line : `${line.slice(0, TITLE_LIMIT - 1)}…`;
+}
+
+function fileAnnotations(verdict: Verdict): CheckAnnotation[] {
+  const statusOf = new Map(verdict.rules.map((rule) => [rule.name, rule]));
+  const annotations: CheckAnnotation[] = [];
+  for (const file of verdict.files) {
+    if (!file.ai_touched || file.rules.length === 0) continue;
+    const rules = file.rules.map((name) => statusOf.get(name)).filter((r) => r !== undefined);
+    const forbidden = rules.some((rule) => rule.status === "forbidden");
+    const tools = file.tools.length > 0 ? file.tools.map(toolDisplayName).join(", ") : "an AI tool";
+    const how = file.commits.length > 0 ? `in commit${file.commits.length > 1 ? "s" : ""} ${file.commits.join(", ")}` : "per the pull request's own AI marks";
+    const ruleText = rules
+      .map((rule) => {
+        if (rule.status === "forbidden") return `rule "${rule.name}" forbids this change`;
+        if (rule.status === "satisfied") return `rule "${rule.name}" is satisfied`;
+        return `rule "${rule.name}" needs ${rule.required} independent approval${rule.required === 1 ? "" : "s"} (${rule.counted.length} counted)`;
+      })
+      .join("; ");
+    annotations.push({
+      path: file.filename,
+      start_line: 1,
+      end_line: 1,
+      annotation_level: forbidden ? "failure" : "warning",
+      title: forbidden ? "AI-generated change forbidden here" : "AI-assisted change in a protected path",
+      message: `Changed with ${tools} ${how}: ${ruleText}.`,
+    });
+  }
+  return annotations;
+}
+
+function configErrorAnnotations(errors: readonly ConfigError[]): CheckAnnotation[] {
+  return errors.map((error) => ({
+    path: POLICY_PATH,
+    start_line: Math.max(1, error.line),
+    end_line: Math.max(1, error.line),
+    annotation_level: "failure",
+    title: "Invalid .provenance.yml",
+    message: `${error.line}:${error.column}: ${error.message}${error.hint ? ` (${error.hint})` : ""}`,
+  }));
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+/** Keep error text from opening Markdown/HTML constructs in the summary. */
+function escapeInline(text: string): string {
+  return text.replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
+}

@@ -1,0 +1,69 @@
+/**
+ * The one test that runs the real binary: compiled with the build config, started as `node <bin>`
+ * the way npm links it. Everything else drives `run()` in-process.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { GIT_ENV, TestRepo } from "./helpers/git-repo.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; bin: Record<string, string> };
+let out: string;
+let bin: string;
+let repo: TestRepo;
+
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), "provenance-gate-build-"));
+  // Other modules may be mid-edit with type errors; tsc still emits, and this test is about the CLI.
+  spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(out, "lib")], {
+    encoding: "utf8",
+  });
+  copyFileSync(join(ROOT, "package.json"), join(out, "package.json"));
+  symlinkSync(join(ROOT, "node_modules"), join(out, "node_modules"), "dir");
+  bin = join(out, pkg.bin["provenance-gate"]);
+
+  repo = new TestRepo();
+  repo.write(".provenance.yml", 'version: 1\nclasses:\n  eval: ["evals/**"]\nrules:\n  - name: review\n    classes: [eval]\n');
+  repo.write("evals/a.yaml", "1").commit("init");
+  repo.git("checkout", "-q", "-b", "feature");
+  repo.write("evals/a.yaml", "2").commit("Change\n\nCo-authored-by: Codex <noreply@openai.com>\n");
+}, 120_000);
+
+afterAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  repo?.remove();
+});
+
+const runBin = (args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: repo.dir, env: { ...GIT_ENV, NO_COLOR: "1" } as NodeJS.ProcessEnv, encoding: "utf8" });
+
+describe("the provenance-gate binary", () => {
+  it("is the compiled CLI, with a node shebang", () => {
+    expect(pkg.bin["provenance-gate"]).toBe("lib/cli/main.js");
+    expect(existsSync(bin)).toBe(true);
+    expect(readFileSync(bin, "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
+  });
+
+  it("prints its version", () => {
+    const r = runBin(["--version"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it("exits 1 for a blocked branch and 0 once approved", () => {
+    const blocked = runBin(["check"]);
+    expect(blocked.stderr).toBe("");
+    expect(blocked.status).toBe(1);
+    expect(blocked.stdout).toMatch(/^✖ action required: Needs 1 independent approval/);
+    expect(runBin(["check", "--approved-by", "bob"]).status).toBe(0);
+  });
+
+  it("exits 2 with one line and no stack for a bad flag", () => {
+    const r = runBin(["evaluate", "--snapshot", "missing.json", "--bogus"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("provenance-gate: error: evaluate: Unknown option '--bogus' (see 'provenance-gate help evaluate')\n");
+  });
+});

@@ -1,0 +1,187 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import nock from "nock";
+import { ProbotOctokit } from "probot";
+import { GitHubPullRequestData } from "../src/load/github/pull-request-data.js";
+import { IncompleteDataError } from "../src/load/pull-request-data.js";
+import { API, APP_ID, HEAD, NOW, graphqlData, mockCheckRuns, setUpNock, tearDownNock, typicalPr, type PrSpec, type SpecCommit } from "./fixtures/github/harness.js";
+
+beforeEach(setUpNock);
+// Every request the app sends is checked against GitHub's OpenAPI description.
+const schema = installGitHubSchemaCheck();
+afterAll(() => schema.stop());
+afterEach(() => {
+  expect(schema.problems()).toEqual([]);
+  expect(tearDownNock()).toEqual([]);
+});
+
+function loader(): GitHubPullRequestData {
+  const gh = new ProbotOctokit({ auth: { token: "ghs_test" }, retry: { enabled: false }, throttle: { enabled: false } });
+  return new GitHubPullRequestData(gh, { owner: "acme", repo: "models", number: 42, appId: APP_ID, baseRef: "main", now: NOW });
+}
+
+const manyCommits = (n: number): SpecCommit[] =>
+  Array.from({ length: n }, (_, i) => ({ sha: i.toString(16).padStart(40, "0"), message: `commit ${i}`, files: [] }));
+
+function snapshotReply(spec: PrSpec, firstPage: SpecCommit[], extra: (data: any) => void = () => undefined) {
+  nock(API)
+    .post("/graphql", (b: any) => String(b.query).includes("query PullRequestSnapshot"))
+    .reply(200, () => {
+      const data = graphqlData(spec, firstPage);
+      extra(data);
+      return { data };
+    });
+}
+
+function commitsPage(nodes: SpecCommit[], hasNextPage: boolean, endCursor: string | null, totalCount: number) {
+  nock(API)
+    .post("/graphql", (b: any) => String(b.query).includes("query PullRequestCommits"))
+    .reply(200, {
+      data: {
+        repository: {
+          pullRequest: {
+            commits: {
+              totalCount,
+              pageInfo: { hasNextPage, endCursor },
+              nodes: nodes.map((c) => ({ commit: { oid: c.sha, message: c.message, author: null, committer: null } })),
+            },
+          },
+        },
+      },
+    });
+}
+
+describe("commits", () => {
+  it("pages GraphQL beyond 100 commits (past REST's 250 limit too)", async () => {
+    const commits = manyCommits(260);
+    const spec = typicalPr({ commits });
+    snapshotReply(spec, commits.slice(0, 100));
+    commitsPage(commits.slice(100, 200), true, "cursor-2", 260);
+    commitsPage(commits.slice(200), false, null, 260);
+    const read = await loader().commits();
+    expect(read.map((c) => c.sha)).toEqual(commits.map((c) => c.sha));
+  });
+
+  it.each([
+    ["a cursor that does not advance", (commits: SpecCommit[]) => commitsPage(commits.slice(100, 200), true, "cursor-1", 300)],
+    ["an empty page", () => commitsPage([], true, "cursor-2", 300)],
+  ])("fails closed on %s", async (_name, second) => {
+    const commits = manyCommits(300);
+    snapshotReply(typicalPr({ commits }), commits.slice(0, 100));
+    second(commits);
+    await expect(loader().commits()).rejects.toBeInstanceOf(IncompleteDataError);
+  });
+
+  it("fails closed when the pages do not add up to the total", async () => {
+    const commits = manyCommits(3);
+    snapshotReply(typicalPr({ commits }), commits, (data) => {
+      data.repository.pullRequest.commits.totalCount = 4;
+    });
+    await expect(loader().commits()).rejects.toThrow(/listed 3 commits.*has 4/);
+  });
+});
+
+describe("files", () => {
+  it("reads renames with previous_filename over several pages and checks the count", async () => {
+    const files = Array.from({ length: 150 }, (_, i) => ({ filename: `data/f${i}.csv`, status: i === 0 ? "renamed" : "added", ...(i === 0 ? { previous_filename: "tmp/f0.csv" } : {}) }));
+    snapshotReply(typicalPr({ files }), typicalPr().commits);
+    nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "1" }).reply(200, files.slice(0, 100));
+    nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "2" }).reply(200, files.slice(100));
+    const read = await loader().files();
+    expect(read).toHaveLength(150);
+    expect(read[0]).toEqual({ filename: "data/f0.csv", status: "renamed", previous_filename: "tmp/f0.csv" });
+  });
+
+  it("fails closed when a page repeats", async () => {
+    const files = Array.from({ length: 100 }, (_, i) => ({ filename: `data/f${i}.csv`, status: "added" }));
+    nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "1" }).reply(200, files);
+    nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "2" }).reply(200, files);
+    await expect(loader().files()).rejects.toThrow(/twice/);
+  });
+});
+
+describe("people", () => {
+  it("spells bots as REST does and ties no-reply addresses to logins", async () => {
+    const spec = typicalPr({
+      reviews: [
+        { login: "chatgpt-codex-connector", state: "COMMENTED", submittedAt: "2026-11-20T11:00:00Z", typename: "Bot" },
+        { login: "bob", state: "APPROVED", submittedAt: "2026-11-20T11:00:00Z", canPush: false },
+        { login: "pending-person", state: "PENDING", submittedAt: "", canPush: true },
+      ],
+      commits: [{ sha: HEAD, message: "x", author: { name: "Copilot", email: "198982749+Copilot@users.noreply.github.com", login: null }, files: [] }],
+    });
+    snapshotReply(spec, spec.commits, (data) => {
+      data.repository.pullRequest.reviews.nodes[2].submittedAt = null;
+    });
+    const data = loader();
+    const reviews = await data.reviews();
+    expect(reviews.map((r) => r.user)).toEqual([
+      { login: "chatgpt-codex-connector[bot]", type: "Bot" },
+      { login: "bob", type: "User" },
+    ]);
+    expect(await data.permission("BOB")).toBe("read");
+    const [commit] = await data.commits();
+    expect(commit.author).toMatchObject({ login: "Copilot", email: "198982749+Copilot@users.noreply.github.com" });
+  });
+
+  it("asks REST for the permission of someone without a review", async () => {
+    snapshotReply(typicalPr(), typicalPr().commits);
+    nock(API).get("/repos/acme/models/collaborators/carol/permission").reply(200, { permission: "write", role_name: "maintain" });
+    expect(await loader().permission("carol")).toBe("maintain");
+  });
+
+  it.each([
+    [200, { state: "active" }, ["acme/eval-owners"]],
+    [200, { state: "pending" }, []],
+    [404, { message: "Not Found" }, []],
+  ])("team membership answer %s %j → %j", async (status, body, expected) => {
+    nock(API).get("/orgs/acme/teams/eval-owners/memberships/bob").reply(status, body);
+    expect(await loader().teamsOf("bob", ["acme/eval-owners"])).toEqual(expected);
+  });
+});
+
+describe("policies and push time", () => {
+  it("treats a missing .github repository as no fallback, but fails on other errors there when the base has no policy", async () => {
+    const spec = typicalPr({ policy: null });
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: graphqlData(spec), errors: [{ type: "NOT_FOUND", path: ["fallbackRepo"], message: "Could not resolve" }] });
+    expect((await loader().policyCandidates()).fallback).toBeNull();
+
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: graphqlData(spec), errors: [{ type: "FORBIDDEN", path: ["fallbackRepo"], message: "Resource not accessible" }] });
+    await expect(loader().policyCandidates()).rejects.toThrow(/Resource not accessible/);
+  });
+
+  it("reads the policy from the base the pull request has now, re-querying when the event's base is outdated", async () => {
+    const spec = typicalPr({ baseRef: "release" });
+    const expressions: string[] = [];
+    nock(API)
+      .post("/graphql", (b: any) => (expressions.push(b.variables.policyExpr), true))
+      .times(2)
+      .reply(200, { data: graphqlData(spec) });
+    const candidates = await loader().policyCandidates();
+    expect(expressions).toEqual(["main:.provenance.yml", "release:.provenance.yml"]);
+    expect(candidates.base).toMatchObject({ path: ".provenance.yml", ref: "release", blob_sha: "e".repeat(40) });
+  });
+
+  it("takes the earliest started_at of our own runs as the push time", async () => {
+    snapshotReply(typicalPr(), typicalPr().commits);
+    mockCheckRuns(nock(API), HEAD, [
+      { id: 1, external_id: "42", started_at: "2026-11-20T10:30:00Z" },
+      { id: 2, external_id: "42", started_at: "2026-11-20T10:05:00Z" },
+      { id: 3, external_id: "42", started_at: "2026-11-20T08:00:00Z", appId: 77 },
+    ]);
+    expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:05:00Z");
+  });
+
+  it("lists a commit's files across pages, both sides of renames", async () => {
+    nock(API)
+      .get(`/repos/acme/models/commits/${HEAD}`)
+      .query({ per_page: "100", page: "1" })
+      .reply(200, { files: [{ filename: "a", previous_filename: "old-a" }] }, { link: `<${API}/repos/acme/models/commits/${HEAD}?page=2>; rel="next"` });
+    nock(API).get(`/repos/acme/models/commits/${HEAD}`).query({ per_page: "100", page: "2" }).reply(200, { files: [{ filename: "b" }] });
+    expect((await loader().commitFiles(HEAD)).sort()).toEqual(["a", "b", "old-a"]);
+  });
+});
