@@ -15,6 +15,7 @@ import {
   mockCheckRuns,
   mockCreate,
   mockEvaluationReads,
+  mockFiles,
   mockGraphql,
   mockPull,
   mockToken,
@@ -393,6 +394,7 @@ describe("where the policy comes from", () => {
     const api = nock(API);
     const spec = typicalPr({ policy: null, fallback: "NOT_FOUND" });
     mockGraphql(api, spec);
+    mockFiles(api, spec);
     mockCheckRuns(api, spec.headSha);
     mockPull(api, 42, HEAD);
     const posted = posts();
@@ -402,6 +404,24 @@ describe("where the policy comes from", () => {
     expect(posted[0].output.title).toBe("No provenance policy");
     expect(posted[0].output.summary).toContain("base branch `main` of acme/models");
     expect(posted[0].output.summary).toContain("acme/.github");
+  });
+
+  it("with no policy yet, fails a pull request that adds a broken .provenance.yml and annotates it", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr({ policy: null, fallback: "NOT_FOUND", files: [...typicalPr().files, { filename: ".provenance.yml", status: "added" }] });
+    mockEvaluationReads(api, spec);
+    api
+      .get(`/repos/acme/models/contents/.provenance.yml`)
+      .query({ ref: HEAD })
+      .reply(200, { type: "file", encoding: "base64", content: Buffer.from("version: 1\nclases: {}\n").toString("base64") });
+    const posted = posts();
+    mockCreate(api, posted);
+    await receive(probot, "pull_request", pullRequestPayload("opened", spec));
+    expect(posted[0].conclusion).toBe("failure");
+    expect(posted[0].output.title).toBe(".provenance.yml in this pull request has 1 error");
+    expect(posted[0].output.annotations).toContainEqual(expect.objectContaining({ path: ".provenance.yml", start_line: 2, annotation_level: "failure" }));
   });
 
   it("falls back to the owner's .github repository", async () => {

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "probot";
 import type { Verdict } from "../model/verdict.js";
-import { POLICY_PATH } from "../model/policy.js";
+import { POLICY_PATH, type Policy } from "../model/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
@@ -13,7 +13,7 @@ import { RequestCache, type GitHubClient, type RepoRef } from "../load/github/cl
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
 import { renderCheckRun, renderEvaluationError, renderNoPolicy, type CheckRunOutput } from "../report/check-run.js";
 import { describeError } from "./errors.js";
-import { headPolicyErrors, resolvePolicy } from "./policy.js";
+import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { publishCheckRun, type PublishResult } from "./publish.js";
 
 export interface AppDeps {
@@ -91,13 +91,19 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
   const now = deps.now();
   try {
     const resolution = resolvePolicy(await data.policyCandidates());
+    let policy: Policy;
     if (resolution.kind === "none") {
-      const headSha = await data.headSha();
-      const output = renderNoPolicy(resolution.searched);
-      audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null });
-      return { output, headSha };
+      // Nothing is enforced without a policy, but a pull request adding a broken one must hear so.
+      if ((await pullRequestPolicyErrors(data)).length === 0) {
+        const headSha = await data.headSha();
+        const output = renderNoPolicy(resolution.searched);
+        audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null });
+        return { output, headSha };
+      }
+      policy = floorOnlyPolicy(resolution.searched);
+    } else {
+      policy = resolution.policy;
     }
-    const policy = resolution.policy;
     const [snapshot, prConfigErrors] = await Promise.all([
       buildSnapshot(data, policy, data.repository),
       pullRequestPolicyErrors(data),

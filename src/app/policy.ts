@@ -34,6 +34,16 @@ export function fallbackReason(errors: readonly ConfigError[]): string {
   return `${quoted.join("; ")}${more > 0 ? `; and ${more} more error${more === 1 ? "" : "s"}` : ""}`;
 }
 
+/**
+ * The policy for a repository that has none yet but whose pull request adds a broken one: only the
+ * floor rule, so the new file's errors can fail the check without enforcing anything else.
+ */
+export function floorOnlyPolicy(searched: string[]): Policy {
+  const parsed = parsePolicy("version: 1\n", { source: { path: `(none yet; looked in ${searched.join(", ")})` } });
+  if (!parsed.ok) throw new Error("the empty policy must parse");
+  return parsed.policy;
+}
+
 /** Errors in the pull request's own version of `.provenance.yml` (empty when it is valid). */
 export function headPolicyErrors(text: string, file: string): ConfigError[] {
   const parsed = parsePolicy(text, { file });
