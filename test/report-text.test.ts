@@ -94,7 +94,7 @@ describe("renderText", () => {
       rules: [rule({ name: "no-codex", status: "forbidden", forbid: true, required: 0, tools: ["codex"], files: ["evals/a", "evals/b", "evals/c", "evals/d"] })],
     });
     const out = renderText(v, { color: false });
-    expect(out).toContain("What unblocks it\n  no-codex: No approval can satisfy this rule: remove the changes made with codex from 4 files (evals/a, evals/b, evals/c …and 1 more).");
+    expect(out).toContain("What unblocks it\n  no-codex: No approval can satisfy this rule: remove the changes made with Codex from 4 files (evals/a, evals/b, evals/c …and 1 more).");
     expect(out).not.toContain("Who can unblock");
   });
 

@@ -4,6 +4,7 @@
  */
 import type { ConfigError, PolicySource } from "../model/policy.js";
 import type { Conclusion, FileResult, RuleResult, RuleStatus, Verdict } from "../model/verdict.js";
+import { toolDisplayName } from "../evaluate/detect.js";
 
 export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
@@ -71,7 +72,7 @@ export function unblockAdvice(verdict: Verdict): { rule: string; advice: string 
         advice: `${approvals} from ${who}${otherThan}. Only approvals submitted after the latest push count.`,
       });
     } else if (rule.status === "forbidden") {
-      const tools = rule.tools.length > 0 ? ` made with ${rule.tools.join(", ")}` : "";
+      const tools = rule.tools.length > 0 ? ` made with ${rule.tools.map(toolDisplayName).join(", ")}` : "";
       advice.push({
         rule: rule.name,
         advice: `No approval can satisfy this rule: remove the changes${tools} from ${plural(rule.files.length, "file")} (${listWithMore(rule.files, 3)}).`,
