@@ -1,0 +1,56 @@
+/** Starts and stops the app-under-measurement child process (see `app-child.ts`). */
+import { fork, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { throwawayPrivateKey } from "../sandbox/probot-runner.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
+
+export interface AppProcess {
+  pid: number;
+  /** Peak resident memory of the app process so far, in MB. */
+  peakRssMb(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startAppProcess(sandbox: Sandbox, opts: { throttle: boolean }): Promise<AppProcess> {
+  const secret = randomBytes(24).toString("hex");
+  const child: ChildProcess = fork(new URL("./app-child.js", import.meta.url), [], {
+    env: {
+      ...process.env,
+      APP_ID: String(sandbox.appId),
+      PRIVATE_KEY: throwawayPrivateKey(),
+      WEBHOOK_SECRET: secret,
+      GHE_HOST: sandbox.host,
+      GHE_PROTOCOL: "http",
+      BENCH_THROTTLE: opts.throttle ? "1" : "0",
+      NODE_ENV: "production",
+    },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (m: { type: string; port?: number; message?: string }) =>
+      m.type === "ready" ? resolve(m.port!) : reject(new Error(`app process: ${m.message ?? "failed to start"}`)),
+    );
+    child.once("exit", (code) => reject(new Error(`app process exited with ${code} before it was ready`)));
+  });
+  sandbox.setWebhook(`http://127.0.0.1:${port}/api/github/webhooks`, secret);
+  return {
+    pid: child.pid!,
+    peakRssMb: () =>
+      new Promise((resolve) => {
+        const onMessage = (m: { type: string; max_rss_kb?: number }) => {
+          if (m.type !== "rss") return;
+          child.off("message", onMessage);
+          // `maxRSS` is in kilobytes (KiB) on Linux.
+          resolve(Math.round(((m.max_rss_kb ?? 0) / 1024) * 10) / 10);
+        };
+        child.on("message", onMessage);
+        child.send({ type: "rss" });
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * `provenance-gate demo` / `npm run demo`: the whole app on the embedded sandbox — a local GitHub
+ * stand-in, real signed webhooks over HTTP, the real Probot server — playing the story of one pull
+ * request from "blocked" to "approved by an independent reviewer". Exit 0 when every step ends in
+ * the expected conclusion, 1 otherwise (CI relies on it), 2 for a bad flag.
+ */
+import { startAppAgainstSandbox, type RunningApp } from "./probot-runner.js";
+import { Sandbox } from "./sandbox.js";
+import { DEMO_REPO, runDemoStory, setUpDemoRepo, type StepResult } from "./story.js";
+
+const USAGE = "usage: provenance-gate demo [--json] [--no-color]";
+
+export async function runDemo(argv: string[]): Promise<number> {
+  const unknown = argv.filter((a) => !["--json", "--no-color", "--color"].includes(a));
+  if (unknown.length) {
+    process.stderr.write(`provenance-gate demo: unknown option ${unknown[0]}\n${USAGE}\n`);
+    return 2;
+  }
+  const json = argv.includes("--json");
+  const color = !json && !argv.includes("--no-color") && (argv.includes("--color") || (process.stdout.isTTY === true && !process.env.NO_COLOR));
+  const paint = painter(color);
+  const out = (s = "") => process.stdout.write(s + "\n");
+  const started = performance.now();
+
+  let sandbox: Sandbox | undefined;
+  let app: RunningApp | undefined;
+  try {
+    sandbox = await Sandbox.start();
+    setUpDemoRepo(sandbox);
+    app = await startAppAgainstSandbox(sandbox);
+    if (!json) {
+      out(paint.bold("Provenance Gate demo"));
+      out(paint.dim(`GitHub stand-in ${sandbox.url} · real Probot app on ${new URL(app.webhookUrl).host} · webhooks signed with X-Hub-Signature-256`));
+      out(paint.dim(`${DEMO_REPO}: AI-assisted changes to evals/ or data/ need 1 approval from someone who did not drive the AI session`));
+      out(paint.dim("alice, bob and carol all have write access."));
+      out();
+    }
+    const steps = await runDemoStory(sandbox, DEMO_REPO, json ? undefined : (s) => out(formatStep(s, paint)));
+    const ok = steps.every((s) => s.ok);
+    const ms = Math.round(performance.now() - started);
+    if (json) {
+      out(JSON.stringify({ ok, repository: DEMO_REPO, sandbox: sandbox.url, total_ms: ms, timeline: steps }, null, 2));
+    } else {
+      out();
+      const failed = steps.filter((s) => !s.ok);
+      if (ok) out(paint.green(`✔ The story played out as expected in ${(ms / 1000).toFixed(1)} s.`));
+      else {
+        out(paint.red(`✘ ${failed.length} step(s) ended differently than expected: ${failed.map((s) => `#${s.step} expected ${s.expected}, got ${s.conclusion ?? "no check"}`).join("; ")}.`));
+        for (const line of app.logs.slice(-5)) out(paint.dim(`  app log: ${line.slice(0, 300)}`));
+      }
+    }
+    return ok ? 0 : 1;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (json) out(JSON.stringify({ ok: false, error: message }));
+    else process.stderr.write(`provenance-gate demo: ${message}\n`);
+    return 1;
+  } finally {
+    await app?.stop().catch(() => undefined);
+    await sandbox?.close().catch(() => undefined);
+  }
+}
+
+type Paint = ReturnType<typeof painter>;
+
+function painter(on: boolean) {
+  const wrap = (code: string) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+  return { bold: wrap("1"), dim: wrap("2"), red: wrap("31"), green: wrap("32"), yellow: wrap("33"), cyan: wrap("36") };
+}
+
+function formatStep(s: StepResult, paint: Paint): string {
+  const time = s.at.slice(11, 19);
+  const conclusion = s.conclusion ?? "no check";
+  const colour = s.conclusion === "success" ? paint.green : s.conclusion === "failure" ? paint.red : paint.yellow;
+  const mark = s.ok ? "" : paint.red(`  ✘ expected ${s.expected}`);
+  const lines = [
+    `${String(s.step).padStart(2)}  ${paint.dim(time)}  ${paint.cyan(s.actor.padEnd(6))}${s.action}`,
+    `    ${" ".repeat(8)}  ${"".padEnd(6)}${colour(conclusion.padEnd(16))} ${s.title ?? ""}${mark}`,
+  ];
+  if (s.detail) lines.push(`    ${" ".repeat(8)}  ${"".padEnd(6)}${paint.dim("↳ " + s.detail)}`);
+  return lines.join("\n");
+}

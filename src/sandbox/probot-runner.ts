@@ -1,0 +1,163 @@
+/**
+ * Runs the real Probot server with the real app against the sandbox, the way `npm start`
+ * (`probot run ./lib/index.js`) would with `GHE_HOST=<sandbox> GHE_PROTOCOL=http`: the same
+ * `Server` + `Probot.defaults({ appId, privateKey, secret, baseUrl })`, a throwaway RSA key and a
+ * random webhook secret (never Probot's "development" default, which the app refuses).
+ */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { Probot, ProbotOctokit, Server } from "probot";
+import type { Sandbox } from "./sandbox.js";
+
+export type AppFn = (app: Probot, options: { cwd: string; addHandler: (h: unknown) => void }) => unknown;
+
+export interface RunningApp {
+  /** Where the sandbox delivers webhooks. */
+  webhookUrl: string;
+  secret: string;
+  /** Log lines the app wrote at `warn` or above (JSON), for diagnosing a failed scenario. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  /** The app function; default: the package's own entry (`src/index.ts` → `lib/index.js`). */
+  app?: AppFn;
+  logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+  /**
+   * Keep Probot's client-side throttling (default true, as `npm start` runs). It spaces GraphQL
+   * queries and writes at least 1 s apart process-wide; the bench turns it off to measure the
+   * app's own request pattern.
+   */
+  throttle?: boolean;
+}
+
+/**
+ * Probot's Octokit with `@octokit/plugin-throttling` disabled. A function default runs after
+ * Probot's own defaults, so `enabled: false` survives the merge (an object default would not).
+ */
+export const UnthrottledOctokit = ProbotOctokit.defaults((options: Record<string, any> = {}) => ({
+  ...options,
+  throttle: { ...(options.throttle ?? {}), enabled: false },
+}));
+
+/** Loads the app the same way `probot run ./lib/index.js` does: the module's default export. */
+export async function loadDefaultApp(): Promise<AppFn> {
+  const mod = (await import("../index.js")) as { default?: unknown };
+  if (typeof mod.default !== "function") throw new Error("The app entry (src/index.ts) has no default export");
+  return mod.default as AppFn;
+}
+
+export interface ProbotServerOptions extends StartAppOptions {
+  appId: number;
+  privateKey: string;
+  secret: string;
+  /** The GitHub API base, e.g. `http://127.0.0.1:PORT/api/v3` (what `GHE_HOST` + `GHE_PROTOCOL=http` give). */
+  baseUrl: string;
+}
+
+export interface RunningServer {
+  port: number;
+  webhookUrl: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** A throwaway app key: the sandbox never verifies the JWT signature, but Probot must sign one. */
+export function throwawayPrivateKey(): string {
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  }).privateKey;
+}
+
+/** Probot's `Server` with the app loaded, listening on a free local port. */
+export async function startProbotServer(opts: ProbotServerOptions): Promise<RunningServer> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logs.push(line);
+      if (logs.length > 500) logs.splice(0, logs.length - 500);
+      done();
+    },
+  });
+  const log = pino({ level: opts.logLevel ?? "warn", name: "probot" }, sink);
+  const port = await freePort();
+  const server = new Server({
+    host: "127.0.0.1",
+    port,
+    log,
+    Probot: Probot.defaults({
+      appId: opts.appId,
+      privateKey: opts.privateKey,
+      secret: opts.secret,
+      baseUrl: opts.baseUrl,
+      log,
+      ...(opts.throttle === false ? { Octokit: UnthrottledOctokit } : {}),
+    }),
+  });
+  try {
+    const app = opts.app ?? (await loadDefaultApp());
+    await server.load(app as Parameters<Server["load"]>[0]);
+    await server.start();
+  } catch (e) {
+    await server.stop().catch(() => undefined);
+    throw e;
+  }
+  return { port, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks`, logs, stop: () => server.stop() };
+}
+
+export async function startAppAgainstSandbox(sandbox: Sandbox, opts: StartAppOptions = {}): Promise<RunningApp> {
+  const privateKey = throwawayPrivateKey();
+  const secret = randomBytes(24).toString("hex");
+  // The app's own start-up checks read the environment, as under `probot run`.
+  const env = {
+    APP_ID: String(sandbox.appId),
+    WEBHOOK_SECRET: secret,
+    PRIVATE_KEY: privateKey,
+    GHE_HOST: sandbox.host,
+    GHE_PROTOCOL: "http",
+  };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  let server: RunningServer;
+  try {
+    server = await startProbotServer({ ...opts, appId: sandbox.appId, privateKey, secret, baseUrl: `${sandbox.url}/api/v3` });
+  } catch (e) {
+    restore(saved);
+    throw e;
+  }
+  sandbox.setWebhook(server.webhookUrl, secret);
+  return {
+    webhookUrl: server.webhookUrl,
+    secret,
+    logs: server.logs,
+    stop: async () => {
+      await server.stop();
+      restore(saved);
+    },
+  };
+}
+
+function restore(saved: Record<string, string | undefined>) {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
+/** Probot's `Server` treats port 0 as "use 3000", so ask the OS for a free port first. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      s.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}

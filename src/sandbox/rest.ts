@@ -1,0 +1,395 @@
+/**
+ * The REST operations the app calls, with GitHub's paths, shapes, caps and errors. Each route has
+ * the operation name `@octokit/rest` gives it (`pulls.listFiles`…), which is what the request
+ * counters report.
+ */
+import { isoSeconds } from "./clock.js";
+import { validateCheckRunBody } from "./check-run-validation.js";
+import { blobSha, checkRunJson, commitJson, fileJson, pullJson, repoJson, reviewJson, userJson } from "./shapes.js";
+import { SandboxError, type SandboxCheckRun, type SandboxRepo, type SandboxState } from "./state.js";
+
+export interface Caller {
+  kind: "app" | "installation" | "user";
+  appId?: number;
+  installationId?: number;
+  login?: string;
+}
+
+export interface RouteRequest {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+  caller: Caller;
+  /** Absolute URL of the request, for `Link` headers. */
+  url: URL;
+  apiBase: string;
+}
+
+export interface RouteResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  raw?: string;
+}
+
+/** What REST handlers need from the sandbox beyond its state: the side effects that send webhooks. */
+export interface RestHost {
+  state: SandboxState;
+  appId: number;
+  submitReviewFromApi(repo: SandboxRepo, number: number, login: string, event: string, body: string): unknown;
+}
+
+export type Auth = "jwt" | "token";
+
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  operation: string;
+  auth: Auth;
+  handle: (host: RestHost, req: RouteRequest) => RouteResponse;
+}
+
+const routes: Route[] = [];
+function route(method: string, path: string, operation: string, auth: Auth, handle: Route["handle"]) {
+  const keys: string[] = [];
+  const pattern = new RegExp(
+    "^" +
+      path.replace(/\{(\w+)\}|[.*+?^$()|[\]\\]/g, (m, key: string | undefined) => {
+        if (!key) return `\\${m}`;
+        keys.push(key);
+        // `path` in contents and `ref` may contain slashes.
+        return key === "path" || key === "ref" ? "(.+)" : "([^/]+)";
+      }) +
+      "$",
+  );
+  routes.push({ method, pattern, keys, operation, auth, handle });
+}
+
+export function matchRoute(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const r of routes) {
+    if (r.method !== method) continue;
+    const m = r.pattern.exec(pathname);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+    return { route: r, params };
+  }
+  return undefined;
+}
+
+const json = (body: unknown, status = 200, headers?: Record<string, string>): RouteResponse => ({ status, body, headers });
+const notFound = (): never => {
+  throw new SandboxError(404, "Not Found");
+};
+
+function repoFor(host: RestHost, req: RouteRequest): SandboxRepo {
+  const repo = host.state.repos.get(`${req.params.owner}/${req.params.repo}`.toLowerCase());
+  if (!repo) notFound();
+  // An installation token sees only its own account's repositories; GitHub answers 404, not 403.
+  if (req.caller.kind === "installation") {
+    const inst = host.state.installations.get(req.caller.installationId!);
+    if (!inst || inst.account.toLowerCase() !== repo!.owner.toLowerCase()) notFound();
+  }
+  return repo!;
+}
+
+/** GitHub's page/per_page paging with a `Link` header; `cap` is how many items GitHub will list at most. */
+function paginate<T>(items: T[], req: RouteRequest, opts: { defaultPerPage?: number; maxPerPage?: number; cap?: number } = {}) {
+  const maxPer = opts.maxPerPage ?? 100;
+  const per = Math.min(Math.max(Number(req.query.get("per_page") ?? opts.defaultPerPage ?? 30) || 30, 1), maxPer);
+  const page = Math.max(Number(req.query.get("page") ?? 1) || 1, 1);
+  const listable = opts.cap !== undefined ? items.slice(0, opts.cap) : items;
+  const last = Math.max(Math.ceil(listable.length / per), 1);
+  const slice = listable.slice((page - 1) * per, page * per);
+  const link = (p: number, rel: string) => {
+    const u = new URL(req.url);
+    u.searchParams.set("per_page", String(per));
+    u.searchParams.set("page", String(p));
+    return `<${u.toString()}>; rel="${rel}"`;
+  };
+  const links: string[] = [];
+  if (page > 1) links.push(link(page - 1, "prev"));
+  if (page < last) links.push(link(page + 1, "next"));
+  if (page < last) links.push(link(last, "last"));
+  if (page > 1) links.push(link(1, "first"));
+  return { slice, headers: links.length ? { link: links.join(", ") } : undefined };
+}
+
+// ── Apps and installations ────────────────────────────────────────────────────────────────────
+
+route("POST", "/app/installations/{id}/access_tokens", "apps.createInstallationAccessToken", "jwt", (host, req) => {
+  const inst = host.state.installations.get(Number(req.params.id));
+  if (!inst || inst.app_id !== req.caller.appId) notFound();
+  const token = `ghs_sandbox${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  // Token expiry is real time, not the sandbox clock: octokit caches tokens by wall time.
+  const expires_at = isoSeconds(new Date(Date.now() + 3600_000));
+  host.state.tokens.set(token, { installation: inst!.id, expires_at });
+  return json(
+    {
+      token,
+      expires_at,
+      permissions: { checks: "write", contents: "read", metadata: "read", pull_requests: "read", merge_queues: "read", members: "read" },
+      repository_selection: "all",
+    },
+    201,
+  );
+});
+
+route("GET", "/app/installations", "apps.listInstallations", "jwt", (host, req) => {
+  const list = [...host.state.installations.values()].filter((i) => i.app_id === req.caller.appId);
+  const { slice, headers } = paginate(list, req);
+  return json(
+    slice.map((i) => ({ id: i.id, app_id: i.app_id, account: userJson(host.state, i.account), target_type: "Organization", repository_selection: "all" })),
+    200,
+    headers,
+  );
+});
+
+route("GET", "/app", "apps.getAuthenticated", "jwt", (host, req) =>
+  json({ id: req.caller.appId, slug: "provenance-gate", name: "Provenance Gate", owner: null, events: [], permissions: {} }),
+);
+
+route("GET", "/repos/{owner}/{repo}/installation", "apps.getRepoInstallation", "jwt", (host, req) => {
+  const repo = repoFor(host, req);
+  const inst = host.state.installationFor(repo.owner);
+  if (!inst || inst.app_id !== req.caller.appId) notFound();
+  return json({ id: inst!.id, app_id: inst!.app_id, account: userJson(host.state, inst!.account), repository_selection: "all" });
+});
+
+// ── Pull requests ─────────────────────────────────────────────────────────────────────────────
+
+route("GET", "/repos/{owner}/{repo}/pulls", "pulls.list", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const state = req.query.get("state") ?? "open";
+  const base = req.query.get("base");
+  const head = req.query.get("head");
+  const list = [...repo.pulls.values()]
+    .filter((p) => state === "all" || p.state === state)
+    .filter((p) => !base || p.base_ref === base)
+    .filter((p) => !head || `${repo.owner}:${p.head_ref}`.toLowerCase() === head.toLowerCase())
+    .sort((a, b) => b.number - a.number);
+  const { slice, headers } = paginate(list, req);
+  return json(
+    slice.map((p) => pullJson(host.state, repo, p)),
+    200,
+    headers,
+  );
+});
+
+route("GET", "/repos/{owner}/{repo}/pulls/{number}", "pulls.get", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  return json(pullJson(host.state, repo, host.state.pull(repo, Number(req.params.number))));
+});
+
+route("GET", "/repos/{owner}/{repo}/pulls/{number}/files", "pulls.listFiles", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const pr = host.state.pull(repo, Number(req.params.number));
+  const { slice, headers } = paginate(host.state.pullFiles(repo, pr), req, { cap: 3000 });
+  return json(slice.map(fileJson), 200, headers);
+});
+
+route("GET", "/repos/{owner}/{repo}/pulls/{number}/commits", "pulls.listCommits", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const pr = host.state.pull(repo, Number(req.params.number));
+  const { slice, headers } = paginate(pr.commits, req, { cap: 250 });
+  return json(
+    slice.map((sha) => commitJson(host.state, repo, repo.commits.get(sha)!, false)),
+    200,
+    headers,
+  );
+});
+
+route("GET", "/repos/{owner}/{repo}/pulls/{number}/reviews", "pulls.listReviews", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const pr = host.state.pull(repo, Number(req.params.number));
+  const { slice, headers } = paginate(pr.reviews, req);
+  return json(
+    slice.map((r) => reviewJson(host.state, repo, pr, r)),
+    200,
+    headers,
+  );
+});
+
+route("POST", "/repos/{owner}/{repo}/pulls/{number}/reviews", "pulls.createReview", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const login = req.caller.kind === "user" ? req.caller.login! : "provenance-gate[bot]";
+  const event = typeof req.body.event === "string" ? req.body.event : "COMMENT";
+  const review = host.submitReviewFromApi(repo, Number(req.params.number), login, event, typeof req.body.body === "string" ? req.body.body : "");
+  return json(review);
+});
+
+// ── Commits, contents, people ─────────────────────────────────────────────────────────────────
+
+route("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs", "checks.listForRef", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const sha = host.state.resolveRef(repo, req.params.ref);
+  if (!sha) throw new SandboxError(422, `No commit found for SHA: ${req.params.ref}`);
+  const name = req.query.get("check_name");
+  const status = req.query.get("status");
+  const appId = req.query.get("app_id");
+  let runs = repo.checkRuns.filter((r) => r.head_sha === sha && (!name || r.name === name) && (!status || r.status === status) && (!appId || String(r.app_id) === appId));
+  if ((req.query.get("filter") ?? "latest") === "latest") {
+    const latest = new Map<string, SandboxCheckRun>();
+    for (const r of runs) latest.set(`${r.app_id}\0${r.name}`, r);
+    runs = [...latest.values()];
+  }
+  runs = [...runs].sort((a, b) => b.id - a.id);
+  const { slice, headers } = paginate(runs, req);
+  return json({ total_count: runs.length, check_runs: slice.map((r) => checkRunJson(host.state, repo, r, req.apiBase)) }, 200, headers);
+});
+
+route("GET", "/repos/{owner}/{repo}/commits/{ref}", "repos.getCommit", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const sha = host.state.resolveRef(repo, req.params.ref);
+  if (!sha) throw new SandboxError(422, `No commit found for SHA: ${req.params.ref}`);
+  const c = repo.commits.get(sha)!;
+  // GitHub pages a commit's files 300 at a time (3,000 at most) with a Link header.
+  const { slice, headers } = paginate(c.changes, req, { defaultPerPage: 300, maxPerPage: 300, cap: 3000 });
+  const body = commitJson(host.state, repo, { ...c, changes: slice }, true);
+  return json(body, 200, headers);
+});
+
+route("GET", "/repos/{owner}/{repo}/contents/{path}", "repos.getContent", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const ref = req.query.get("ref") ?? repo.default_branch;
+  const sha = host.state.resolveRef(repo, ref);
+  if (!sha) throw new SandboxError(404, `No commit found for the ref ${ref}`);
+  const path = req.params.path.replace(/^\/+|\/+$/g, "");
+  const text = host.state.readFile(repo, sha, path);
+  if (text === undefined) notFound();
+  const accept = String(req.headers.accept ?? "");
+  if (accept.includes("raw")) return { status: 200, raw: text, headers: { "content-type": "text/plain; charset=utf-8" } };
+  const b64 = Buffer.from(text!, "utf8").toString("base64");
+  const name = path.split("/").pop()!;
+  return json({
+    type: "file",
+    encoding: "base64",
+    size: Buffer.byteLength(text!),
+    name,
+    path,
+    // GitHub wraps base64 content at 60 characters.
+    content: (b64.match(/.{1,60}/g) ?? [""]).join("\n") + "\n",
+    sha: blobSha(text!),
+    url: `${req.apiBase}/repos/${repo.owner}/${repo.name}/contents/${path}?ref=${ref}`,
+    html_url: `https://github.com/${repo.owner}/${repo.name}/blob/${ref}/${path}`,
+    download_url: null,
+  });
+});
+
+route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", "repos.getCollaboratorPermissionLevel", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const user = host.state.user(req.params.username);
+  if (!user) notFound();
+  const role = repo.collaborators.get(user!.login.toLowerCase()) ?? "none";
+  // The legacy `permission` field folds maintain into write and triage into read; `role_name` keeps them.
+  const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+  return json({ permission, role_name: role, user: { ...userJson(host.state, user!.login), permissions: { admin: role === "admin", maintain: role === "maintain" || role === "admin", push: ["write", "maintain", "admin"].includes(role), triage: role !== "none" && role !== "read", pull: role !== "none" } } });
+});
+
+route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "teams.getMembershipForUserInOrg", "token", (host, req) => {
+  if (req.caller.kind === "installation") {
+    const inst = host.state.installations.get(req.caller.installationId!);
+    if (!inst || inst.account.toLowerCase() !== req.params.org.toLowerCase()) notFound();
+  }
+  const members = host.state.teams.get(`${req.params.org}/${req.params.team_slug}`.toLowerCase());
+  if (!members || !members.has(req.params.username.toLowerCase())) notFound();
+  return json({ state: "active", role: "member", url: `${req.apiBase}/orgs/${req.params.org}/teams/${req.params.team_slug}/memberships/${req.params.username}` });
+});
+
+route("GET", "/repos/{owner}/{repo}", "repos.get", "token", (host, req) => json(repoJson(host.state, repoFor(host, req))));
+
+// ── Check runs ────────────────────────────────────────────────────────────────────────────────
+
+function unprocessable(problems: { message: string }[]): never {
+  throw new SandboxError(422, "Invalid request.", problems);
+}
+
+function appIdOf(host: RestHost, caller: Caller): number {
+  if (caller.kind !== "installation") throw new SandboxError(403, "You must authenticate via a GitHub App.");
+  return host.state.installations.get(caller.installationId!)!.app_id;
+}
+
+route("POST", "/repos/{owner}/{repo}/check-runs", "checks.create", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const app_id = appIdOf(host, req.caller);
+  const problems = validateCheckRunBody(req.body, true);
+  if (problems.length) unprocessable(problems);
+  const b = req.body as Record<string, any>;
+  if (!repo.commits.has(b.head_sha)) throw new SandboxError(422, "No commit found for SHA: " + b.head_sha);
+  const now = isoSeconds(host.state.clock.now());
+  const completed = b.conclusion !== undefined && b.conclusion !== null;
+  const run: SandboxCheckRun = {
+    id: host.state.nextId(),
+    app_id,
+    name: b.name,
+    head_sha: b.head_sha,
+    status: completed ? "completed" : (b.status ?? "queued"),
+    conclusion: completed ? b.conclusion : null,
+    started_at: b.started_at ?? now,
+    completed_at: completed ? (b.completed_at ?? now) : null,
+    external_id: b.external_id ?? null,
+    details_url: b.details_url ?? null,
+    output: { title: b.output?.title ?? null, summary: b.output?.summary ?? null, text: b.output?.text ?? null },
+    annotations: b.output?.annotations ?? [],
+    actions: b.actions ?? [],
+    writes: 1,
+  };
+  repo.checkRuns.push(run);
+  return json(checkRunJson(host.state, repo, run, req.apiBase), 201);
+});
+
+function runFor(host: RestHost, req: RouteRequest, repo: SandboxRepo): SandboxCheckRun {
+  const run = repo.checkRuns.find((r) => r.id === Number(req.params.check_run_id));
+  if (!run) notFound();
+  return run!;
+}
+
+route("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "checks.update", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const run = runFor(host, req, repo);
+  if (appIdOf(host, req.caller) !== run.app_id) throw new SandboxError(403, "Invalid app_id `" + run.app_id + "` - check run can only be modified by its creator.");
+  const problems = validateCheckRunBody(req.body, false);
+  if (problems.length) unprocessable(problems);
+  const b = req.body as Record<string, any>;
+  const now = isoSeconds(host.state.clock.now());
+  if (b.name !== undefined) run.name = b.name;
+  if (b.started_at !== undefined) run.started_at = b.started_at;
+  if (b.external_id !== undefined) run.external_id = b.external_id;
+  if (b.details_url !== undefined) run.details_url = b.details_url;
+  if (b.actions !== undefined) run.actions = b.actions;
+  if (b.conclusion !== undefined && b.conclusion !== null) {
+    run.status = "completed";
+    run.conclusion = b.conclusion;
+    run.completed_at = b.completed_at ?? now;
+  } else if (b.status !== undefined) {
+    run.status = b.status;
+    if (b.status !== "completed") {
+      run.conclusion = null;
+      run.completed_at = null;
+    }
+  }
+  if (b.output) {
+    run.output = { title: b.output.title, summary: b.output.summary, text: b.output.text ?? run.output.text };
+    // GitHub appends annotations across updates rather than replacing them.
+    if (Array.isArray(b.output.annotations)) run.annotations.push(...b.output.annotations);
+  }
+  run.writes++;
+  return json(checkRunJson(host.state, repo, run, req.apiBase));
+});
+
+route("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "checks.get", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  return json(checkRunJson(host.state, repo, runFor(host, req, repo), req.apiBase));
+});
+
+route("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", "checks.listAnnotations", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const { slice, headers } = paginate(runFor(host, req, repo).annotations, req);
+  return json(
+    slice.map((a) => ({ ...a, blob_href: `https://github.com/${repo.owner}/${repo.name}/blob/HEAD/${a.path}` })),
+    200,
+    headers,
+  );
+});

@@ -1,0 +1,431 @@
+/**
+ * The sandbox as scenarios use it: a local GitHub stand-in (HTTP server + state) and a
+ * programmatic API whose actions change the state the way a person on github.com would, then
+ * deliver the webhook GitHub would send. Deliveries are awaited, so a scenario step is finished
+ * when the app has answered the webhook.
+ */
+import { randomUUID } from "node:crypto";
+import type { Permission } from "../model/snapshot.js";
+import { isoSeconds, virtualClock, type SandboxClock } from "./clock.js";
+import { SandboxHttp, type RequestCounters } from "./server.js";
+import { pullJson, repoJson, reviewJson, userJson, checkRunJson } from "./shapes.js";
+import { deliverWebhook, type Delivery } from "./webhooks.js";
+import { SandboxError, SandboxState, type CommitSpec, type SandboxCheckRun, type SandboxPull, type SandboxRepo, type SandboxReview } from "./state.js";
+
+export { SandboxError } from "./state.js";
+export type { CommitSpec, SandboxCheckRun, SandboxPull, SandboxReview } from "./state.js";
+
+export interface SandboxOptions {
+  appId?: number;
+  clock?: SandboxClock;
+  latencyMs?: number;
+  port?: number;
+  webhook?: { url: string; secret: string };
+}
+
+export interface RepoSpec {
+  /** `owner/name` */
+  repo: string;
+  files?: Record<string, string>;
+  defaultBranch?: string;
+  collaborators?: Record<string, Permission>;
+  /** Install the app on the owner (default true). */
+  install?: boolean;
+}
+
+export interface PullRequestSpec {
+  author: string;
+  head: string;
+  base?: string;
+  title?: string;
+  body?: string;
+  labels?: string[];
+  draft?: boolean;
+  commits: CommitSpec[];
+  /** Send `pull_request.opened` (default true); false sets up state only. */
+  deliver?: boolean;
+}
+
+export const CHECK_NAME = "Provenance Gate";
+
+export class Sandbox {
+  readonly state: SandboxState;
+  readonly appId: number;
+  readonly http: SandboxHttp;
+  url = "";
+  private webhook?: { url: string; secret: string };
+  readonly deliveries: Delivery[] = [];
+  private pending = new Set<Promise<unknown>>();
+
+  private constructor(opts: SandboxOptions) {
+    // An hour behind the wall clock: the app caps event times at its own "now", so sandbox
+    // timestamps must not run ahead of it, and one second per action keeps them strictly ordered.
+    this.state = new SandboxState(opts.clock ?? virtualClock(isoSeconds(new Date(Math.floor(Date.now() / 1000) * 1000 - 3600_000))));
+    this.appId = opts.appId ?? 4242;
+    this.webhook = opts.webhook;
+    this.http = new SandboxHttp({
+      state: this.state,
+      appId: this.appId,
+      submitReviewFromApi: (repo, number, login, event, body) => {
+        const { review, pr } = this.applyReview(repo, number, login, event, body);
+        // A review made over the API is delivered in the background, as GitHub does.
+        this.track(this.deliverReview(repo, pr, review, "submitted"));
+        return reviewJson(this.state, repo, pr, review);
+      },
+    });
+    this.http.latencyMs = opts.latencyMs ?? 0;
+  }
+
+  static async start(opts: SandboxOptions = {}): Promise<Sandbox> {
+    const sb = new Sandbox(opts);
+    sb.url = await sb.http.listen(opts.port ?? 0);
+    return sb;
+  }
+
+  /** The value for Probot's `GHE_HOST` (with `GHE_PROTOCOL=http`). */
+  get host(): string {
+    return new URL(this.url).host;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  setWebhook(url: string, secret: string): void {
+    this.webhook = { url, secret };
+  }
+
+  set latencyMs(ms: number) {
+    this.http.latencyMs = ms;
+  }
+  get latencyMs(): number {
+    return this.http.latencyMs;
+  }
+
+  requestCounters(): RequestCounters {
+    return this.http.requestCounters();
+  }
+  resetCounters(): void {
+    this.http.resetCounters();
+  }
+  /** Every request no route matched since the sandbox started (not cleared by `resetCounters`). */
+  unknownRoutes(): string[] {
+    return [...this.http.unknownEver];
+  }
+
+  // ── People and repositories ───────────────────────────────────────────────────────────────
+
+  addUser(login: string, opts: { name?: string; email?: string; type?: "User" | "Bot" } = {}) {
+    return this.state.addUser(login, opts);
+  }
+
+  /** A personal token acting as `login` (to call the REST API as that user, e.g. to approve). */
+  userToken(login: string): string {
+    const token = `ghp_sandbox_${login.replace(/\W/g, "")}_${randomUUID().slice(0, 8)}`;
+    this.state.tokens.set(token, { user: (this.state.user(login) ?? this.state.addUser(login)).login, expires_at: "2099-01-01T00:00:00Z" });
+    return token;
+  }
+
+  createRepo(spec: RepoSpec): SandboxRepo {
+    const [owner, name] = splitRepo(spec.repo);
+    const repo = this.state.createRepo(owner, name, spec.files ?? {}, spec.defaultBranch);
+    for (const [login, perm] of Object.entries(spec.collaborators ?? {})) this.setPermission(spec.repo, login, perm);
+    if (spec.install !== false && !this.state.installationFor(owner)) this.state.addInstallation(this.appId, owner);
+    return repo;
+  }
+
+  installationId(owner: string): number | undefined {
+    return this.state.installationFor(owner)?.id;
+  }
+
+  setPermission(repo: string, login: string, permission: Permission): void {
+    this.state.addUser(login);
+    this.repo(repo).collaborators.set(login.toLowerCase(), permission);
+  }
+
+  addTeamMember(team: string, login: string): void {
+    const [org, slug] = team.replace(/^@/, "").split("/");
+    this.state.addTeamMember(org, slug, login);
+  }
+
+  repo(fullName: string): SandboxRepo {
+    const [owner, name] = splitRepo(fullName);
+    return this.state.repo(owner, name);
+  }
+
+  pull(repo: string, number: number): SandboxPull {
+    return this.state.pull(this.repo(repo), number);
+  }
+
+  readFile(repo: string, ref: string, path: string): string | undefined {
+    const r = this.repo(repo);
+    const sha = this.state.resolveRef(r, ref);
+    return sha ? this.state.readFile(r, sha, path) : undefined;
+  }
+
+  // ── Actions that send webhooks ────────────────────────────────────────────────────────────
+
+  async openPullRequest(repo: string, spec: PullRequestSpec): Promise<{ number: number; head_sha: string; delivery?: Delivery }> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.openPull(r, spec);
+    const delivery = spec.deliver === false ? undefined : await this.send("pull_request", this.pullRequestEvent(repo, pr.number, "opened"));
+    return { number: pr.number, head_sha: pr.head_sha, delivery };
+  }
+
+  /** The payload GitHub would send for `pull_request.<action>` on this PR now. */
+  pullRequestEvent(repo: string, number: number, action: string): Record<string, unknown> {
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    return { action, number: pr.number, pull_request: pullJson(this.state, r, pr), ...this.envelope(r, pr.author) };
+  }
+
+  /** Pushes commits to the PR's head branch (a new head SHA) and sends `pull_request.synchronize`. */
+  async pushCommits(repo: string, number: number, commits: CommitSpec[], pusher?: string): Promise<{ head_sha: string; delivery?: Delivery }> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    const { before } = this.state.pushToPull(r, pr, commits);
+    const delivery = await this.send("pull_request", {
+      action: "synchronize",
+      number: pr.number,
+      before,
+      after: pr.head_sha,
+      pull_request: pullJson(this.state, r, pr),
+      ...this.envelope(r, pusher ?? pr.author),
+    });
+    return { head_sha: pr.head_sha, delivery };
+  }
+
+  /** Submits a review as `login`; throws `SandboxError` (422) where GitHub refuses, e.g. self-approval. */
+  async submitReview(repo: string, number: number, login: string, event: "APPROVE" | "REQUEST_CHANGES" | "COMMENT", body?: string): Promise<{ review: SandboxReview; delivery?: Delivery }> {
+    const r = this.repo(repo);
+    const { review, pr } = this.applyReview(r, number, login, event, body ?? (event === "APPROVE" ? "" : "Reviewed in the sandbox."));
+    const delivery = await this.deliverReview(r, pr, review, "submitted");
+    return { review, delivery };
+  }
+
+  async dismissReview(repo: string, number: number, reviewId: number, by: string): Promise<Delivery | undefined> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    const review = pr.reviews.find((x) => x.id === reviewId);
+    if (!review) throw new SandboxError(404, "Not Found");
+    review.state = "DISMISSED";
+    return this.deliverReview(r, pr, review, "dismissed", by);
+  }
+
+  async setLabels(repo: string, number: number, labels: string[], by: string): Promise<Delivery | undefined> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    const added = labels.filter((l) => !pr.labels.includes(l));
+    const removed = pr.labels.filter((l) => !labels.includes(l));
+    pr.labels = [...labels];
+    pr.updated_at = isoSeconds(this.state.clock.now());
+    const label = added[0] ?? removed[0];
+    if (!label) return undefined;
+    return this.send("pull_request", {
+      action: added.length ? "labeled" : "unlabeled",
+      number,
+      label: { name: label, color: "ededed" },
+      pull_request: pullJson(this.state, r, pr),
+      ...this.envelope(r, by),
+    });
+  }
+
+  /** Commits a file to a branch (default: the default branch) and sends `push`. */
+  async setBaseFile(repo: string, path: string, content: string | null, opts: { branch?: string; author?: string; message?: string } = {}): Promise<{ sha: string; delivery?: Delivery }> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const branch = opts.branch ?? r.default_branch;
+    const before = r.branches.get(branch)!;
+    const author = opts.author ?? r.owner;
+    const exists = this.state.readFile(r, before, path) !== undefined;
+    const [c] = this.state.commitToBranch(r, branch, [
+      {
+        message: opts.message ?? `Update ${path}`,
+        author,
+        files: [content === null ? { filename: path, status: "removed" } : { filename: path, status: exists ? "modified" : "added", content }],
+      },
+    ]);
+    const u = userJson(this.state, author);
+    const commitPayload = {
+      id: c.sha,
+      tree_id: c.sha.split("").reverse().join(""),
+      distinct: true,
+      message: c.message,
+      timestamp: c.committer.date,
+      url: `https://github.com/${r.owner}/${r.name}/commit/${c.sha}`,
+      author: { name: c.author.name, email: c.author.email, username: u.login },
+      committer: { name: c.committer.name, email: c.committer.email, username: u.login },
+      added: content !== null && !exists ? [path] : [],
+      removed: content === null ? [path] : [],
+      modified: content !== null && exists ? [path] : [],
+    };
+    const delivery = await this.send("push", {
+      ref: `refs/heads/${branch}`,
+      before,
+      after: c.sha,
+      created: false,
+      deleted: false,
+      forced: false,
+      base_ref: null,
+      compare: `https://github.com/${r.owner}/${r.name}/compare/${before.slice(0, 12)}...${c.sha.slice(0, 12)}`,
+      commits: [commitPayload],
+      head_commit: commitPayload,
+      pusher: { name: u.login, email: c.author.email },
+      ...this.envelope(r, author),
+    });
+    return { sha: c.sha, delivery };
+  }
+
+  /**
+   * Puts a PR into the merge queue: a temporary branch `gh-readonly-queue/<base>/pr-<N>-<sha>` whose
+   * head is the base plus the PR's changes, and a `merge_group.checks_requested` event.
+   */
+  async enqueueMergeGroup(
+    repo: string,
+    number: number,
+    opts: { by?: string; beforeDelivery?: () => Promise<unknown> } = {},
+  ): Promise<{ head_sha: string; head_ref: string; delivery?: Delivery }> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    const baseSha = r.branches.get(pr.base_ref)!;
+    const headRef = `gh-readonly-queue/${pr.base_ref}/pr-${pr.number}-${pr.head_sha}`;
+    r.branches.set(headRef, baseSha);
+    const [c] = this.state.commitToBranch(r, headRef, [
+      {
+        message: `Merge pull request #${pr.number} from ${r.owner}/${pr.head_ref}\n\n${pr.title}`,
+        author: { name: "GitHub", email: "noreply@github.com" },
+        files: this.state.pullFiles(r, pr),
+      },
+    ]);
+    // A hook for races: e.g. the PR's author pushes after the group was formed, before checks run.
+    await opts.beforeDelivery?.();
+    const delivery = await this.send("merge_group", {
+      action: "checks_requested",
+      merge_group: {
+        head_sha: c.sha,
+        head_ref: `refs/heads/${headRef}`,
+        base_sha: baseSha,
+        base_ref: `refs/heads/${pr.base_ref}`,
+        head_commit: {
+          id: c.sha,
+          tree_id: c.sha.split("").reverse().join(""),
+          message: c.message,
+          timestamp: c.committer.date,
+          author: { name: c.author.name, email: c.author.email },
+          committer: { name: c.committer.name, email: c.committer.email },
+        },
+      },
+      ...this.envelope(r, opts.by ?? pr.author),
+    });
+    return { head_sha: c.sha, head_ref: `refs/heads/${headRef}`, delivery };
+  }
+
+  /** A click on a check run's button (`requested_action`) or on "Re-run" (`rerequested`). */
+  async checkRunEvent(repo: string, runId: number, action: "rerequested" | "requested_action", by: string, identifier?: string): Promise<Delivery | undefined> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const run = r.checkRuns.find((x) => x.id === runId);
+    if (!run) throw new SandboxError(404, "Not Found");
+    return this.send("check_run", {
+      action,
+      check_run: checkRunJson(this.state, r, run, this.url),
+      ...(action === "requested_action" ? { requested_action: { identifier: identifier ?? "re-evaluate" } } : {}),
+      ...this.envelope(r, by),
+    });
+  }
+
+  /** Sends an arbitrary event; `signature` overrides the computed one (forged deliveries). */
+  async deliver(event: string, payload: Record<string, unknown>, opts: { signature?: string } = {}): Promise<Delivery> {
+    if (!this.webhook) throw new Error("Sandbox: no webhook target set (call setWebhook)");
+    const d = await deliverWebhook({ url: this.webhook.url, secret: this.webhook.secret, event, payload, signature: opts.signature });
+    this.deliveries.push(d);
+    return d;
+  }
+
+  /** The webhook envelope (`repository`, `installation`, `sender`) for an event on `repo`. */
+  envelope(r: SandboxRepo, sender: string) {
+    const inst = this.state.installationFor(r.owner);
+    return {
+      repository: repoJson(this.state, r),
+      organization: { login: r.owner, id: this.state.user(r.owner)?.id ?? 1 },
+      sender: userJson(this.state, sender),
+      ...(inst ? { installation: { id: inst.id, node_id: Buffer.from(`023:Installation${inst.id}`).toString("base64") } } : {}),
+    };
+  }
+
+  // ── Reading what the app wrote ────────────────────────────────────────────────────────────
+
+  checkRuns(repo: string, filter: { sha?: string; name?: string } = {}): SandboxCheckRun[] {
+    return this.repo(repo).checkRuns.filter((r) => (!filter.sha || r.head_sha === filter.sha) && (!filter.name || r.name === filter.name));
+  }
+
+  /** The latest run named `Provenance Gate` (or `name`) on `sha`. */
+  latestCheckRun(repo: string, sha: string, name = CHECK_NAME): SandboxCheckRun | undefined {
+    const runs = this.checkRuns(repo, { sha, name });
+    return runs[runs.length - 1];
+  }
+
+  /** Polls until a run on `sha` satisfies `until` (default: completed). */
+  async waitForCheckRun(repo: string, sha: string, until: (r: SandboxCheckRun) => boolean = (r) => r.status === "completed", timeoutMs = 15_000): Promise<SandboxCheckRun> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const run = this.latestCheckRun(repo, sha);
+      if (run && until(run)) return run;
+      if (Date.now() > deadline) {
+        throw new Error(`Sandbox: no matching "${CHECK_NAME}" check run on ${sha.slice(0, 7)} after ${timeoutMs} ms (latest: ${run ? `${run.status}/${run.conclusion}` : "none"})`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Waits for background deliveries and in-flight requests to finish. */
+  async waitForIdle(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.size || this.http.busy) {
+      if (Date.now() > deadline) throw new Error("Sandbox: not idle after " + timeoutMs + " ms");
+      if (this.pending.size) await Promise.race([...this.pending, new Promise((r) => setTimeout(r, 50))]);
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  // ── Internals ─────────────────────────────────────────────────────────────────────────────
+
+  private applyReview(r: SandboxRepo, number: number, login: string, event: string, body: string) {
+    const pr = this.state.pull(r, number);
+    this.state.clock.tick();
+    const review = this.state.submitReview(r, pr, login, event, body);
+    return { review, pr };
+  }
+
+  private deliverReview(r: SandboxRepo, pr: SandboxPull, review: SandboxReview, action: string, sender = review.user) {
+    const rj = reviewJson(this.state, r, pr, review);
+    // Webhook payloads carry the review state in lower case.
+    return this.send("pull_request_review", {
+      action,
+      review: { ...rj, state: rj.state.toLowerCase() },
+      pull_request: pullJson(this.state, r, pr),
+      ...this.envelope(r, sender),
+    });
+  }
+
+  private async send(event: string, payload: Record<string, unknown>): Promise<Delivery | undefined> {
+    if (!this.webhook) return undefined;
+    return this.deliver(event, payload);
+  }
+
+  private track(p: Promise<unknown>) {
+    const q = p.catch(() => undefined).finally(() => this.pending.delete(q));
+    this.pending.add(q);
+  }
+}
+
+function splitRepo(fullName: string): [string, string] {
+  const [owner, name, ...rest] = fullName.split("/");
+  if (!owner || !name || rest.length) throw new Error(`Sandbox: expected "owner/name", got "${fullName}"`);
+  return [owner, name];
+}

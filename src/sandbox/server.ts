@@ -1,0 +1,232 @@
+/**
+ * The sandbox's HTTP front: GitHub's REST paths (with and without the Enterprise `/api/v3`
+ * prefix), GraphQL at `/graphql` and `/api/graphql`, token and JWT checks, optional latency, and
+ * per-operation request counters. Unknown routes answer 404 `{"message":"Not Found"}` and are
+ * recorded, so a test can see the app asking for something the sandbox does not model.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { execute, GraphqlSyntaxError, parseDocument } from "./graphql-exec.js";
+import { queryRoot } from "./graphql-schema.js";
+import { matchRoute, type Caller, type RestHost } from "./rest.js";
+import { SandboxError } from "./state.js";
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  operation: string;
+  status: number;
+  /** When the request arrived and when it was answered (ms, `performance.now()`), for critical-path analysis. */
+  start: number;
+  end: number;
+}
+
+export interface RequestCounters {
+  total: number;
+  byOperation: Record<string, number>;
+  /** `METHOD /path` of every request no route matched. */
+  unknown: string[];
+}
+
+export class SandboxHttp {
+  private server?: Server;
+  latencyMs = 0;
+  private counters: RequestCounters = { total: 0, byOperation: {}, unknown: [] };
+  /** The most recent requests (bounded), for debugging and tests. */
+  readonly log: RequestRecord[] = [];
+  private inFlight = 0;
+  /** Every unknown route since start; unlike the counters, never reset. */
+  readonly unknownEver: string[] = [];
+
+  constructor(private readonly host: RestHost) {}
+
+  async listen(port = 0, hostname = "127.0.0.1"): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((e) => {
+        if (!res.headersSent) send(res, 500, { message: `sandbox error: ${(e as Error).message}` });
+      });
+    });
+    this.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => this.server!.listen(port, hostname, resolve));
+    const { port: p } = this.server.address() as AddressInfo;
+    return `http://${hostname}:${p}`;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  requestCounters(): RequestCounters {
+    return { total: this.counters.total, byOperation: { ...this.counters.byOperation }, unknown: [...this.counters.unknown] };
+  }
+
+  resetCounters(): void {
+    this.counters = { total: 0, byOperation: {}, unknown: [] };
+    this.log.length = 0;
+  }
+
+  /** Requests being served right now. */
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  private started = new WeakMap<IncomingMessage, number>();
+
+  private count(req: IncomingMessage, operation: string, method: string, path: string, status: number) {
+    this.counters.total++;
+    this.counters.byOperation[operation] = (this.counters.byOperation[operation] ?? 0) + 1;
+    if (operation === "unknown") {
+      this.counters.unknown.push(`${method} ${path}`);
+      this.unknownEver.push(`${method} ${path}`);
+    }
+    const start = this.started.get(req) ?? performance.now();
+    this.log.push({ method, path, operation, status, start, end: performance.now() });
+    if (this.log.length > 2000) this.log.splice(0, this.log.length - 2000);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    this.inFlight++;
+    this.started.set(req, performance.now());
+    try {
+      const raw = await readBody(req);
+      if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+      const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+      const method = (req.method ?? "GET").toUpperCase();
+      let pathname = url.pathname.replace(/\/+$/, "") || "/";
+      const enterprise = pathname.startsWith("/api/v3/") || pathname === "/api/v3";
+      if (enterprise) pathname = pathname.slice("/api/v3".length) || "/";
+      const apiBase = `${url.protocol}//${url.host}${enterprise ? "/api/v3" : ""}`;
+
+      let body: Record<string, unknown> = {};
+      if (raw.length) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          this.count(req, "invalid-json", method, pathname, 400);
+          return send(res, 400, { message: "Problems parsing JSON" });
+        }
+      }
+
+      if (method === "POST" && (pathname === "/graphql" || pathname === "/api/graphql")) {
+        return this.graphql(req, res, body, pathname);
+      }
+
+      const match = matchRoute(method, pathname);
+      if (!match) {
+        this.count(req, "unknown", method, pathname, 404);
+        return send(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+      }
+      const { route, params } = match;
+      const caller = route.auth === "jwt" ? this.jwtCaller(req) : this.tokenCaller(req);
+      if (typeof caller === "string") {
+        this.count(req, route.operation, method, pathname, 401);
+        return send(res, 401, { message: caller, documentation_url: "https://docs.github.com/rest" });
+      }
+      try {
+        const out = route.handle(this.host, { params, query: url.searchParams, body, headers: req.headers, caller, url, apiBase });
+        this.count(req, route.operation, method, pathname, out.status);
+        if (out.raw !== undefined) {
+          res.writeHead(out.status, { ...githubHeaders(), ...out.headers });
+          return res.end(out.raw);
+        }
+        return send(res, out.status, out.body, out.headers);
+      } catch (e) {
+        if (!(e instanceof SandboxError)) throw e;
+        this.count(req, route.operation, method, pathname, e.status);
+        return send(res, e.status, { message: e.message, ...(e.errors ? { errors: e.errors } : {}), documentation_url: "https://docs.github.com/rest" });
+      }
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private graphql(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, pathname: string) {
+    const caller = this.tokenCaller(req);
+    const query = typeof body.query === "string" ? body.query : "";
+    let operation = "graphql";
+    try {
+      const doc = parseDocument(query);
+      const name = (typeof body.operationName === "string" && body.operationName) || doc.operations[0]?.name;
+      operation = name ? `graphql:${name}` : "graphql";
+      if (typeof caller === "string") {
+        this.count(req, operation, "POST", pathname, 401);
+        return send(res, 401, { message: caller });
+      }
+      const state = this.host.state;
+      const canSee = (owner: string) => {
+        if (caller.kind !== "installation") return true;
+        return state.installations.get(caller.installationId!)?.account.toLowerCase() === owner.toLowerCase();
+      };
+      const result = execute(doc, queryRoot(state, canSee), (body.variables as Record<string, unknown>) ?? {}, name || undefined);
+      this.count(req, operation, "POST", pathname, 200);
+      const { operationName: _ignored, ...payload } = result;
+      return send(res, 200, payload);
+    } catch (e) {
+      if (!(e instanceof GraphqlSyntaxError)) throw e;
+      this.count(req, operation, "POST", pathname, 200);
+      return send(res, 200, { errors: [{ message: `Parse error: ${e.message}` }] });
+    }
+  }
+
+  private tokenCaller(req: IncomingMessage): Caller | string {
+    const m = /^(?:token|bearer)\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""));
+    if (!m) return "Requires authentication";
+    const t = this.host.state.tokens.get(m[1]);
+    if (!t) return "Bad credentials";
+    if (t.installation !== undefined) return { kind: "installation", installationId: t.installation };
+    return { kind: "user", login: t.user };
+  }
+
+  private jwtCaller(req: IncomingMessage): Caller | string {
+    const m = /^bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""));
+    if (!m) return "A JSON web token could not be decoded";
+    const claims = decodeJwt(m[1]);
+    if (!claims) return "A JSON web token could not be decoded";
+    const now = Date.now() / 1000;
+    if (typeof claims.exp !== "number" || claims.exp < now - 30) return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
+    if (typeof claims.iat === "number" && claims.exp - claims.iat > 660) return "'Expiration time' claim ('exp') is too far in the future";
+    if (Number(claims.iss) !== this.host.appId) return `Integration not found (iss ${String(claims.iss)})`;
+    // The signature is not verified: the sandbox has no use for the app's public key.
+    return { kind: "app", appId: this.host.appId };
+  }
+}
+
+function decodeJwt(jwt: string): Record<string, unknown> | undefined {
+  const parts = jwt.split(".");
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
+    if (header.alg !== "RS256") return undefined;
+    return JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function githubHeaders(): Record<string, string> {
+  return {
+    "x-github-request-id": Math.random().toString(16).slice(2, 10).toUpperCase(),
+    "x-ratelimit-limit": "5000",
+    "x-ratelimit-remaining": "4999",
+    "x-ratelimit-used": "1",
+    "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+    "x-github-api-version-selected": "2022-11-28",
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  res.writeHead(status, { ...githubHeaders(), "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

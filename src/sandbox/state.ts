@@ -1,0 +1,409 @@
+/**
+ * The sandbox's world: users, installations, repositories with branches and commits, pull
+ * requests, reviews, check runs. Plain data plus the few rules GitHub enforces that a scenario can
+ * run into (self-approval, unknown refs). No HTTP here: `rest.ts`/`graphql-schema.ts` expose it,
+ * `sandbox.ts` drives it and sends the webhooks.
+ */
+import { createHash } from "node:crypto";
+import type { Permission } from "../model/snapshot.js";
+import { isoSeconds, type SandboxClock } from "./clock.js";
+
+export class SandboxError extends Error {
+  override readonly name = "SandboxError";
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors?: unknown[],
+  ) {
+    super(message);
+  }
+}
+
+export interface SandboxUser {
+  login: string;
+  id: number;
+  type: "User" | "Bot" | "Organization";
+  name: string;
+  email: string;
+}
+
+export type ChangeStatus = "added" | "modified" | "removed" | "renamed";
+
+export interface FileChange {
+  filename: string;
+  status: ChangeStatus;
+  previous_filename?: string;
+  /** New content; absent for removals. */
+  content?: string;
+}
+
+export interface GitPerson {
+  name: string;
+  email: string;
+  date: string;
+}
+
+export interface SandboxCommit {
+  sha: string;
+  message: string;
+  author: GitPerson;
+  committer: GitPerson;
+  parents: string[];
+  changes: FileChange[];
+}
+
+export interface SandboxReview {
+  id: number;
+  user: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED";
+  body: string;
+  submitted_at: string;
+  commit_id: string;
+}
+
+export interface SandboxPull {
+  number: number;
+  id: number;
+  title: string;
+  body: string;
+  author: string;
+  labels: string[];
+  state: "open" | "closed";
+  draft: boolean;
+  base_ref: string;
+  /** The base branch head when the PR was opened: the merge base of its commits. */
+  base_sha: string;
+  head_ref: string;
+  head_sha: string;
+  /** The PR's own commits, oldest first. */
+  commits: string[];
+  created_at: string;
+  updated_at: string;
+  /** Every push to the head branch, oldest first. */
+  pushes: { at: string; head_sha: string; before: string }[];
+  reviews: SandboxReview[];
+}
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: "notice" | "warning" | "failure";
+  message: string;
+  title?: string;
+  raw_details?: string;
+  start_column?: number;
+  end_column?: number;
+}
+
+export interface SandboxCheckRun {
+  id: number;
+  app_id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  started_at: string;
+  completed_at: string | null;
+  external_id: string | null;
+  details_url: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  annotations: Annotation[];
+  actions: { label: string; description: string; identifier: string }[];
+  /** How many times the run was written (create + updates), so tests can see no-op updates. */
+  writes: number;
+}
+
+export interface SandboxRepo {
+  id: number;
+  owner: string;
+  name: string;
+  default_branch: string;
+  private: boolean;
+  branches: Map<string, string>;
+  commits: Map<string, SandboxCommit>;
+  collaborators: Map<string, Permission>;
+  pulls: Map<number, SandboxPull>;
+  checkRuns: SandboxCheckRun[];
+}
+
+export interface Installation {
+  id: number;
+  app_id: number;
+  account: string;
+}
+
+export interface CommitSpec {
+  message: string;
+  /** A login known to the sandbox, or an explicit identity (login null when GitHub knows no account). */
+  author: string | { name: string; email: string };
+  committer?: string | { name: string; email: string };
+  files: (FileChange | string)[];
+}
+
+export class SandboxState {
+  readonly users = new Map<string, SandboxUser>();
+  readonly repos = new Map<string, SandboxRepo>();
+  readonly teams = new Map<string, Set<string>>(); // key `org/slug` (lower-case) → logins (lower-case)
+  readonly installations = new Map<number, Installation>();
+  readonly tokens = new Map<string, { installation?: number; user?: string; expires_at: string }>();
+  private seq = 1000;
+  private shaSeq = 0;
+
+  constructor(readonly clock: SandboxClock) {}
+
+  nextId(): number {
+    return ++this.seq;
+  }
+
+  private newSha(seed: string): string {
+    return createHash("sha1").update(`${++this.shaSeq}\0${seed}`).digest("hex");
+  }
+
+  addUser(login: string, opts: Partial<Omit<SandboxUser, "login">> = {}): SandboxUser {
+    const existing = this.users.get(login.toLowerCase());
+    if (existing) return existing;
+    const user: SandboxUser = {
+      login,
+      id: opts.id ?? this.nextId(),
+      type: opts.type ?? (login.endsWith("[bot]") ? "Bot" : "User"),
+      name: opts.name ?? login,
+      email: opts.email ?? `${login}@users.sandbox.example`,
+    };
+    this.users.set(login.toLowerCase(), user);
+    return user;
+  }
+
+  user(login: string): SandboxUser | undefined {
+    return this.users.get(login.toLowerCase());
+  }
+
+  /** GitHub ties a commit identity to an account by its e-mail (or a no-reply address). */
+  userByEmail(email: string): SandboxUser | undefined {
+    const e = email.toLowerCase();
+    const noreply = /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/.exec(e);
+    for (const u of this.users.values()) {
+      if (u.email.toLowerCase() === e) return u;
+      if (noreply && u.login.toLowerCase() === noreply[1]) return u;
+    }
+    return undefined;
+  }
+
+  addInstallation(appId: number, account: string, id = this.nextId()): Installation {
+    const inst = { id, app_id: appId, account };
+    this.installations.set(id, inst);
+    return inst;
+  }
+
+  installationFor(owner: string): Installation | undefined {
+    for (const i of this.installations.values()) if (i.account.toLowerCase() === owner.toLowerCase()) return i;
+    return undefined;
+  }
+
+  repo(owner: string, name: string): SandboxRepo {
+    const r = this.repos.get(`${owner}/${name}`.toLowerCase());
+    if (!r) throw new SandboxError(404, "Not Found");
+    return r;
+  }
+
+  createRepo(owner: string, name: string, files: Record<string, string> = {}, defaultBranch = "main"): SandboxRepo {
+    const key = `${owner}/${name}`.toLowerCase();
+    if (this.repos.has(key)) throw new SandboxError(422, `Repository ${owner}/${name} already exists`);
+    if (!this.users.has(owner.toLowerCase())) this.addUser(owner, { type: "Organization" });
+    const repo: SandboxRepo = {
+      id: this.nextId(),
+      owner,
+      name,
+      default_branch: defaultBranch,
+      private: true,
+      branches: new Map(),
+      commits: new Map(),
+      collaborators: new Map(),
+      pulls: new Map(),
+      checkRuns: [],
+    };
+    this.repos.set(key, repo);
+    const initial = this.makeCommit(repo, [], {
+      message: "Initial commit",
+      author: { name: owner, email: `${owner}@users.sandbox.example` },
+      files: Object.entries(files).map(([filename, content]) => ({ filename, status: "added" as const, content })),
+    });
+    repo.branches.set(defaultBranch, initial.sha);
+    return repo;
+  }
+
+  private person(who: string | { name: string; email: string }, date: string): GitPerson {
+    if (typeof who !== "string") return { ...who, date };
+    const u = this.user(who) ?? this.addUser(who);
+    return { name: u.name, email: u.email, date };
+  }
+
+  makeCommit(repo: SandboxRepo, parents: string[], spec: CommitSpec): SandboxCommit {
+    const date = isoSeconds(this.clock.now());
+    const changes = spec.files.map((f) => this.normaliseChange(repo, parents[0], f));
+    const sha = this.newSha(`${repo.id}\0${spec.message}\0${parents.join(",")}`);
+    const commit: SandboxCommit = {
+      sha,
+      message: spec.message,
+      author: this.person(spec.author, date),
+      committer: this.person(spec.committer ?? spec.author, date),
+      parents,
+      changes,
+    };
+    repo.commits.set(sha, commit);
+    return commit;
+  }
+
+  private normaliseChange(repo: SandboxRepo, parent: string | undefined, f: FileChange | string): FileChange {
+    if (typeof f !== "string") return f;
+    const exists = parent !== undefined && this.readFile(repo, parent, f) !== undefined;
+    return { filename: f, status: exists ? "modified" : "added", content: `${f} @ ${this.shaSeq}\n` };
+  }
+
+  /** A file's content at a commit: the nearest change along the first-parent chain. */
+  readFile(repo: SandboxRepo, sha: string, path: string): string | undefined {
+    let c = repo.commits.get(sha);
+    while (c) {
+      for (let i = c.changes.length - 1; i >= 0; i--) {
+        const ch = c.changes[i];
+        if (ch.filename === path) return ch.status === "removed" ? undefined : ch.content;
+        if (ch.status === "renamed" && ch.previous_filename === path) return undefined;
+      }
+      c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined;
+    }
+    return undefined;
+  }
+
+  resolveRef(repo: SandboxRepo, ref: string): string | undefined {
+    const branch = ref.replace(/^refs\/heads\//, "");
+    if (repo.branches.has(branch)) return repo.branches.get(branch);
+    if (repo.commits.has(ref)) return ref;
+    if (ref === "HEAD") return repo.branches.get(repo.default_branch);
+    return undefined;
+  }
+
+  /** Commits on a branch; returns the new head and the commits made, oldest first. */
+  commitToBranch(repo: SandboxRepo, branch: string, specs: CommitSpec[]): SandboxCommit[] {
+    let head = repo.branches.get(branch);
+    if (!head) throw new SandboxError(422, `Reference does not exist: ${branch}`);
+    const made: SandboxCommit[] = [];
+    for (const spec of specs) {
+      const c = this.makeCommit(repo, [head], spec);
+      made.push(c);
+      head = c.sha;
+    }
+    repo.branches.set(branch, head);
+    return made;
+  }
+
+  openPull(
+    repo: SandboxRepo,
+    spec: { author: string; head: string; base?: string; title?: string; body?: string; labels?: string[]; draft?: boolean; commits: CommitSpec[] },
+  ): SandboxPull {
+    const base = spec.base ?? repo.default_branch;
+    const baseSha = repo.branches.get(base);
+    if (!baseSha) throw new SandboxError(422, `Base branch ${base} does not exist`);
+    if (spec.commits.length === 0) throw new SandboxError(422, `No commits between ${base} and ${spec.head}`);
+    const now = isoSeconds(this.clock.now());
+    repo.branches.set(spec.head, baseSha);
+    const made = this.commitToBranch(repo, spec.head, spec.commits);
+    const number = repo.pulls.size + 1;
+    const head_sha = made[made.length - 1].sha;
+    const pr: SandboxPull = {
+      number,
+      id: this.nextId(),
+      title: spec.title ?? made[0].message.split("\n")[0],
+      body: spec.body ?? "",
+      author: (this.user(spec.author) ?? this.addUser(spec.author)).login,
+      labels: spec.labels ?? [],
+      state: "open",
+      draft: spec.draft ?? false,
+      base_ref: base,
+      base_sha: baseSha,
+      head_ref: spec.head,
+      head_sha,
+      commits: made.map((c) => c.sha),
+      created_at: now,
+      updated_at: now,
+      pushes: [{ at: now, head_sha, before: baseSha }],
+      reviews: [],
+    };
+    repo.pulls.set(number, pr);
+    return pr;
+  }
+
+  pull(repo: SandboxRepo, number: number): SandboxPull {
+    const pr = repo.pulls.get(number);
+    if (!pr) throw new SandboxError(404, "Not Found");
+    return pr;
+  }
+
+  pushToPull(repo: SandboxRepo, pr: SandboxPull, specs: CommitSpec[]): { before: string; commits: SandboxCommit[] } {
+    const before = pr.head_sha;
+    const made = this.commitToBranch(repo, pr.head_ref, specs);
+    pr.head_sha = made[made.length - 1].sha;
+    pr.commits.push(...made.map((c) => c.sha));
+    const now = isoSeconds(this.clock.now());
+    pr.updated_at = now;
+    pr.pushes.push({ at: now, head_sha: pr.head_sha, before });
+    return { before, commits: made };
+  }
+
+  /** The files a PR changes, as `GET /pulls/{n}/files` lists them: the net effect of its commits. */
+  pullFiles(repo: SandboxRepo, pr: SandboxPull): FileChange[] {
+    const net = new Map<string, FileChange>();
+    for (const sha of pr.commits) {
+      for (const ch of repo.commits.get(sha)!.changes) {
+        if (ch.status === "renamed" && ch.previous_filename) {
+          const prior = net.get(ch.previous_filename);
+          net.delete(ch.previous_filename);
+          if (prior?.status === "added") net.set(ch.filename, { ...ch, status: "added", previous_filename: undefined });
+          else net.set(ch.filename, { ...ch, previous_filename: prior?.previous_filename ?? ch.previous_filename });
+          continue;
+        }
+        const prior = net.get(ch.filename);
+        if (prior && ch.status === "removed" && prior.status === "added") net.delete(ch.filename);
+        else if (prior && ch.status !== "removed") net.set(ch.filename, { ...prior, content: ch.content, status: prior.status });
+        else net.set(ch.filename, ch);
+      }
+    }
+    return [...net.values()];
+  }
+
+  submitReview(repo: SandboxRepo, pr: SandboxPull, login: string, event: string, body = ""): SandboxReview {
+    const states: Record<string, SandboxReview["state"]> = {
+      APPROVE: "APPROVED",
+      REQUEST_CHANGES: "CHANGES_REQUESTED",
+      COMMENT: "COMMENTED",
+    };
+    const state = states[event];
+    if (!state) throw new SandboxError(422, "Unprocessable Entity", [`event must be one of ${Object.keys(states).join(", ")}`]);
+    const user = this.user(login) ?? this.addUser(login);
+    const self = user.login.toLowerCase() === pr.author.toLowerCase();
+    if (self && state === "APPROVED") throw new SandboxError(422, "Unprocessable Entity", ["Can not approve your own pull request"]);
+    if (self && state === "CHANGES_REQUESTED") {
+      throw new SandboxError(422, "Unprocessable Entity", ["Can not request changes on your own pull request"]);
+    }
+    if (state !== "APPROVED" && body === "") {
+      throw new SandboxError(422, "Unprocessable Entity", [`Body is required for event ${event}`]);
+    }
+    const review: SandboxReview = {
+      id: this.nextId(),
+      user: user.login,
+      state,
+      body,
+      submitted_at: isoSeconds(this.clock.now()),
+      commit_id: pr.head_sha,
+    };
+    pr.reviews.push(review);
+    pr.updated_at = review.submitted_at;
+    return review;
+  }
+
+  addTeamMember(org: string, slug: string, login: string): void {
+    const key = `${org}/${slug}`.toLowerCase();
+    const set = this.teams.get(key) ?? new Set<string>();
+    set.add(login.toLowerCase());
+    this.teams.set(key, set);
+  }
+}

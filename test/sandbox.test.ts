@@ -1,0 +1,420 @@
+/**
+ * The sandbox on its own, driven over real HTTP by Probot's Octokit (the client the app uses):
+ * auth, paging and caps, GraphQL, check-run validation, review rules, counters, webhooks.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Sandbox } from "../src/sandbox/sandbox.js";
+import { virtualClock } from "../src/sandbox/clock.js";
+import { signBody } from "../src/sandbox/webhooks.js";
+import { UnthrottledOctokit } from "../src/sandbox/probot-runner.js";
+
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: "spki", format: "pem" },
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+});
+
+type Octo = InstanceType<typeof ProbotOctokit>;
+
+const POLICY = `version: 1
+classes:
+  eval: ["evals/**"]
+rules:
+  - name: review-ai-evals
+    classes: [eval]
+`;
+
+let sb: Sandbox;
+let gh: Octo;
+const noThrottle = { throttle: { enabled: false }, retry: { enabled: false } };
+
+function file(i: number) {
+  return `data/f${String(i).padStart(4, "0")}.csv`;
+}
+
+beforeAll(async () => {
+  sb = await Sandbox.start({ appId: 77, clock: virtualClock("2026-11-20T10:00:00Z") });
+  sb.createRepo({ repo: "acme/models", files: { ".provenance.yml": POLICY, "README.md": "hi\n" }, collaborators: { bob: "write", dave: "read", mia: "maintain" } });
+  sb.addUser("alice", { name: "Alice", email: "alice@acme.example" });
+  sb.addUser("carol", { name: "Carol", email: "carol@acme.example" });
+  sb.addTeamMember("acme/eval-owners", "bob");
+  const probot = new Probot({ appId: 77, privateKey, baseUrl: `${sb.url}/api/v3`, log: pino({ level: "silent" }), Octokit: UnthrottledOctokit });
+  gh = (await probot.auth(sb.installationId("acme"))) as Octo;
+});
+afterAll(async () => {
+  await sb.close();
+});
+beforeEach(() => sb.resetCounters());
+
+describe("authentication", () => {
+  it("issues an installation token for a JWT and answers with it", async () => {
+    const { data } = await gh.rest.pulls.list({ owner: "acme", repo: "models" });
+    expect(data).toEqual([]);
+    const ops = sb.requestCounters().byOperation;
+    expect(ops["apps.createInstallationAccessToken"] ?? 0).toBeLessThanOrEqual(1);
+    expect(ops["pulls.list"]).toBe(1);
+  });
+
+  it.each([
+    ["no credentials", undefined, 401],
+    ["an unknown token", "token ghs_nope", 401],
+    ["a JWT where a token is needed", "bearer a.b.c", 401],
+  ])("refuses %s", async (_name, authorization, status) => {
+    const res = await fetch(`${sb.url}/repos/acme/models/pulls`, { headers: authorization ? { authorization } : {} });
+    expect(res.status).toBe(status);
+  });
+
+  it.each([
+    ["not a JWT", "bearer not-a-jwt"],
+    ["a JWT for another app", `bearer ${fakeJwt({ iss: 99, iat: now() - 30, exp: now() + 540 })}`],
+    ["an expired JWT", `bearer ${fakeJwt({ iss: 77, iat: now() - 1200, exp: now() - 600 })}`],
+  ])("refuses an access-token request with %s", async (_name, authorization) => {
+    const res = await fetch(`${sb.url}/app/installations/${sb.installationId("acme")}/access_tokens`, { method: "POST", headers: { authorization } });
+    expect(res.status).toBe(401);
+  });
+
+  it("hides other accounts' repositories from an installation token (404, as GitHub)", async () => {
+    sb.createRepo({ repo: "other/secret", install: false });
+    await expect(gh.rest.pulls.list({ owner: "other", repo: "secret" })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe("pull requests", () => {
+  let big: number;
+  let many: number;
+  beforeAll(async () => {
+    big = (
+      await sb.openPullRequest("acme/models", {
+        author: "carol",
+        head: "big",
+        commits: [
+          { message: "lots of files", author: "carol", files: Array.from({ length: 3005 }, (_, i) => file(i)) },
+          { message: "rename one", author: "carol", files: [{ filename: "data/renamed.csv", previous_filename: "README.md", status: "renamed", content: "hi\n" }] },
+        ],
+      })
+    ).number;
+    many = (
+      await sb.openPullRequest("acme/models", {
+        author: "alice",
+        head: "many",
+        commits: Array.from({ length: 260 }, (_, i) => ({ message: `commit ${i}`, author: "alice", files: [`evals/t${i}.yaml`] })),
+      })
+    ).number;
+  });
+
+  it("pages files 100 at a time with a Link header and stops at GitHub's 3,000-file cap", async () => {
+    const res = await gh.rest.pulls.listFiles({ owner: "acme", repo: "models", pull_number: big, per_page: 100 });
+    expect(res.data).toHaveLength(100);
+    expect(res.headers.link).toMatch(/page=2.*rel="next".*page=30.*rel="last"/);
+    const all = await gh.paginate(gh.rest.pulls.listFiles, { owner: "acme", repo: "models", pull_number: big, per_page: 100 });
+    expect(all).toHaveLength(3000);
+    expect(sb.requestCounters().byOperation["pulls.listFiles"]).toBe(31);
+    const pr = await gh.rest.pulls.get({ owner: "acme", repo: "models", pull_number: big });
+    expect(pr.data.changed_files).toBe(3006);
+  });
+
+  it("reports a rename with its previous_filename, and nets out a file added then removed", async () => {
+    const { number } = await sb.openPullRequest("acme/models", {
+      author: "carol",
+      head: "renames",
+      commits: [
+        { message: "add tmp", author: "carol", files: ["tmp/scratch.txt"] },
+        { message: "move readme", author: "carol", files: [{ filename: "docs/README.md", previous_filename: "README.md", status: "renamed", content: "hi\n" }] },
+        { message: "drop tmp", author: "carol", files: [{ filename: "tmp/scratch.txt", status: "removed" }] },
+      ],
+    });
+    const files = await fetchJson(`/repos/acme/models/pulls/${number}/files`);
+    expect(files.map((f) => [f.filename, f.status, f.previous_filename])).toEqual([["docs/README.md", "renamed", "README.md"]]);
+  });
+
+  it("caps REST commits at 250 while GraphQL pages all of them", async () => {
+    const rest = await gh.paginate(gh.rest.pulls.listCommits, { owner: "acme", repo: "models", pull_number: many, per_page: 100 });
+    expect(rest).toHaveLength(250);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const r: any = await gh.graphql(
+        `query Page($after: String) { repository(owner: "acme", name: "models") { pullRequest(number: ${many}) { commits(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { commit { oid } } } } } }`,
+        { after },
+      );
+      const c = r.repository.pullRequest.commits;
+      expect(c.totalCount).toBe(260);
+      seen.push(...c.nodes.map((n: any) => n.commit.oid));
+      if (!c.pageInfo.hasNextPage) break;
+      after = c.pageInfo.endCursor;
+    }
+    expect(new Set(seen).size).toBe(260);
+  });
+
+  it("lists a commit's files, and open pulls filtered by base", async () => {
+    const pr = sb.pull("acme/models", many);
+    const { data } = await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: pr.commits[3] });
+    expect(data.files?.map((f) => f.filename)).toEqual(["evals/t3.yaml"]);
+    expect(data.commit.author?.email).toBe("alice@acme.example");
+    expect(data.author?.login).toBe("alice");
+    const open = await gh.rest.pulls.list({ owner: "acme", repo: "models", state: "open", base: "main" });
+    expect(open.data.map((p) => p.number)).toEqual(expect.arrayContaining([big, many]));
+    expect(open.data.every((p) => p.state === "open" && p.base.ref === "main")).toBe(true);
+    expect((await gh.rest.pulls.list({ owner: "acme", repo: "models", base: "dev" })).data).toEqual([]);
+  });
+});
+
+describe("GraphQL", () => {
+  let number: number;
+  beforeAll(async () => {
+    number = (
+      await sb.openPullRequest("acme/models", {
+        author: "carol",
+        head: "gql",
+        labels: ["ai-assisted"],
+        body: "Body text",
+        commits: [{ message: "Add eval\n\nCo-Authored-By: Claude <noreply@anthropic.com>", author: "alice", committer: "carol", files: ["evals/a.yaml"] }],
+      })
+    ).number;
+    await sb.submitReview("acme/models", number, "bob", "APPROVE");
+    await sb.submitReview("acme/models", number, "dave", "APPROVE");
+  });
+
+  it("answers the app's PullRequestSnapshot query, with NOT_FOUND for a missing .github repository", async () => {
+    const { PULL_REQUEST_SNAPSHOT_QUERY } = await import("../src/load/github/queries.js");
+    const err: any = await gh
+      .graphql(PULL_REQUEST_SNAPSHOT_QUERY, { owner: "acme", name: "models", number, policyExpr: "main:.provenance.yml", commitsAfter: null, reviewsAfter: null })
+      .catch((e) => e);
+    expect(err.name).toBe("GraphqlResponseError");
+    expect(err.errors).toEqual([expect.objectContaining({ type: "NOT_FOUND", path: ["fallbackRepo"] })]);
+    const pr = err.data.repository.pullRequest;
+    expect(pr).toMatchObject({ number, headRefName: "gql", baseRefName: "main", body: "Body text", changedFiles: 1, author: { login: "carol", __typename: "User" } });
+    expect(pr.labels.nodes).toEqual([{ name: "ai-assisted" }]);
+    expect(pr.commits.nodes[0].commit).toMatchObject({ author: { email: "alice@acme.example", user: { login: "alice" } }, committer: { user: { login: "carol" } } });
+    expect(pr.reviews.nodes.map((r: any) => [r.author.login, r.state, r.authorCanPushToRepository])).toEqual([
+      ["bob", "APPROVED", true],
+      ["dave", "APPROVED", false],
+    ]);
+    expect(err.data.repository.policy).toMatchObject({ text: POLICY, isTruncated: false });
+    expect(err.data.repository.policy.oid).toMatch(/^[0-9a-f]{40}$/);
+    expect(sb.requestCounters().byOperation["graphql:PullRequestSnapshot"]).toBe(1);
+  });
+
+  it("reads the owner's .github fallback policy once that repository exists", async () => {
+    sb.createRepo({ repo: "acme/.github", files: { ".provenance.yml": "version: 1\n" } });
+    const r: any = await gh.graphql(`{ fallbackRepo: repository(owner: "acme", name: ".github") { object(expression: "HEAD:.provenance.yml") { ... on Blob { text } } } }`);
+    expect(r.fallbackRepo.object.text).toBe("version: 1\n");
+  });
+
+  it("rejects a query selecting a field GitHub does not have", async () => {
+    await expect(gh.graphql(`{ repository(owner: "acme", name: "models") { notAField } }`)).rejects.toThrow(/Field 'notAField' doesn't exist on type 'Repository'/);
+  });
+
+  it("rejects more than 100 nodes per page, as GitHub does", async () => {
+    await expect(gh.graphql(`{ repository(owner: "acme", name: "models") { pullRequest(number: ${number}) { commits(first: 101) { totalCount } } } }`)).rejects.toThrow(/exceeds the `first` limit of 100/);
+  });
+});
+
+describe("reviews", () => {
+  it("refuses a PR author's self-approval with GitHub's 422 — over REST and programmatically", async () => {
+    const { number } = await sb.openPullRequest("acme/models", { author: "carol", head: "self", commits: [{ message: "x", author: "carol", files: ["x.txt"] }] });
+    const carol = new ProbotOctokit({ auth: { token: sb.userToken("carol") }, baseUrl: sb.url, ...noThrottle });
+    const err: any = await carol.rest.pulls.createReview({ owner: "acme", repo: "models", pull_number: number, event: "APPROVE" }).catch((e) => e);
+    expect(err.status).toBe(422);
+    expect(JSON.stringify(err.response.data)).toContain("Can not approve your own pull request");
+    await expect(sb.submitReview("acme/models", number, "carol", "APPROVE")).rejects.toMatchObject({ status: 422 });
+    const bob = new ProbotOctokit({ auth: { token: sb.userToken("bob") }, baseUrl: sb.url, ...noThrottle });
+    const ok = await bob.rest.pulls.createReview({ owner: "acme", repo: "models", pull_number: number, event: "APPROVE" });
+    expect(ok.data).toMatchObject({ state: "APPROVED", user: { login: "bob" } });
+    const list = await gh.rest.pulls.listReviews({ owner: "acme", repo: "models", pull_number: number });
+    expect(list.data.map((r) => r.user?.login)).toEqual(["bob"]);
+  });
+
+  it("stamps reviews strictly after the push they review", async () => {
+    const { number } = await sb.openPullRequest("acme/models", { author: "carol", head: "order", commits: [{ message: "x", author: "carol", files: ["y.txt"] }] });
+    const { review } = await sb.submitReview("acme/models", number, "bob", "APPROVE");
+    const pr = sb.pull("acme/models", number);
+    expect(Date.parse(review.submitted_at)).toBeGreaterThan(Date.parse(pr.pushes[0].at));
+  });
+});
+
+describe("contents, permissions, teams", () => {
+  it("serves base64 file contents at a ref, and 404 for a missing file", async () => {
+    const { data } = (await gh.rest.repos.getContent({ owner: "acme", repo: "models", path: ".provenance.yml", ref: "main" })) as any;
+    expect(Buffer.from(data.content, "base64").toString("utf8")).toBe(POLICY);
+    await expect(gh.rest.repos.getContent({ owner: "acme", repo: "models", path: "nope.txt" })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it.each([
+    ["bob", "write", "write"],
+    ["mia", "write", "maintain"],
+    ["dave", "read", "read"],
+    ["carol", "none", "none"],
+  ])("reports %s's permission as %s (role %s)", async (username, permission, role) => {
+    const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({ owner: "acme", repo: "models", username });
+    expect(data.permission).toBe(permission);
+    expect(data.role_name).toBe(role);
+  });
+
+  it("answers team membership: active for members, 404 otherwise", async () => {
+    const { data } = await gh.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "eval-owners", username: "BOB" });
+    expect(data.state).toBe("active");
+    await expect(gh.rest.teams.getMembershipForUserInOrg({ org: "acme", team_slug: "eval-owners", username: "carol" })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe("check runs", () => {
+  let sha: string;
+  beforeAll(async () => {
+    ({ head_sha: sha } = await sb.openPullRequest("acme/models", { author: "carol", head: "checks", commits: [{ message: "x", author: "carol", files: ["z.txt"] }] }));
+  });
+  const base = () => ({ owner: "acme", repo: "models", name: "Provenance Gate", head_sha: sha });
+  const annotation = (i: number) => ({ path: "z.txt", start_line: 1, end_line: 1, annotation_level: "warning" as const, message: `m${i}` });
+
+  it.each([
+    ["51 annotations", { conclusion: "success", output: { title: "t", summary: "s", annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } }],
+    ["a summary over 65,535 characters", { conclusion: "success", output: { title: "t", summary: "x".repeat(65_536) } }],
+    ["an unknown conclusion", { conclusion: "passed" }],
+    ["an unknown status", { status: "done" }],
+    ["completed without a conclusion", { status: "completed" }],
+    ["output without a summary", { conclusion: "success", output: { title: "t" } }],
+    ["four actions", { actions: Array.from({ length: 4 }, (_, i) => ({ label: `a${i}`, description: "d", identifier: `i${i}` })) }],
+  ])("rejects %s with 422", async (_name, extra) => {
+    const err: any = await gh.rest.checks.create({ ...base(), ...(extra as object) } as any).catch((e) => e);
+    expect(err.status).toBe(422);
+    expect(sb.checkRuns("acme/models", { sha })).toHaveLength(0);
+  });
+
+  it("rejects a run without a name or head_sha", async () => {
+    const err: any = await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "models", head_sha: sha } as any).catch((e) => e);
+    expect(err.status).toBe(422);
+  });
+
+  it("records a valid run (app id, started_at as given, external_id, actions) and appends annotations on update", async () => {
+    const created = await gh.rest.checks.create({
+      ...base(),
+      external_id: "7",
+      started_at: "2026-11-20T09:00:00Z",
+      conclusion: "action_required",
+      output: { title: "Needs 1 approval", summary: "s", annotations: Array.from({ length: 50 }, (_, i) => annotation(i)) },
+      actions: [{ label: "Re-evaluate", description: "Run again", identifier: "reevaluate" }],
+    });
+    expect(created.status).toBe(201);
+    expect(created.data).toMatchObject({ app: { id: 77 }, started_at: "2026-11-20T09:00:00Z", status: "completed", conclusion: "action_required", external_id: "7" });
+    await gh.rest.checks.update({ owner: "acme", repo: "models", check_run_id: created.data.id, conclusion: "success", output: { title: "OK", summary: "s2", annotations: [annotation(99)] } });
+    const run = sb.latestCheckRun("acme/models", sha)!;
+    expect(run).toMatchObject({ conclusion: "success", output: { title: "OK", summary: "s2" }, writes: 2, actions: [{ identifier: "reevaluate" }] });
+    expect(run.annotations).toHaveLength(51);
+    const list = await gh.rest.checks.listForRef({ owner: "acme", repo: "models", ref: sha, check_name: "Provenance Gate", filter: "all" });
+    expect(list.data.total_count).toBe(1);
+    expect(list.data.check_runs[0].app?.id).toBe(77);
+    const got = await gh.rest.checks.get({ owner: "acme", repo: "models", check_run_id: created.data.id });
+    expect(got.data.output.annotations_count).toBe(51);
+  });
+});
+
+describe("counters, latency, unknown routes", () => {
+  it("counts requests per operation and answers unknown routes with a counted 404", async () => {
+    await gh.rest.pulls.list({ owner: "acme", repo: "models" });
+    const err: any = await gh.request("GET /repos/{owner}/{repo}/deployments", { owner: "acme", repo: "models" }).catch((e) => e);
+    expect(err.status).toBe(404);
+    expect(err.response.data.message).toBe("Not Found");
+    const c = sb.requestCounters();
+    expect(c.byOperation["pulls.list"]).toBe(1);
+    expect(c.unknown).toEqual(["GET /repos/acme/models/deployments"]);
+    sb.resetCounters();
+    expect(sb.requestCounters()).toEqual({ total: 0, byOperation: {}, unknown: [] });
+  });
+
+  it("serves both the plain and the Enterprise (/api/v3, /api/graphql) prefixes", async () => {
+    const plain = new ProbotOctokit({ auth: { token: sb.userToken("bob") }, baseUrl: sb.url, ...noThrottle });
+    expect((await plain.rest.pulls.list({ owner: "acme", repo: "models", per_page: 1 })).status).toBe(200);
+    expect(((await plain.graphql(`{ repository(owner: "acme", name: "models") { name } }`)) as any).repository.name).toBe("models");
+    expect(sb.requestCounters().byOperation).toMatchObject({ "pulls.list": 1, graphql: 1 });
+  });
+
+  it("adds the configured latency to every request", async () => {
+    sb.latencyMs = 60;
+    const t = performance.now();
+    await gh.rest.pulls.list({ owner: "acme", repo: "models", per_page: 1 });
+    sb.latencyMs = 0;
+    expect(performance.now() - t).toBeGreaterThanOrEqual(55);
+  });
+});
+
+describe("webhooks", () => {
+  let receiver: Server;
+  const got: { headers: Record<string, unknown>; body: string }[] = [];
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        got.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    sb.setWebhook(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, "s3cret");
+  });
+  afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
+
+  it("signs each delivery over the exact body and sends GitHub's headers and payload shape", async () => {
+    got.length = 0;
+    const { number, delivery } = await sb.openPullRequest("acme/models", { author: "carol", head: "hooked", labels: ["x"], commits: [{ message: "x", author: "carol", files: ["w.txt"] }] });
+    expect(delivery?.status).toBe(200);
+    const [d] = got;
+    expect(d.headers["x-github-event"]).toBe("pull_request");
+    expect(d.headers["x-github-delivery"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(d.headers["content-type"]).toBe("application/json");
+    expect(d.headers["x-hub-signature-256"]).toBe(signBody(d.body, "s3cret"));
+    const p = JSON.parse(d.body);
+    expect(p).toMatchObject({
+      action: "opened",
+      number,
+      installation: { id: sb.installationId("acme") },
+      repository: { name: "models", full_name: "acme/models", owner: { login: "acme" } },
+      sender: { login: "carol" },
+      pull_request: { number, user: { login: "carol" }, labels: [{ name: "x" }], head: { ref: "hooked" }, base: { ref: "main" } },
+    });
+  });
+
+  it.each([
+    ["pushCommits", "pull_request", "synchronize"],
+    ["submitReview", "pull_request_review", "submitted"],
+    ["setBaseFile", "push", undefined],
+    ["enqueueMergeGroup", "merge_group", "checks_requested"],
+  ])("%s sends %s.%s", async (method, event, action) => {
+    const { number } = await sb.openPullRequest("acme/models", { author: "carol", head: `b-${method}`, commits: [{ message: "x", author: "carol", files: [`${method}.txt`] }] });
+    got.length = 0;
+    if (method === "pushCommits") await sb.pushCommits("acme/models", number, [{ message: "y", author: "carol", files: ["v.txt"] }]);
+    if (method === "submitReview") await sb.submitReview("acme/models", number, "bob", "APPROVE");
+    if (method === "setBaseFile") await sb.setBaseFile("acme/models", "docs/x.md", "x\n");
+    if (method === "enqueueMergeGroup") {
+      const g = await sb.enqueueMergeGroup("acme/models", number);
+      expect(g.head_ref).toBe(`refs/heads/gh-readonly-queue/main/pr-${number}-${sb.pull("acme/models", number).head_sha}`);
+    }
+    expect(got).toHaveLength(1);
+    expect(got[0].headers["x-github-event"]).toBe(event);
+    expect(JSON.parse(got[0].body).action).toBe(action);
+  });
+
+  it("changes the base-branch file a push announces", async () => {
+    await sb.setBaseFile("acme/models", ".provenance.yml", POLICY + "# changed\n");
+    expect(sb.readFile("acme/models", "main", ".provenance.yml")).toContain("# changed");
+  });
+});
+
+async function fetchJson(path: string): Promise<any[]> {
+  const res = await fetch(`${sb.url}${path}`, { headers: { authorization: `token ${sb.userToken("bob")}` } });
+  return res.json() as Promise<any[]>;
+}
+
+function now() {
+  return Math.floor(Date.now() / 1000);
+}
+
+function fakeJwt(claims: Record<string, unknown>) {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${enc({ alg: "RS256", typ: "JWT" })}.${enc(claims)}.c2ln`;
+}
