@@ -117,6 +117,27 @@ describe("every error ends in a posted failure check", () => {
     expect(posted[0].output.summary).toMatch(/Re-evaluate/);
   });
 
+  it("HTTP 500 on the check-run lookup still ends in a posted failure check, on a new run", async () => {
+    const { probot, logs } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    mockGraphql(api, spec);
+    mockFiles(api, spec);
+    api.get(`/repos/acme/models/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
+    api.get(`/repos/acme/models/commits/${HEAD}/check-runs`).query(true).reply(500, { message: "Server Error" });
+    mockPull(api, 42, HEAD);
+    const posted: Record<string, any>[] = [];
+    mockCreate(api, posted);
+
+    await probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ conclusion: "failure", head_sha: HEAD, external_id: "42" });
+    expect(posted[0].output.summary).toMatch(/HTTP 500.*check-runs/);
+    expect(logs.some((l) => l.level === 40 && String(l.msg).includes("could not list existing check runs"))).toBe(true);
+  });
+
   it("when even the failure check cannot be posted, logs at error level and rethrows", async () => {
     const { probot, logs } = createHarness();
     mockToken();

@@ -59,8 +59,11 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
     now: deps.now(),
     cache,
   });
-  // Our runs on the head answer two questions (push time, which run to update): start early.
+  // Independent reads start together with the main query, so they cost no extra round trip:
+  // our runs on the head (push time, which run to update) and the file list (needs no policy).
+  // Errors are cached and surface where the results are awaited.
   if (target.headSha) data.checkRuns(target.headSha).catch(() => undefined);
+  data.files().catch(() => undefined);
 
   const evaluation = await evaluateLoaded(deps, data);
   try {

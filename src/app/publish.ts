@@ -71,7 +71,12 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
   }
 
   const externalId = request.pullNumber === undefined ? UNKNOWN_PULL_REQUEST : String(request.pullNumber);
-  const runs = await listOwnCheckRuns(gh, repo, headSha, deps.appId, deps.cache);
+  const runs = await listOwnCheckRuns(gh, repo, headSha, deps.appId, deps.cache).catch((error: unknown) => {
+    // Posting must not hinge on the lookup: a second run on the head beats a missing required
+    // check, and it cannot loosen the push time, which is the earliest of our runs' starts.
+    log.warn({ err: error, repository: `${repo.owner}/${repo.repo}`, head_sha: headSha }, "provenance-gate: could not list existing check runs; creating a new one");
+    return [] as ExistingCheckRun[];
+  });
   const existing = latestRun(runs.filter((run) => run.external_id === externalId));
   const previous = existing ? summaryHashes(existing.output.summary) : undefined;
 

@@ -15,8 +15,9 @@ export interface RepoRef {
 
 /**
  * A per-evaluation request cache (policy-bot style): each distinct call is made at most once per
- * evaluation, and concurrent callers share the same in-flight promise. A failed call is not
- * cached, so a later caller may retry it.
+ * evaluation, and concurrent callers share the same in-flight promise — failures included, so a
+ * prefetched call that failed is not silently made again. Retrying transient errors is the
+ * Octokit retry plugin's job, below this cache; a new evaluation starts with a new cache.
  */
 export class RequestCache {
   readonly #entries = new Map<string, Promise<unknown>>();
@@ -26,9 +27,6 @@ export class RequestCache {
     if (hit) return hit as Promise<T>;
     const promise = load();
     this.#entries.set(key, promise);
-    promise.catch(() => {
-      if (this.#entries.get(key) === promise) this.#entries.delete(key);
-    });
     return promise;
   }
 }
