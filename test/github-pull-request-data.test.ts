@@ -166,14 +166,14 @@ describe("policies and push time", () => {
     expect(candidates.base).toMatchObject({ path: ".provenance.yml", ref: "release", blob_sha: "e".repeat(40) });
   });
 
-  it("takes the earliest started_at of our own runs as the push time", async () => {
+  it("takes the latest push our own runs record as the push time, ignoring other apps' runs", async () => {
     snapshotReply(typicalPr(), typicalPr().commits);
     mockCheckRuns(nock(API), HEAD, [
       { id: 1, external_id: "42", started_at: "2026-11-20T10:30:00Z" },
       { id: 2, external_id: "42", started_at: "2026-11-20T10:05:00Z" },
-      { id: 3, external_id: "42", started_at: "2026-11-20T08:00:00Z", appId: 77 },
+      { id: 3, external_id: "42", started_at: "2026-11-20T11:00:00Z", appId: 77 },
     ]);
-    expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:05:00Z");
+    expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:30:00Z");
   });
 
   it("lists a commit's files across pages, both sides of renames", async () => {

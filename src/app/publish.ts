@@ -7,7 +7,7 @@ import type { Logger } from "probot";
 import type { Conclusion } from "../model/verdict.js";
 import type { GitHubClient, RepoRef, RequestCache } from "../load/github/client.js";
 import { listOwnCheckRuns, type ExistingCheckRun } from "../load/github/check-runs.js";
-import { isoSeconds, lastPushAt } from "../load/github/push-time.js";
+import { isNewPush, isoSeconds, lastPushAt } from "../load/github/push-time.js";
 import { summaryHashes, type CheckAnnotation, type CheckRunOutput } from "../report/check-run.js";
 import { CHECK_NAME, REEVALUATE_ACTION } from "./constants.js";
 
@@ -77,7 +77,8 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
     log.warn({ err: error, repository: `${repo.owner}/${repo.repo}`, head_sha: headSha }, "provenance-gate: could not list existing check runs; creating a new one");
     return [] as ExistingCheckRun[];
   });
-  const existing = latestRun(runs.filter((run) => run.external_id === externalId));
+  // A new push of a SHA the pull request had before gets a new run: its `started_at` records the push.
+  const existing = isNewPush(runs, request.eventTime, deps.now()) ? undefined : latestRun(runs.filter((run) => run.external_id === externalId));
   const previous = existing ? summaryHashes(existing.output.summary) : undefined;
 
   if (

@@ -3,10 +3,14 @@
  *
  * GitHub exposes no push time: a commit's dates are whatever the pusher's git wrote, and after a
  * force-push GitHub re-points older reviews' `commit_id` at the new head, so neither can tell a
- * stale approval from a fresh one. Instead the app records the time itself: it starts its check
- * run on a new head SHA as soon as it sees it, and the earliest `started_at` of this app's
- * `Provenance Gate` runs on that SHA is the push time. The publisher creates a run with
- * `started_at` set to exactly the value computed here, so the first estimate persists.
+ * stale approval from a fresh one. Instead the app records the time itself, as the `started_at`
+ * of its `Provenance Gate` runs on the head SHA: a run is created when the app first sees a push
+ * of that SHA, with `started_at` set to exactly the value computed here, so it persists.
+ *
+ * The push time is the LATEST push recorded for the SHA. A SHA can be pushed more than once: push
+ * X, force-push Y, get Y approved, force-push X back. The approval of Y must not count for X, so
+ * a push event newer than every recorded push is a new push of the SHA (`isNewPush`): it wins, and
+ * the publisher records it in a new run instead of updating the old one.
  *
  * With no run yet, the best evidence is the event itself: a `pull_request` opened / reopened /
  * synchronize event's `pull_request.updated_at` (capped at now, since it comes from the payload);
@@ -14,15 +18,27 @@
  */
 import type { ExistingCheckRun } from "./check-runs.js";
 
+function recordedPushes(runs: readonly ExistingCheckRun[]): number[] {
+  return runs.map((run) => (run.started_at ? Date.parse(run.started_at) : Number.NaN)).filter((t) => Number.isFinite(t));
+}
+
+function usableEventTime(eventTime: Date | undefined, now: Date): number | undefined {
+  const t = eventTime?.getTime();
+  return t !== undefined && Number.isFinite(t) && t <= now.getTime() ? t : undefined;
+}
+
+/** Whether the event is a push of the SHA newer than every push the app has recorded for it. */
+export function isNewPush(runs: readonly ExistingCheckRun[], eventTime: Date | undefined, now: Date): boolean {
+  const recorded = recordedPushes(runs);
+  const event = usableEventTime(eventTime, now);
+  return recorded.length > 0 && event !== undefined && event > Math.max(...recorded);
+}
+
 export function lastPushAt(runs: readonly ExistingCheckRun[], eventTime: Date | undefined, now: Date): string {
-  const starts = runs
-    .map((run) => (run.started_at ? Date.parse(run.started_at) : Number.NaN))
-    .filter((t) => Number.isFinite(t));
-  if (starts.length > 0) return isoSeconds(new Date(Math.min(...starts)));
-  if (eventTime && Number.isFinite(eventTime.getTime()) && eventTime.getTime() <= now.getTime()) {
-    return isoSeconds(eventTime);
-  }
-  return isoSeconds(now);
+  const recorded = recordedPushes(runs);
+  const event = usableEventTime(eventTime, now);
+  if (recorded.length === 0) return isoSeconds(new Date(event ?? now.getTime()));
+  return isoSeconds(new Date(Math.max(...recorded, event ?? Number.NEGATIVE_INFINITY)));
 }
 
 /** GitHub's timestamp format (`2026-11-20T10:00:00Z`); sub-second precision is kept when present. */

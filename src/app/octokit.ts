@@ -1,0 +1,72 @@
+/**
+ * The GitHub client the app runs with: Probot's Octokit with rate-limit decisions of our own.
+ *
+ * Probot's defaults wait out a primary rate limit up to three times, however far away its reset
+ * is (up to an hour, inside a webhook handler), and never retry a secondary limit. A merge gate
+ * should do neither: wait briefly when GitHub says "retry after a few seconds", otherwise give up
+ * at once so the check run can say "rate-limited, retry after …" instead of hanging or vanishing.
+ */
+import { ProbotOctokit } from "probot";
+
+/**
+ * Longest wait the app accepts inside a webhook handler. GitHub suggests waiting `retry-after`
+ * (often 60 s) on a secondary limit; the handler keeps running after GitHub's 10 s delivery
+ * timeout, so one such wait still ends in a posted result without anyone clicking Re-evaluate.
+ */
+export const MAX_RATE_LIMIT_WAIT_SECONDS = 60;
+
+export type RateLimitKind = "primary" | "secondary";
+
+/** How often each kind of limit is retried before the error surfaces. */
+const RETRIES: Record<RateLimitKind, number> = { primary: 1, secondary: 1 };
+
+/** Whether to retry a rate-limited request: only soon, and only a few times. */
+export function retryRateLimited(kind: RateLimitKind, retryAfterSeconds: number, retryCount: number): boolean {
+  return retryAfterSeconds <= MAX_RATE_LIMIT_WAIT_SECONDS && retryCount < RETRIES[kind];
+}
+
+interface LoggingOctokit {
+  log: { warn(message: string): void };
+}
+type Handler = (retryAfter: number, options: { method: string; url: string }, octokit: LoggingOctokit, retryCount: number) => boolean;
+
+function handler(kind: RateLimitKind): Handler {
+  return (retryAfter, options, octokit, retryCount) => {
+    const retry = retryRateLimited(kind, retryAfter, retryCount);
+    octokit.log.warn(
+      `${kind === "primary" ? "Rate limit" : "Secondary rate limit"} hit with "${options.method} ${options.url}"; ` +
+        (retry ? `retrying in ${retryAfter} s.` : `not waiting ${retryAfter} s: giving up so the check run can say so.`),
+    );
+    return retry;
+  };
+}
+
+/** The throttling handlers the app ships with (tests wrap them to record the decisions). */
+export const RATE_LIMIT_HANDLERS = { onRateLimit: handler("primary"), onSecondaryRateLimit: handler("secondary") };
+
+/**
+ * Rate limits are the throttling plugin's to handle (it reads `retry-after`); the retry plugin
+ * would otherwise retry a 429 on its own schedule. Its defaults plus 429.
+ */
+export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+
+/**
+ * The app's Octokit options on top of whatever Probot passes: our rate-limit handlers, no blind
+ * retries of rate limits, and the throttle's queues keyed per installation — GitHub's "one second
+ * between writes" applies per token, so one busy installation must not slow the rest.
+ */
+export function withGateOptions(options: Record<string, any> = {}): Record<string, any> {
+  const installation = options.auth?.installationId;
+  return {
+    ...options,
+    retry: { ...(options.retry ?? {}), doNotRetry: DO_NOT_RETRY },
+    throttle: {
+      ...(options.throttle ?? {}),
+      ...RATE_LIMIT_HANDLERS,
+      id: installation === undefined ? "provenance-gate" : `provenance-gate:installation:${installation}`,
+    },
+  };
+}
+
+/** A function default runs after the options Probot itself passes, so ours take precedence. */
+export const GateOctokit = ProbotOctokit.defaults(withGateOptions);

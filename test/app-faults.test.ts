@@ -1,0 +1,838 @@
+/**
+ * Fault injection through the real app path (`probot.receive` + nock): rate limits, 5xx, network
+ * errors, GraphQL partial data, pagination that does not advance, a head that moves, duplicate and
+ * out-of-order deliveries, missing permissions. Each fault ends in a correct retry (the normal
+ * conclusion) or a posted `failure` that says what happened — never `success` or `neutral` when
+ * something failed — or, when nothing can be posted, an error log and a failed delivery.
+ *
+ * "Retrying" cases run Octokit's retry and throttling plugins as `probot run` ships them
+ * (test/helpers/faults.ts); the others use the shared harness, where both are off.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import nock from "nock";
+import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import {
+  API,
+  AI_SHA,
+  HEAD,
+  OWNER,
+  REPO,
+  createHarness,
+  example,
+  graphqlData,
+  mockCheckRuns,
+  mockCommitFiles,
+  mockCreate,
+  mockEvaluationReads,
+  mockFiles,
+  mockGraphql,
+  mockPull,
+  mockToken,
+  mockUpdate,
+  pullRequestPayload,
+  reviewPayload,
+  setUpNock,
+  tearDownNock,
+  typicalPr,
+  type PrSpec,
+} from "./fixtures/github/harness.js";
+import {
+  CHECK_RUNS_PATH,
+  createRetryingHarness,
+  errorLogs,
+  notAccessible,
+  primaryRateLimit,
+  secondaryRateLimit,
+  served,
+  writes,
+  type Reply,
+} from "./helpers/faults.js";
+
+type Json = Record<string, any>;
+
+const schema = installGitHubSchemaCheck();
+let unmatched: string[] = [];
+let stopTracking: () => void = () => undefined;
+
+beforeEach(() => {
+  setUpNock();
+  unmatched = [];
+  const listener = (req: { method?: string; path?: string; href?: string }) => unmatched.push(`${req.method ?? ""} ${req.path ?? req.href ?? ""}`);
+  nock.emitter.on("no match", listener);
+  stopTracking = () => nock.emitter.removeListener("no match", listener);
+});
+afterEach(() => {
+  stopTracking();
+  expect(schema.problems()).toEqual([]);
+  expect(unmatched, "requests no mock answered").toEqual([]);
+  expect(tearDownNock(), "mocks the app never used").toEqual([]);
+});
+afterAll(() => schema.stop());
+
+const NEW_HEAD = "2".repeat(40);
+const OLD_HEAD = "3".repeat(40);
+const FILES = `/repos/${OWNER}/${REPO}/pulls/42/files`;
+const PULL = `/repos/${OWNER}/${REPO}/pulls/42`;
+const isSnapshotQuery = (body: Json) => String(body.query).includes("query PullRequestSnapshot");
+const isCommitsQuery = (body: Json) => String(body.query).includes("query PullRequestCommits");
+const isReviewsQuery = (body: Json) => String(body.query).includes("query PullRequestReviews");
+
+async function deliver(probot: any, payload: Json, id = `evt-${Math.random()}`, name = "pull_request"): Promise<void> {
+  await probot.receive({ id, name, payload });
+}
+
+/** What every posted failure must show: failure (never success/neutral), what happened, how to retry. */
+function expectFailureNaming(posted: Json[], what: RegExp): void {
+  expect(posted.length).toBeGreaterThan(0);
+  const last = posted[posted.length - 1];
+  for (const body of posted) expect(["neutral", "skipped", "success"]).not.toContain(body.conclusion);
+  expect(last).toMatchObject({ conclusion: "failure", status: "completed", external_id: "42" });
+  expect(last.output.summary).toMatch(what);
+  expect(last.output.summary).toMatch(/Re-evaluate/);
+}
+
+function expectNormal(posted: Json[], conclusion = "success"): void {
+  expect(posted).toHaveLength(1);
+  expect(posted[0]).toMatchObject({ name: "Provenance Gate", head_sha: HEAD, status: "completed", conclusion, external_id: "42" });
+}
+
+/** The reads that may or may not start before an early failure stops the evaluation. */
+function optionalReads(api: nock.Scope, spec: PrSpec): void {
+  api.get(FILES).query(true).optionally().reply(200, spec.files);
+  api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
+}
+
+function reply(api: nock.Scope, method: "get" | "post", path: string, fault: Reply, match?: (body: Json) => boolean): void {
+  const interceptor = method === "get" ? api.get(path).query(true) : api.post(path, match ? (b: Json) => match(b) : undefined);
+  interceptor.reply(fault[0], fault[1], fault[2]);
+}
+
+/** When the secondary limit's `retry-after` or the primary limit's reset is, in seconds from now. */
+const inSeconds = (s: number) => Math.floor(Date.now() / 1000) + s;
+
+// ------------------------------------------------------------------------------------------------
+
+describe("transient faults are retried and end in the normal conclusion (retry + throttling as shipped)", () => {
+  const cases: Array<[string, (api: nock.Scope, spec: PrSpec) => void, string]> = [
+    ["HTTP 500 on the GraphQL query, then 200", (api) => void api.post("/graphql", isSnapshotQuery).reply(500, { message: "Server Error" }), "POST /graphql"],
+    ["HTTP 502 on the file list, then 200", (api) => void api.get(FILES).query(true).reply(502, { message: "Bad Gateway" }), `GET ${FILES}`],
+    ["HTTP 503 on the head re-read before publishing, then 200", (api) => void api.get(PULL).reply(503, { message: "Service Unavailable" }), `GET ${PULL}`],
+    ["ECONNRESET on the GraphQL query, then 200", (api) => void api.post("/graphql", isSnapshotQuery).replyWithError({ code: "ECONNRESET", message: "socket hang up" }), "POST /graphql"],
+    [
+      "ECONNRESET on a commit's file list, then 200",
+      (api) => void api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).replyWithError({ code: "ECONNRESET", message: "read ECONNRESET" }),
+      `GET /repos/${OWNER}/${REPO}/commits/${AI_SHA}`,
+    ],
+    [
+      "GraphQL 'Something went wrong while executing your query', then data",
+      (api) => void api.post("/graphql", isSnapshotQuery).reply(200, { data: null, errors: [{ message: "Something went wrong while executing your query. Please include `ABCD:1234` when reporting this issue." }] }),
+      "POST /graphql",
+    ],
+    ["429 secondary rate limit with retry-after: 0 on the file list", (api) => reply(api, "get", FILES, secondaryRateLimit(429, 0)), `GET ${FILES}`],
+    ["403 secondary rate limit with retry-after: 0 on the GraphQL query", (api) => reply(api, "post", "/graphql", secondaryRateLimit(403, 0), isSnapshotQuery), "POST /graphql"],
+    [
+      "GraphQL RATE_LIMITED whose quota has already reset",
+      (api) =>
+        void api
+          .post("/graphql", isSnapshotQuery)
+          .reply(200, { errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded for installation ID 2." }] }, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(inSeconds(-5)) }),
+      "POST /graphql",
+    ],
+  ];
+
+  it.each(cases)("%s: retried once, normal conclusion", async (_name, fault, faulted) => {
+    const { probot } = createRetryingHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    const spec = typicalPr();
+    fault(api, spec); // registered first, so the first matching request meets the fault
+    mockEvaluationReads(api, spec);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expectNormal(posted);
+    expect(paths.filter((p) => p === faulted)).toHaveLength(2);
+  });
+
+  it.each<[string, Reply | "500"]>([
+    ["HTTP 500", [500, { message: "Server Error" }, {}]],
+    ["a 403 secondary rate limit with retry-after: 0", secondaryRateLimit(403, 0)],
+  ])("%s on the check-run create, then 201: retried, one run posted with the normal conclusion", async (_name, fault) => {
+    const { probot } = createRetryingHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    const spec = typicalPr();
+    mockEvaluationReads(api, spec);
+    const attempts: Json[] = [];
+    const [status, body, headers] = fault as Reply;
+    api.post(CHECK_RUNS_PATH, (b: Json) => (attempts.push(b), true)).reply(status, body, headers);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expect(writes(paths)).toHaveLength(2);
+    expectNormal(posted);
+    expect(attempts[0].conclusion).toBe("success");
+  });
+});
+
+describe("faults that persist end in a posted failure, without a retry storm", () => {
+  it("HTTP 500 on every GraphQL attempt: a bounded number of retries, then a failure naming the 5xx", async () => {
+    const { probot } = createRetryingHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    const spec = typicalPr();
+    api.post("/graphql", isSnapshotQuery).times(4).reply(500, { message: "Server Error" });
+    api.post("/graphql", isSnapshotQuery).optionally().times(10).reply(500, { message: "Server Error" });
+    optionalReads(api, spec);
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expect(paths.filter((p) => p === "POST /graphql").length).toBeLessThanOrEqual(4);
+    expectFailureNaming(posted, /HTTP 500.*graphql[\s\S]*temporary problem/);
+    nock.cleanAll(); // the optional extra 500s are there only to catch a storm
+  });
+
+  it("a 429 secondary rate limit with retry-after: 600 on every attempt: no retry before 600 s, a failure that says rate limit", async () => {
+    const { probot, decisions } = createRetryingHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    const spec = typicalPr();
+    const [status, body, headers] = secondaryRateLimit(429, 600);
+    api.get(FILES).query(true).reply(status, body, headers);
+    api.get(FILES).query(true).times(8).optionally().reply(status, body, headers);
+    mockGraphql(api, spec);
+    mockCheckRuns(api, HEAD);
+    api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+    const fileTimes: number[] = [];
+    api.on("request", (req: { path: string }) => void (req.path.startsWith(FILES) && fileTimes.push(performance.now())));
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    // Time is scaled 1 s → 1 ms: a retry that honours retry-after comes ≥ 600 ms after the try before.
+    const gaps = fileTimes.slice(1).map((t, i) => Math.round(t - fileTimes[i]));
+    expect(gaps.filter((g) => g < 600), `gaps between file requests (ms): ${gaps.join(", ")}; ${JSON.stringify(decisions)}`).toEqual([]);
+    expect(paths.filter((p) => p === `GET ${FILES}`).length).toBeLessThanOrEqual(2);
+    expectFailureNaming(posted, /rate limit/i);
+    nock.cleanAll();
+  });
+
+  it("ECONNRESET on every GraphQL attempt: a failure that names the network error", async () => {
+    const { probot } = createRetryingHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    api.post("/graphql", isSnapshotQuery).times(4).replyWithError(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }));
+    optionalReads(api, spec);
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expectFailureNaming(posted, /ECONNRESET/);
+    // No answer came: the summary must not claim GitHub answered with a status.
+    expect(posted[0].output.summary).not.toMatch(/GitHub answered HTTP/);
+  });
+});
+
+describe("primary rate limits", () => {
+  it("403 with x-ratelimit-remaining: 0 and a reset 10 minutes away: not waited on; a failure says rate limit and when it resets", async () => {
+    const { probot, decisions } = createRetryingHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    const reset = inSeconds(600);
+    const [status, body, headers] = primaryRateLimit(reset);
+    api.post("/graphql", isSnapshotQuery).reply(status, body, headers);
+    api.post("/graphql", isSnapshotQuery).times(8).optionally().reply(status, body, headers);
+    optionalReads(api, spec);
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    // A webhook handler that sleeps until the quota resets holds the delivery (GitHub gives up
+    // after 10 s) and every other event for the installation: give up at once and say when.
+    expect(decisions.filter((d) => d.retry && d.retryAfter > 60), JSON.stringify(decisions)).toEqual([]);
+    const hhmm = new Date(reset * 1000).toISOString().slice(11, 16);
+    expectFailureNaming(posted, /rate limit/i);
+    expect(posted[0].output.summary).toContain(hhmm);
+    nock.cleanAll(); // the retries the shipped handler would make
+  });
+
+  it("the summary of a primary rate limit does not send the owner after permissions", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    mockGraphql(api, spec);
+    reply(api, "get", FILES, primaryRateLimit(inSeconds(600)));
+    // A second caller may re-send the failed read (see "a read that fails ... is sent once").
+    api.get(FILES).query(true).optionally().reply(...primaryRateLimit(inSeconds(600)));
+    api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expectFailureNaming(posted, /rate limit/i);
+    expect(posted[0].output.summary).not.toMatch(/accept the requested permissions|lack a permission/);
+  });
+
+  it("GraphQL RATE_LIMITED in the response body: a failure that says rate limit, not 'lacks access'", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    api.post("/graphql", isSnapshotQuery).reply(200, { errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded for installation ID 2." }] });
+    optionalReads(api, spec);
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expectFailureNaming(posted, /RATE_LIMITED: API rate limit exceeded/);
+    expect(posted[0].output.summary).not.toMatch(/lacks access/);
+  });
+
+  it("a rate limit that also blocks the check-run write: error log and a rethrow, so the delivery fails and can be redelivered", async () => {
+    const { probot, logs } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    const [status, body, headers] = primaryRateLimit(inSeconds(600));
+    api.post("/graphql", isSnapshotQuery).reply(status, body, headers);
+    optionalReads(api, spec);
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    api.post(CHECK_RUNS_PATH).reply(status, body, headers);
+
+    await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/rate limit/i);
+    const logged = errorLogs(logs, "could not post the check run");
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ pr: 42, conclusion: "failure" });
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+
+describe("GraphQL partial data", () => {
+  async function runWith(graphqlBody: Json, spec = typicalPr()): Promise<Json[]> {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    api.post("/graphql", isSnapshotQuery).reply(200, graphqlBody);
+    optionalReads(api, spec);
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+    return posted;
+  }
+
+  it("an error on the pull request's reviews (data for the rest): failure naming the GraphQL error", async () => {
+    const data = graphqlData(typicalPr());
+    data.repository.pullRequest.reviews = null;
+    const posted = await runWith({ data, errors: [{ type: "INTERNAL", message: "Timeout on reviews", path: ["repository", "pullRequest", "reviews"] }] });
+    expectFailureNaming(posted, /GraphQL.*INTERNAL: Timeout on reviews \(at repository\.pullRequest\.reviews\)/);
+  });
+
+  it("an error on the base branch's policy: failure, never an evaluation without the policy", async () => {
+    const data = graphqlData(typicalPr());
+    data.repository.policy = null;
+    const posted = await runWith({ data, errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration", path: ["repository", "policy"] }] });
+    expectFailureNaming(posted, /FORBIDDEN: Resource not accessible by integration \(at repository\.policy\)/);
+  });
+
+  it("errors and no data at all: failure naming the errors", async () => {
+    const posted = await runWith({ errors: [{ type: "INTERNAL", message: "Query timed out" }] });
+    expectFailureNaming(posted, /GraphQL.*Query timed out/);
+  });
+
+  it("FORBIDDEN on the owner's .github repository and no base policy: failure (whether a policy exists is unknown)", async () => {
+    const spec = typicalPr({ policy: null });
+    const data = graphqlData(spec);
+    data.fallbackRepo = null;
+    const posted = await runWith({ data, errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration", path: ["fallbackRepo"] }] }, spec);
+    expectFailureNaming(posted, /FORBIDDEN.*fallbackRepo/);
+    expect(posted[0].output.title).not.toMatch(/No provenance policy/);
+  });
+
+  it.each(["NOT_FOUND", "FORBIDDEN"])("%s on the owner's .github repository while the base has a policy: the normal conclusion", async (type) => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    mockEvaluationReads(api, spec);
+    nock.removeInterceptor({ hostname: "api.github.com", method: "POST", path: "/graphql", proto: "https" });
+    const data = graphqlData(spec);
+    data.fallbackRepo = null;
+    api.post("/graphql", isSnapshotQuery).reply(200, { data, errors: [{ type, message: `Could not read ${OWNER}/.github`, path: ["fallbackRepo"] }] });
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expectNormal(posted);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+
+describe("pagination that does not advance", () => {
+  const page = (n: number) => Array.from({ length: 100 }, (_, i) => ({ filename: `data/p${n}-${i}.csv`, status: "added" }));
+
+  async function runWith(setup: (api: nock.Scope, spec: PrSpec) => void, spec = typicalPr()): Promise<{ posted: Json[]; paths: string[] }> {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    setup(api, spec);
+    api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+    return { posted, paths };
+  }
+
+  it("the file list repeats its first page as page 2: failure, not a file list with doubles", async () => {
+    const { posted } = await runWith((api, spec) => {
+      mockGraphql(api, { ...spec, changedFiles: 150 });
+      api.get(FILES).query({ per_page: "100", page: "1" }).reply(200, page(1));
+      api.get(FILES).query({ per_page: "100", page: "2" }).reply(200, page(1));
+    });
+    expectFailureNaming(posted, /listed data\/p1-0\.csv twice while paging the files/);
+  });
+
+  it("the file list's page 2 is empty while the pull request reports 150 files: failure", async () => {
+    const { posted } = await runWith((api, spec) => {
+      mockGraphql(api, { ...spec, changedFiles: 150 });
+      api.get(FILES).query({ per_page: "100", page: "1" }).reply(200, page(1));
+      api.get(FILES).query({ per_page: "100", page: "2" }).reply(200, []);
+    });
+    expectFailureNaming(posted, /listed 100 changed files.*reports 150/);
+  });
+
+  it("a commit's file list repeats its page with Link rel=\"next\": failure within a few requests, naming the repeat", async () => {
+    const commitPath = `/repos/${OWNER}/${REPO}/commits/${AI_SHA}`;
+    const { posted, paths } = await runWith((api, spec) => {
+      mockGraphql(api, spec);
+      mockFiles(api, spec);
+      const link = `<${API}${commitPath}?per_page=100&page=2>; rel="next"`;
+      api.get(commitPath).query(true).times(30).reply(200, { sha: AI_SHA, files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }] }, { link });
+    });
+    expect(paths.filter((p) => p === `GET ${commitPath}`).length).toBeLessThanOrEqual(3);
+    expectFailureNaming(posted, /repeat|did not advance|same page/i);
+    expect(posted[0].output.summary).not.toMatch(/more than 3000 files/);
+    nock.cleanAll();
+  });
+
+  const commitsPage = (spec: PrSpec, commits: PrSpec["commits"], pageInfo: Json) => ({
+    data: {
+      repository: {
+        pullRequest: {
+          commits: {
+            totalCount: spec.commits.length,
+            pageInfo,
+            nodes: commits.map((c) => ({ commit: { oid: c.sha, message: c.message, author: null, committer: null } })),
+          },
+        },
+      },
+    },
+  });
+
+  /** The snapshot query answers with the first commit and a cursor; `next` answers the commits query. */
+  function pagedCommits(api: nock.Scope, spec: PrSpec, endCursor: string | null, next?: Json): void {
+    const data = graphqlData(spec, spec.commits.slice(0, 1));
+    data.repository.pullRequest.commits.pageInfo = { hasNextPage: true, endCursor };
+    api.post("/graphql", isSnapshotQuery).reply(200, { data });
+    if (next) api.post("/graphql", isCommitsQuery).reply(200, next);
+    optionalReads(api, spec);
+  }
+
+  it("the commits cursor does not advance (hasNextPage with the same endCursor): failure", async () => {
+    const { posted } = await runWith((api, spec) => pagedCommits(api, spec, "c1", commitsPage(spec, spec.commits.slice(1), { hasNextPage: true, endCursor: "c1" })));
+    expectFailureNaming(posted, /Paging through the commits of pull request #42 did not advance/);
+  });
+
+  it("hasNextPage with a null endCursor: failure", async () => {
+    const { posted } = await runWith((api, spec) => pagedCommits(api, spec, null));
+    expectFailureNaming(posted, /commits of pull request #42 did not advance after 1 of 2/);
+  });
+
+  it("the page after the cursor is empty: failure", async () => {
+    const { posted } = await runWith((api, spec) => pagedCommits(api, spec, "c1", commitsPage(spec, [], { hasNextPage: false, endCursor: null })));
+    expectFailureNaming(posted, /empty page of commits after 1 of 2/);
+  });
+
+  it("the next page repeats a commit already read (the counts add up, the commits do not): failure", async () => {
+    const { posted } = await runWith((api, spec) => pagedCommits(api, spec, "c1", commitsPage(spec, spec.commits.slice(0, 1), { hasNextPage: false, endCursor: "c2" })));
+    expectFailureNaming(posted, /listed 2 commits of pull request #42, but it has 2/);
+  });
+
+  it("totalCount that does not add up (fewer commits, no next page): failure telling the author to split", async () => {
+    const { posted } = await runWith((api, spec) => {
+      const data = graphqlData(spec, spec.commits.slice(0, 1));
+      data.repository.pullRequest.commits.pageInfo = { hasNextPage: false, endCursor: null };
+      api.post("/graphql", isSnapshotQuery).reply(200, { data });
+      optionalReads(api, spec);
+    });
+    expectFailureNaming(posted, /listed 1 commits of pull request #42, but it has 2[\s\S]*Split the pull request/);
+  });
+
+  it("the reviews cursor does not advance: failure", async () => {
+    const spec = typicalPr({ reviews: [{ login: "bob", state: "APPROVED", submittedAt: "2026-11-20T11:00:00Z" }, { login: "carol", state: "APPROVED", submittedAt: "2026-11-20T11:05:00Z" }] });
+    const { posted } = await runWith((api) => {
+      const data = graphqlData(spec);
+      data.repository.pullRequest.reviews.nodes = data.repository.pullRequest.reviews.nodes.slice(0, 1);
+      data.repository.pullRequest.reviews.pageInfo = { hasNextPage: true, endCursor: "r1" };
+      api.post("/graphql", isSnapshotQuery).reply(200, { data });
+      const again = { totalCount: 2, pageInfo: { hasNextPage: true, endCursor: "r1" }, nodes: data.repository.pullRequest.reviews.nodes };
+      api.post("/graphql", isReviewsQuery).reply(200, { data: { repository: { pullRequest: { reviews: { ...again, nodes: [{ ...again.nodes[0], author: { login: "carol", __typename: "User" } }] } } } } });
+      optionalReads(api, spec);
+    }, spec);
+    expectFailureNaming(posted, /Paging through the reviews of pull request #42 did not advance/);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+
+describe("the head moves; deliveries repeat or arrive out of order", () => {
+  it("the head moves between the evaluation and the publish: no write for the old head, a log line says so", async () => {
+    const { probot, logs } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    const spec = typicalPr();
+    mockGraphql(api, spec);
+    mockFiles(api, spec);
+    mockCheckRuns(api, HEAD);
+    mockCommitFiles(api, spec.commits[1]);
+    mockPull(api, 42, NEW_HEAD);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expect(writes(paths)).toEqual([]);
+    expect(logs.find((l) => String(l.msg).includes("head moved during evaluation"))).toMatchObject({ evaluated_sha: HEAD, current_sha: NEW_HEAD });
+  });
+
+  it("the head moved between the event and the query: the new head is evaluated and published on it, never on the event's head", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    mockEvaluationReads(api, spec);
+    // The event's head is looked up early (push time); nothing is written there.
+    api.get(`/repos/${OWNER}/${REPO}/commits/${OLD_HEAD}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", { ...spec, headSha: OLD_HEAD }));
+
+    // Judged as the new head: the event's push time is not lent to it, so bob's earlier approval
+    // predates the (unknown, hence "now") push and does not count.
+    expectNormal(posted, "action_required");
+  });
+
+  it("the same delivery twice: the same result, and the second run writes nothing", async () => {
+    const { probot, logs } = createHarness();
+    mockToken();
+    const spec = typicalPr();
+    const posted: Json[] = [];
+    let api = nock(API);
+    const first = served(api);
+    mockEvaluationReads(api, spec);
+    mockCreate(api, posted, 700);
+    const payload = pullRequestPayload("synchronize", spec);
+    await deliver(probot, payload, "delivery-1");
+
+    api = nock(API);
+    const second = served(api);
+    mockEvaluationReads(api, spec, [{ id: 700, external_id: "42", conclusion: posted[0].conclusion, title: posted[0].output.title, summary: posted[0].output.summary }]);
+    await deliver(probot, payload, "delivery-1");
+
+    expect(writes(first)).toHaveLength(1);
+    expect(writes(second)).toEqual([]);
+    expect(posted[0].conclusion).toBe("success");
+    expect(logs.some((l) => String(l.msg).includes("result unchanged"))).toBe(true);
+  });
+
+  it("a redelivery after a failed evaluation repairs the failure: the run is updated to the normal conclusion", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const spec = typicalPr();
+    const posted: Json[] = [];
+    let api = nock(API);
+    api.post("/graphql", isSnapshotQuery).reply(502, { message: "Bad Gateway" });
+    optionalReads(api, spec);
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    mockCreate(api, posted, 701);
+    const payload = pullRequestPayload("synchronize", spec);
+    await deliver(probot, payload, "delivery-2");
+    expectFailureNaming(posted, /HTTP 502/);
+
+    nock.cleanAll();
+    api = nock(API);
+    mockEvaluationReads(api, spec, [{ id: 701, external_id: "42", conclusion: "failure", title: posted[0].output.title, summary: posted[0].output.summary }]);
+    mockUpdate(api, 701, posted);
+    await deliver(probot, payload, "delivery-2");
+
+    expect(posted).toHaveLength(2);
+    expect(posted[1]).toMatchObject({ conclusion: "success" });
+  });
+
+  it("an older synchronize delivered after the newer one: nothing is written on the old head, and the new head's run is left as it is", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    const spec = typicalPr();
+    // First the newer event: evaluated and posted on HEAD.
+    mockEvaluationReads(api, spec);
+    const posted: Json[] = [];
+    mockCreate(api, posted, 702);
+    await deliver(probot, pullRequestPayload("synchronize", spec), "newer");
+    expect(posted).toHaveLength(1);
+
+    // Then the older one (head OLD_HEAD): GitHub now serves HEAD, whose run is already current.
+    mockEvaluationReads(api, spec, [{ id: 702, external_id: "42", conclusion: posted[0].conclusion, title: posted[0].output.title, summary: posted[0].output.summary }]);
+    api.get(`/repos/${OWNER}/${REPO}/commits/${OLD_HEAD}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
+    await deliver(probot, pullRequestPayload("synchronize", { ...spec, headSha: OLD_HEAD }), "older");
+
+    expect(writes(paths)).toHaveLength(1);
+    expect(paths.some((p) => p.startsWith("POST") && p.includes(OLD_HEAD))).toBe(false);
+  });
+
+  it("a late review event while GraphQL still serves the old head: the stale result is not published", async () => {
+    const { probot, logs } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    const spec = typicalPr({ headSha: OLD_HEAD });
+    mockGraphql(api, spec);
+    mockFiles(api, spec);
+    mockCheckRuns(api, OLD_HEAD);
+    mockCommitFiles(api, spec.commits[1]);
+    mockPull(api, 42, NEW_HEAD);
+
+    await deliver(probot, reviewPayload("submitted", spec), "late-review", "pull_request_review");
+
+    expect(writes(paths)).toEqual([]);
+    expect(logs.some((l) => String(l.msg).includes("head moved") && l.current_sha === NEW_HEAD)).toBe(true);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+
+describe("missing permissions and other refusals", () => {
+  it("a team lookup without members: read ('Resource not accessible by integration'): failure naming that permission and how to grant it", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const policy = `version: 1
+classes:
+  eval: ["evals/**"]
+rules:
+  - name: owners
+    classes: [eval]
+    require:
+      from: ["@acme/eval-owners"]
+`;
+    const spec = typicalPr({ policy });
+    mockGraphql(api, spec);
+    mockFiles(api, spec);
+    mockCommitFiles(api, spec.commits[1]);
+    reply(api, "get", `/orgs/acme/teams/eval-owners/memberships/bob`, notAccessible);
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expectFailureNaming(posted, /HTTP 403.*memberships\/bob.*Resource not accessible by integration/);
+    const summary: string = posted[0].output.summary;
+    expect(summary).toMatch(/members/i);
+    expect(summary).toMatch(/accept/i);
+    // GitHub's message says it is a permission: the summary should not suggest a rate limit.
+    expect(summary).not.toMatch(/rate.limit/i);
+  });
+
+  it("reading the pull request's own .provenance.yml without contents: read: failure naming that permission", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr({ files: [...typicalPr().files, { filename: ".provenance.yml", status: "modified" }] });
+    mockGraphql(api, spec);
+    mockFiles(api, spec);
+    mockCommitFiles(api, spec.commits[1]);
+    reply(api, "get", `/repos/${OWNER}/${REPO}/contents/.provenance.yml`, notAccessible);
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expectFailureNaming(posted, /HTTP 403.*contents\/\.provenance\.yml.*Resource not accessible by integration/);
+    expect(posted[0].output.summary).toMatch(/contents/i);
+    expect(posted[0].output.summary).not.toMatch(/rate.limit/i);
+  });
+
+  it("the check-run write refused (no checks: write): error log and a rethrow — nothing else can be posted", async () => {
+    const { probot, logs } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    mockEvaluationReads(api, spec);
+    api.post(CHECK_RUNS_PATH).reply(notAccessible[0], notAccessible[1], notAccessible[2]);
+
+    await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/Resource not accessible by integration/);
+    expect(errorLogs(logs, "could not post the check run")).toHaveLength(1);
+  });
+
+  it("422 on the check-run create (GitHub rejects the output): a minimal failure run is posted instead", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    mockEvaluationReads(api, spec);
+    const rejected: Json[] = [];
+    api.post(CHECK_RUNS_PATH, (b: Json) => (rejected.push(b), true)).reply(422, { message: "Invalid request.\n\nFor 'properties/output', ... is not valid." });
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expect(rejected).toHaveLength(1);
+    expectFailureNaming(posted, /HTTP 422|rejected/);
+    expect(posted[0].output.annotations ?? []).toEqual([]);
+  });
+
+  it("404: the pull request is gone: nothing is written, an error is logged and the delivery fails", async () => {
+    const { probot, logs } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    const spec = typicalPr();
+    const data = graphqlData(spec);
+    data.repository.pullRequest = null;
+    api.post("/graphql", isSnapshotQuery).reply(200, { data, errors: [{ type: "NOT_FOUND", message: "Could not resolve to a PullRequest with the number of 42.", path: ["repository", "pullRequest"] }] });
+    optionalReads(api, spec);
+    mockCheckRuns(api, HEAD);
+    api.get(PULL).reply(404, { message: "Not Found" });
+
+    await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/Not Found/);
+    expect(writes(paths)).toEqual([]);
+    expect(errorLogs(logs, "could not post the check run")).toHaveLength(1);
+  });
+
+  it("401 on the installation token request: nothing can be posted; error log and a rethrow", async () => {
+    const { probot, logs } = createHarness();
+    nock(API).post(`/app/installations/2/access_tokens`).times(3).reply(401, { message: "Bad credentials" });
+    const spec = typicalPr();
+
+    await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/Bad credentials/);
+    expect(errorLogs(logs, "could not post the check run")).toHaveLength(1);
+    nock.cleanAll(); // how many token attempts is Octokit's business
+  });
+
+  // Which of the two happens depends on timing (the early lookup's in-flight promise is shared by
+  // the evaluation's own lookup); both are correct answers, success-on-error is not.
+  it("a 500 on the early check-run lookup: the normal result (re-read) or a failure naming it, nothing else", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    api.get(`/repos/${OWNER}/${REPO}/commits/${HEAD}/check-runs`).query(true).reply(500, { message: "Server Error" });
+    mockEvaluationReads(api, spec);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expect(posted).toHaveLength(1);
+    if (posted[0].conclusion === "failure") {
+      expectFailureNaming(posted, /HTTP 500 to GET \/repos\/acme\/models\/commits\/1{40}\/check-runs/);
+      nock.cleanAll(); // the evaluation stopped before the remaining reads
+    } else {
+      expectNormal(posted);
+    }
+  });
+
+  it("a merge group whose pull request cannot be read (HTTP 500): the group fails, never passes", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    const groupSha = "9".repeat(40);
+    api.post("/graphql", isSnapshotQuery).reply(500, { message: "Server Error" });
+    optionalReads(api, spec);
+    mockPull(api, 42, HEAD);
+    api.get(`/repos/${OWNER}/${REPO}/commits/${HEAD}/check-runs`).query(true).optionally().reply(200, { total_count: 0, check_runs: [] });
+    const posted: Json[] = [];
+    mockCreate(api, posted, 801);
+    mockCheckRuns(api, groupSha);
+    mockCreate(api, posted, 802);
+    const payload = example("merge_group", "checks_requested");
+    payload.merge_group = { ...payload.merge_group, head_sha: groupSha, head_ref: `refs/heads/gh-readonly-queue/main/pr-42-${HEAD}` };
+
+    await deliver(probot, payload, "group", "merge_group");
+
+    expect(posted.map((p) => [p.head_sha, p.conclusion])).toEqual([
+      [HEAD, "failure"],
+      [groupSha, "failure"],
+    ]);
+  });
+});
+
+
+describe("no request storm inside one evaluation", () => {
+  it("a file list that fails with 502 every time is requested at most retries + 1 times per evaluation", async () => {
+    const { probot } = createRetryingHarness();
+    mockToken();
+    const api = nock(API);
+    const paths = served(api);
+    const spec = typicalPr();
+    mockGraphql(api, spec);
+    api.get(FILES).query(true).times(4).reply(502, { message: "Bad Gateway" });
+    api.get(FILES).query(true).times(12).optionally().reply(502, { message: "Bad Gateway" });
+    api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
+    mockCheckRuns(api, HEAD);
+    mockPull(api, 42, HEAD);
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+
+    await deliver(probot, pullRequestPayload("synchronize", spec));
+
+    expectFailureNaming(posted, /HTTP 502.*pulls\/42\/files/);
+    // Octokit's retry plugin already retries 3 times; the evaluation must not start another round.
+    expect(paths.filter((p) => p === `GET ${FILES}`).length).toBeLessThanOrEqual(4);
+  });
+});
