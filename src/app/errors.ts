@@ -1,44 +1,52 @@
 /**
  * Any error while loading or evaluating becomes a readable report for the `failure` check run:
- * what failed (the request and GitHub's answer), and what the author can do about it.
+ * what failed (the request and GitHub's answer), and what can be done about it. The kinds need
+ * different people: a rate limit needs patience, a missing permission needs an organisation
+ * owner, an unreachable GitHub needs a retry — so they must not share one vague remedy.
  */
 import { IncompleteDataError } from "../load/pull-request-data.js";
 import type { EvaluationErrorReport } from "../report/check-run.js";
 
 const RETRY = "Click Re-evaluate on this check run, or push a new commit.";
+const NOT_ACCESSIBLE = /resource not accessible by integration/i;
+const RATE_LIMITED = /rate limit/i;
 
 interface RequestErrorLike {
   name: string;
   status: number;
   message: string;
   request?: { method?: string; url?: string };
+  /** Absent when no answer came (a network error Octokit reports as status 500). */
+  response?: { headers?: Record<string, string | undefined> };
+  cause?: unknown;
 }
 
 interface GraphqlErrorLike {
   name: string;
   errors: Array<{ type?: string; message?: string; path?: Array<string | number> }>;
+  headers?: Record<string, string | undefined>;
 }
+
+/**
+ * The permission each endpoint needs, for "Resource not accessible by integration" answers.
+ * Ordered: the first pattern that matches the request path names the permission.
+ */
+const PERMISSION_FOR_PATH: ReadonlyArray<[RegExp, string]> = [
+  [/^\/orgs\/[^/]+\/teams\//, "members: read (organisation permission, for `from` teams)"],
+  [/\/check-runs/, "checks: write"],
+  [/\/contents\//, "contents: read"],
+  [/\/commits\//, "contents: read"],
+  [/\/pulls/, "pull requests: read"],
+  [/^\/graphql$/, "contents: read and pull requests: read"],
+];
+const ALL_PERMISSIONS = "checks: write; contents, metadata, pull requests, merge queues and members: read";
 
 export function describeError(error: unknown): EvaluationErrorReport {
   if (error instanceof IncompleteDataError) {
     return { kind: "incomplete", message: error.message, remedy: error.remedy };
   }
-  if (isRequestError(error)) {
-    const where = error.request?.method && error.request.url ? ` to ${error.request.method} ${apiPath(error.request.url)}` : "";
-    return {
-      kind: "github-api",
-      message: `GitHub answered HTTP ${error.status}${where}: ${firstLine(error.message)}`,
-      remedy: remedyForStatus(error.status),
-    };
-  }
-  if (isGraphqlError(error)) {
-    const messages = error.errors.map((e) => `${e.type ? `${e.type}: ` : ""}${e.message ?? "unknown error"}${e.path ? ` (at ${e.path.join(".")})` : ""}`);
-    return {
-      kind: "github-graphql",
-      message: `GitHub's GraphQL API returned errors: ${messages.join("; ")}`,
-      remedy: `If the app lacks access, check that the installation includes this repository. ${RETRY}`,
-    };
-  }
+  if (isRequestError(error)) return describeRequestError(error);
+  if (isGraphqlError(error)) return describeGraphqlError(error);
   const e = error instanceof Error ? error : new Error(String(error));
   return {
     kind: "internal",
@@ -47,16 +55,81 @@ export function describeError(error: unknown): EvaluationErrorReport {
   };
 }
 
-function remedyForStatus(status: number): string {
-  if (status === 401 || status === 403) {
-    return `The app may lack a permission it needs (checks: write; contents, metadata, pull requests, merge queues, members: read), or GitHub rate-limited it. An organisation owner can accept the requested permissions in the installation settings. ${RETRY}`;
+function describeRequestError(error: RequestErrorLike): EvaluationErrorReport {
+  const path = error.request?.url ? apiPath(error.request.url) : "";
+  const request = error.request?.method && path ? `${error.request.method} ${path}` : "a request";
+  const headers = error.response?.headers ?? {};
+
+  // Octokit reports a request that got no answer as status 500 without a response.
+  if (!error.response) {
+    return {
+      kind: "network",
+      message: `Could not reach GitHub for ${request}: ${networkReason(error)}`,
+      remedy: `The connection to GitHub failed before it answered; this is usually brief. ${RETRY}`,
+    };
   }
+  const answered = `GitHub answered HTTP ${error.status} to ${request}: ${firstLine(error.message)}`;
+  if ((error.status === 403 || error.status === 429) && (headers["x-ratelimit-remaining"] === "0" || RATE_LIMITED.test(error.message))) {
+    return { kind: "rate-limit", message: answered, remedy: rateLimitRemedy(headers) };
+  }
+  if (error.status === 403 && NOT_ACCESSIBLE.test(error.message)) {
+    const permission = PERMISSION_FOR_PATH.find(([pattern]) => pattern.test(path))?.[1] ?? ALL_PERMISSIONS;
+    return {
+      kind: "permission",
+      message: answered,
+      remedy:
+        `The app lacks the permission ${permission}. An organisation owner can grant it: the app's settings, ` +
+        `"Permissions & events", then accept the new permissions in the installation settings. ${RETRY}`,
+    };
+  }
+  return { kind: "github-api", message: answered, remedy: remedyForStatus(error.status) };
+}
+
+function describeGraphqlError(error: GraphqlErrorLike): EvaluationErrorReport {
+  const messages = error.errors.map((e) => `${e.type ? `${e.type}: ` : ""}${e.message ?? "unknown error"}${e.path ? ` (at ${e.path.join(".")})` : ""}`);
+  const message = `GitHub's GraphQL API returned errors: ${messages.join("; ")}`;
+  if (error.errors.some((e) => e.type === "RATE_LIMITED")) {
+    return { kind: "rate-limit", message, remedy: rateLimitRemedy(error.headers ?? {}) };
+  }
+  if (error.errors.some((e) => e.type === "FORBIDDEN" || e.type === "NOT_FOUND")) {
+    return {
+      kind: "github-graphql",
+      message,
+      remedy: `Check that the installation includes this repository and has ${ALL_PERMISSIONS}. ${RETRY}`,
+    };
+  }
+  return { kind: "github-graphql", message, remedy: `GitHub could not answer the query. ${RETRY}` };
+}
+
+/** When the rate limit lifts: the reset time for a primary limit, `retry-after` for a secondary one. */
+function rateLimitRemedy(headers: Record<string, string | undefined>): string {
+  const reset = Number(headers["x-ratelimit-reset"]);
+  const retryAfter = Number(headers["retry-after"]);
+  const when =
+    headers["x-ratelimit-remaining"] === "0" && Number.isFinite(reset) && reset > 0
+      ? `The installation's quota resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`
+      : Number.isFinite(retryAfter) && retryAfter > 0
+        ? `GitHub asked to wait ${retryAfter} s`
+        : "GitHub asked the app to slow down";
+  return `GitHub rate-limited the app. ${when}; after that, click Re-evaluate on this check run or push a new commit. Nothing about the pull request needs to change.`;
+}
+
+function remedyForStatus(status: number): string {
+  if (status === 401) return `GitHub rejected the app's credentials; whoever runs Provenance Gate must check APP_ID and the private key. ${RETRY}`;
+  if (status === 403) return `GitHub refused the request. Check that the installation includes this repository and has ${ALL_PERMISSIONS}. ${RETRY}`;
   if (status === 404) {
     return `Something the evaluation needs was not found, or the installation cannot see it (is this repository included in the installation?). ${RETRY}`;
   }
   if (status === 422) return `GitHub rejected the request as invalid; the pull request may have changed meanwhile. ${RETRY}`;
   if (status >= 500) return `GitHub had a temporary problem. ${RETRY}`;
   return RETRY;
+}
+
+function networkReason(error: RequestErrorLike): string {
+  const cause = error.cause as { code?: unknown; message?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = cause?.code ?? cause?.cause?.code;
+  const detail = firstLine(typeof cause?.message === "string" ? cause.message : error.message);
+  return typeof code === "string" && !detail.includes(code) ? `${code} (${detail})` : detail;
 }
 
 function isRequestError(error: unknown): error is RequestErrorLike {
@@ -69,8 +142,8 @@ function isGraphqlError(error: unknown): error is GraphqlErrorLike {
 
 function apiPath(url: string): string {
   try {
-    const parsed = new URL(url);
-    return parsed.pathname;
+    // GitHub Enterprise Server serves the API under /api/v3; the permission table speaks of api.github.com paths.
+    return new URL(url).pathname.replace(/^\/api\/v3(?=\/)/, "").replace(/^\/api\/graphql$/, "/graphql");
   } catch {
     return url;
   }

@@ -9,7 +9,7 @@ import { POLICY_PATH, type Policy } from "../model/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
-import { RequestCache, type GitHubClient, type RepoRef } from "../load/github/client.js";
+import { RequestCache, httpStatus, type GitHubClient, type RepoRef } from "../load/github/client.js";
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
 import { renderCheckRun, renderEvaluationError, renderNoPolicy, type CheckRunOutput } from "../report/check-run.js";
 import { describeError } from "./errors.js";
@@ -66,21 +66,34 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
   data.files().catch(() => undefined);
 
   const evaluation = await evaluateLoaded(deps, data);
+  const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache };
+  const repo = { owner: target.owner, repo: target.repo };
+  const headSha = evaluation.headSha ?? target.headSha;
   try {
-    const publish = await publishCheckRun(
-      { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache },
-      {
-        repo: { owner: target.owner, repo: target.repo },
-        pullNumber: target.number,
-        headSha: evaluation.headSha ?? target.headSha,
-        output: evaluation.output,
-        checkHead: true,
-        // The event's push time belongs to the event's head only.
-        eventTime: (evaluation.headSha ?? target.headSha) === target.headSha ? target.eventTime : undefined,
-      },
-    );
+    const publish = await publishCheckRun(publisherDeps, {
+      repo,
+      pullNumber: target.number,
+      headSha,
+      output: evaluation.output,
+      checkHead: true,
+      // The event's push time belongs to the event's head only.
+      eventTime: headSha === target.headSha ? target.eventTime : undefined,
+    });
     return { evaluation, publish };
   } catch (error) {
+    // GitHub rejected the run itself (422: an output it will not take). A required check must
+    // not go missing over that: post the smallest failure it can take, once.
+    if (httpStatus(error) === 422 && headSha) {
+      deps.log.warn({ err: error, repository: data.repository, pr: target.number }, "provenance-gate: GitHub rejected the check run; posting a minimal failure");
+      const report = describeError(error);
+      const output = renderEvaluationError({ ...report, message: `GitHub rejected this app's check run: ${report.message}` });
+      try {
+        const publish = await publishCheckRun(publisherDeps, { repo, pullNumber: target.number, headSha, output, checkHead: false });
+        return { evaluation: { ...evaluation, output }, publish };
+      } catch (fallbackError) {
+        error = fallbackError;
+      }
+    }
     deps.log.error(
       { err: error, repository: data.repository, pr: target.number, conclusion: evaluation.output.conclusion },
       "provenance-gate: could not post the check run",

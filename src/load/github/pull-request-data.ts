@@ -358,7 +358,7 @@ export class GitHubPullRequestData implements PullRequestData {
     const seen = new Set<string>();
     const maxPages = MAX_PR_FILES / FILES_PAGE;
     for (let page = 1; page <= maxPages; page++) {
-      const { data } = await this.gh.rest.pulls.listFiles({
+      const { data, headers } = await this.gh.rest.pulls.listFiles({
         ...this.#repo,
         pull_number: this.options.number,
         per_page: FILES_PAGE,
@@ -378,7 +378,9 @@ export class GitHubPullRequestData implements PullRequestData {
           ...(file.previous_filename ? { previous_filename: file.previous_filename } : {}),
         });
       }
-      if (data.length < FILES_PAGE) break;
+      // On a listing of several pages GitHub sends a Link header on each; one without rel="next"
+      // marks the last page, which saves an empty request at every multiple of 100 files.
+      if (data.length < FILES_PAGE || (headers.link !== undefined && !hasNextPage(headers.link))) break;
     }
     const { pr } = await this.#core();
     if (pr.changedFiles > MAX_PR_FILES) {
@@ -401,12 +403,19 @@ export class GitHubPullRequestData implements PullRequestData {
     for (let page = 1; page <= MAX_COMMIT_FILES / COMMIT_FILES_PAGE; page++) {
       const response = await this.gh.rest.repos.getCommit({ ...this.#repo, ref: sha, per_page: COMMIT_FILES_PAGE, page });
       const files = response.data.files ?? [];
+      const before = paths.size;
       for (const file of files) {
         paths.add(file.filename);
         if (file.previous_filename) paths.add(file.previous_filename);
       }
       // Large commits continue on further pages, announced by a Link header.
-      if (!/rel="next"/.test(String(response.headers.link ?? "")) || files.length === 0) return [...paths];
+      if (!hasNextPage(response.headers.link) || files.length === 0) return [...paths];
+      if (paths.size === before) {
+        throw new IncompleteDataError(
+          `Paging the files of commit ${sha.slice(0, 7)} did not advance: GitHub repeated page ${page}.`,
+          RETRY_REMEDY,
+        );
+      }
     }
     throw new IncompleteDataError(
       `Commit ${sha.slice(0, 7)} changes more than ${MAX_COMMIT_FILES} files; GitHub cannot list them all.`,
@@ -476,4 +485,8 @@ function toIdentity(actor: GqlGitActor | null): GitIdentity {
 
 function toCommit(commit: { oid: string; message: string; author: GqlGitActor | null; committer: GqlGitActor | null }): SnapshotCommit {
   return { sha: commit.oid, message: commit.message, author: toIdentity(commit.author), committer: toIdentity(commit.committer) };
+}
+
+function hasNextPage(link: string | undefined): boolean {
+  return /rel="next"/.test(link ?? "");
 }
