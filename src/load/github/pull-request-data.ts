@@ -245,9 +245,16 @@ export class GitHubPullRequestData implements PullRequestData {
       this.#pageReviews(pr.reviews),
     ]);
     const commits = commitConnections.flatMap((c) => c.nodes).flatMap((n) => (n ? [toCommit(n.commit)] : []));
-    if (commits.length !== pr.commits.totalCount || new Set(commits.map((c) => c.sha)).size !== commits.length) {
+    const distinct = new Set(commits.map((c) => c.sha)).size;
+    if (distinct !== commits.length) {
       throw new IncompleteDataError(
-        `GitHub listed ${commits.length} commits of pull request #${pr.number}, but it has ${pr.commits.totalCount}.`,
+        `GitHub listed ${commits.length - distinct} commit${commits.length - distinct === 1 ? "" : "s"} of pull request #${pr.number} more than once while paging; the commit list cannot be trusted.`,
+        RETRY_REMEDY,
+      );
+    }
+    if (commits.length !== pr.commits.totalCount) {
+      throw new IncompleteDataError(
+        `GitHub listed ${commits.length} commit${commits.length === 1 ? "" : "s"} of pull request #${pr.number}, but it has ${pr.commits.totalCount}.`,
         SPLIT_REMEDY,
       );
     }
