@@ -8,6 +8,7 @@ import { evaluate } from "../src/evaluate/evaluate.js";
 import { compileClassifier } from "../src/evaluate/classify.js";
 import type { Conclusion, Verdict } from "../src/model/verdict.js";
 import type { Snapshot, SnapshotCommit, SnapshotReview } from "../src/model/snapshot.js";
+import { Minimatch } from "minimatch";
 import { CLAUDE_TRAILER, PUSHED_AT, person, policy, rule } from "./helpers/builders.js";
 
 const RUNS = { numRuns: 1000 };
@@ -209,6 +210,22 @@ describe("evaluate: properties", () => {
         const classify = compileClassifier(P);
         const entry = evaluate(P, s).files[0];
         for (const c of [...classify(from), ...classify(to)]) expect(entry.classes).toContain(c);
+      }),
+      RUNS,
+    );
+  });
+
+  it("classification agrees with plain minimatch, last matching line winning", () => {
+    const segment = fc.constantFrom("evals", "Evals", "data", "x", "a.csv", "b.PARQUET", ".hidden", "t1.yaml", "README.md");
+    const globSegment = fc.constantFrom("*", "**", "*.csv", "*.parquet", "{evals,data}", "t?.yaml", "[a-c]*", "x", "evals", "DATA", ".hidden");
+    const pattern = fc.record({ negate: fc.boolean(), parts: fc.array(globSegment, { minLength: 1, maxLength: 4 }) }).map((p) => ({ negate: p.negate, pattern: p.parts.join("/") }));
+    fc.assert(
+      fc.property(fc.array(pattern, { minLength: 1, maxLength: 6 }), fc.array(segment, { minLength: 1, maxLength: 4 }), (lines, parts) => {
+        const p = policy({ classes: { k: lines.map((l) => (l.negate ? `!${l.pattern}` : l.pattern)) } });
+        const path = parts.join("/");
+        let expected = false;
+        for (const l of lines) if (new Minimatch(l.pattern, { dot: true, nocase: true }).match(path)) expected = !l.negate;
+        expect(compileClassifier(p)(path).includes("k")).toBe(expected);
       }),
       RUNS,
     );

@@ -30,30 +30,64 @@ function matchingForm(path: string): string {
 
 export type Classifier = (path: string) => string[];
 
+/** A path split once for all lines: its segments, lower-cased for the literal prefilter. */
+interface PathParts {
+  path: string;
+  first: string;
+  last: string;
+}
+
+interface CompiledLine {
+  negate: boolean;
+  matcher: Minimatch;
+  /**
+   * A necessary condition, cheap to test: for each brace alternative, the literal first and last
+   * segments the path must have (null where that segment is a wildcard). Null when some
+   * alternative has neither, so the prefilter cannot rule anything out.
+   */
+  literals: { first: string | null; last: string | null }[] | null;
+}
+
 interface CompiledClass {
   name: string;
   /** In file order; the last matching line decides, as in `.gitignore`. */
-  lines: { negate: boolean; matcher: Minimatch }[];
+  lines: CompiledLine[];
 }
 
-function compileClass(name: string, patterns: ClassPattern[]): CompiledClass {
-  return {
-    name,
-    lines: patterns.map((p) => ({
-      negate: p.negate,
-      matcher: new Minimatch(matchingForm(p.pattern), { dot: true, nocase: true, nonegate: true, nocomment: true }),
-    })),
-  };
+function compileLine(pattern: ClassPattern): CompiledLine {
+  const matcher = new Minimatch(matchingForm(pattern.pattern), { dot: true, nocase: true, nonegate: true, nocomment: true });
+  // `globParts` are the brace-expanded segments as text. (The compiled `set` is no help: with
+  // `nocase`, minimatch turns even literal segments into matcher objects.)
+  const literals = matcher.globParts.map((parts) => ({ first: literal(parts[0]), last: literal(parts[parts.length - 1]) }));
+  const useful = literals.length > 0 && literals.every((l) => l.first !== null || l.last !== null);
+  return { negate: pattern.negate, matcher, literals: useful ? literals : null };
 }
 
-function inClass(c: CompiledClass, path: string): boolean {
+const GLOB_SYNTAX = /[*?[\]{}()!+@\\]/;
+
+/** A segment without glob syntax matches only itself (case-insensitively); null otherwise. */
+function literal(segment: string | undefined): string | null {
+  return segment && !GLOB_SYNTAX.test(segment) ? segment.toLowerCase() : null;
+}
+
+function mayMatch(line: CompiledLine, p: PathParts): boolean {
+  return line.literals === null || line.literals.some((l) => (l.first === null || l.first === p.first) && (l.last === null || l.last === p.last));
+}
+
+function inClass(c: CompiledClass, p: PathParts): boolean {
   // Scanning from the end lets the first hit decide, which is the same as "the last matching
   // line wins" and skips the rest of the lines for most protected paths.
   for (let i = c.lines.length - 1; i >= 0; i--) {
     const line = c.lines[i];
-    if (line.matcher.match(path)) return !line.negate;
+    if (mayMatch(line, p) && line.matcher.match(p.path)) return !line.negate;
   }
   return false;
+}
+
+function partsOf(path: string): PathParts {
+  const lower = path.toLowerCase();
+  const slash = lower.indexOf("/");
+  return { path, first: slash < 0 ? lower : lower.slice(0, slash), last: lower.slice(lower.lastIndexOf("/") + 1) };
 }
 
 const cache = new WeakMap<Policy, Classifier>();
@@ -66,11 +100,11 @@ export function compileClassifier(policy: Policy): Classifier {
   const cached = cache.get(policy);
   if (cached) return cached;
   const classes = sortedBy(
-    Object.entries(policy.classes).map(([name, patterns]) => compileClass(name, patterns)),
+    Object.entries(policy.classes).map(([name, patterns]): CompiledClass => ({ name, lines: patterns.map(compileLine) })),
     (c) => c.name,
   );
   const classify: Classifier = (path) => {
-    const p = matchingForm(path);
+    const p = partsOf(matchingForm(path));
     return classes.filter((c) => inClass(c, p)).map((c) => c.name);
   };
   cache.set(policy, classify);
