@@ -14,7 +14,7 @@ import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
 import { renderCheckRun, renderEvaluationError, renderNoPolicy, type CheckRunOutput } from "../report/check-run.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
-import { publishCheckRun, type PublishResult } from "./publish.js";
+import { publishCheckRun, readHead, type PublishResult } from "./publish.js";
 
 export interface AppDeps {
   gh: GitHubClient;
@@ -65,6 +65,16 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
   if (target.headSha) data.checkRuns(target.headSha).catch(() => undefined);
   data.files().catch(() => undefined);
 
+  // The staleness re-read needs only the PR number: it starts once the main query has answered,
+  // alongside the per-commit reads, instead of after them. A push landing after it is judged by
+  // its own synchronize event, and a result on a SHA the pull request has left cannot decide its
+  // required check, which GitHub reads from the new head.
+  const currentHead = data
+    .headSha()
+    .catch(() => undefined)
+    .then(() => readHead(deps.gh, { owner: target.owner, repo: target.repo }, target.number));
+  currentHead.catch(() => undefined);
+
   const evaluation = await evaluateLoaded(deps, data);
   const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache };
   const repo = { owner: target.owner, repo: target.repo };
@@ -76,6 +86,7 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
       headSha,
       output: evaluation.output,
       checkHead: true,
+      currentHead,
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
     });

@@ -41,6 +41,8 @@ export interface PublishRequest {
   output: CheckRunOutput;
   /** Re-read the pull request's head before writing and drop a stale result (false for merge groups). */
   checkHead: boolean;
+  /** The re-read head, when the caller already started reading it (saves a round trip). */
+  currentHead?: Promise<string>;
   /** The event's evidence of the push time, for a newly created run's `started_at`. */
   eventTime?: Date;
 }
@@ -58,8 +60,7 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
   let headSha = request.headSha;
   if (request.checkHead || !headSha) {
     if (request.pullNumber === undefined) throw new Error("publishCheckRun: a head SHA or a pull request number is required");
-    const { data } = await gh.rest.pulls.get({ ...repo, pull_number: request.pullNumber });
-    const currentSha = data.head.sha;
+    const currentSha = await (request.currentHead ?? readHead(gh, repo, request.pullNumber));
     if (headSha && currentSha !== headSha) {
       log.info(
         { repository: `${repo.owner}/${repo.repo}`, pr: request.pullNumber, evaluated_sha: headSha, current_sha: currentSha },
@@ -129,6 +130,12 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
     await gh.rest.checks.update({ ...repo, check_run_id: id, output: outputWith(batch) });
   }
   return { kind: existing ? "updated" : "created", id, headSha, requests: Math.max(1, batches.length) };
+}
+
+/** The pull request's head as GitHub has it now: never cached, it is the staleness check. */
+export async function readHead(gh: GitHubClient, repo: RepoRef, pullNumber: number): Promise<string> {
+  const { data } = await gh.rest.pulls.get({ ...repo, pull_number: pullNumber });
+  return data.head.sha;
 }
 
 function latestRun(runs: ExistingCheckRun[]): ExistingCheckRun | undefined {
