@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
 import {
   API,
@@ -14,20 +13,12 @@ import {
   mockPull,
   mockToken,
   pullRequestPayload,
-  setUpNock,
-  tearDownNock,
   typicalPr,
   type PrSpec,
+  guardGitHubMocks,
 } from "./fixtures/github/harness.js";
 
-beforeEach(setUpNock);
-// Every request the app sends is checked against GitHub's OpenAPI description.
-const schema = installGitHubSchemaCheck();
-afterAll(() => schema.stop());
-afterEach(() => {
-  expect(schema.problems()).toEqual([]);
-  expect(tearDownNock()).toEqual([]);
-});
+guardGitHubMocks();
 
 type Breakage = (api: nock.Scope, spec: PrSpec) => void;
 

@@ -8,9 +8,8 @@
  * "Retrying" cases run Octokit's retry and throttling plugins as `probot run` ships them
  * (test/helpers/faults.ts); the others use the shared harness, where both are off.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
 import {
   API,
   AI_SHA,
@@ -31,10 +30,9 @@ import {
   mockUpdate,
   pullRequestPayload,
   reviewPayload,
-  setUpNock,
-  tearDownNock,
   typicalPr,
   type PrSpec,
+  guardGitHubMocks,
 } from "./fixtures/github/harness.js";
 import {
   CHECK_RUNS_PATH,
@@ -50,24 +48,7 @@ import {
 
 type Json = Record<string, any>;
 
-const schema = installGitHubSchemaCheck();
-let unmatched: string[] = [];
-let stopTracking: () => void = () => undefined;
-
-beforeEach(() => {
-  setUpNock();
-  unmatched = [];
-  const listener = (req: { method?: string; path?: string; href?: string }) => unmatched.push(`${req.method ?? ""} ${req.path ?? req.href ?? ""}`);
-  nock.emitter.on("no match", listener);
-  stopTracking = () => nock.emitter.removeListener("no match", listener);
-});
-afterEach(() => {
-  stopTracking();
-  expect(schema.problems()).toEqual([]);
-  expect(unmatched, "requests no mock answered").toEqual([]);
-  expect(tearDownNock(), "mocks the app never used").toEqual([]);
-});
-afterAll(() => schema.stop());
+guardGitHubMocks();
 
 const NEW_HEAD = "2".repeat(40);
 const OLD_HEAD = "3".repeat(40);

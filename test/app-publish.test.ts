@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
 import { pino } from "pino";
 import { ProbotOctokit } from "probot";
-import { ANNOTATIONS_PER_REQUEST, assertConclusion, publishCheckRun, type PublishRequest } from "../src/app/publish.js";
+import { ANNOTATIONS_PER_REQUEST, assertConclusion, publishCheckRun } from "../src/app/publish.js";
 import { RequestCache } from "../src/load/github/client.js";
 import {
   finishOutput,
@@ -28,19 +27,11 @@ import {
   mockToken,
   mockUpdate,
   pullRequestPayload,
-  setUpNock,
-  tearDownNock,
   typicalPr,
+  guardGitHubMocks,
 } from "./fixtures/github/harness.js";
 
-beforeEach(setUpNock);
-// Every request the app sends is checked against GitHub's OpenAPI description.
-const schema = installGitHubSchemaCheck();
-afterAll(() => schema.stop());
-afterEach(() => {
-  expect(schema.problems()).toEqual([]);
-  expect(tearDownNock()).toEqual([]);
-});
+guardGitHubMocks();
 
 function deps() {
   const gh = new ProbotOctokit({ auth: { token: "ghs_test" }, retry: { enabled: false }, throttle: { enabled: false } });

@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
 import {
   API,
@@ -22,25 +21,11 @@ import {
   mockUpdate,
   pullRequestPayload,
   reviewPayload,
-  setUpNock,
-  tearDownNock,
-  trackUnmatched,
   typicalPr,
+  guardGitHubMocks,
 } from "./fixtures/github/harness.js";
 
-let unmatched: string[] = [];
-beforeEach(() => {
-  setUpNock();
-  unmatched = trackUnmatched();
-});
-// Every request the app sends is checked against GitHub's OpenAPI description.
-const schema = installGitHubSchemaCheck();
-afterAll(() => schema.stop());
-afterEach(() => {
-  expect(schema.problems()).toEqual([]);
-  nock.emitter.removeAllListeners("no match");
-  expect(tearDownNock()).toEqual([]);
-});
+const guard = guardGitHubMocks();
 
 describe("a typical pull request", () => {
   it("takes at most 6 GitHub requests including the check-run write", async () => {
@@ -113,7 +98,7 @@ describe("pull_request events", () => {
     }
     await receive(probot, "pull_request", pullRequestPayload("edited", typicalPr(), { changes }));
     expect(posted).toHaveLength(evaluates ? 1 : 0);
-    expect(unmatched).toEqual([]);
+    expect(guard.unmatched()).toEqual([]);
   });
 
   it("uses the event's updated_at as the push time when no run exists, and persists it as started_at", async () => {
@@ -177,7 +162,7 @@ describe("pull_request events", () => {
     const { probot } = createHarness();
     await receive(probot, "pull_request", pullRequestPayload("closed", typicalPr()));
     await receive(probot, "pull_request", pullRequestPayload("assigned", typicalPr()));
-    expect(unmatched).toEqual([]);
+    expect(guard.unmatched()).toEqual([]);
   });
 
   it("writes one audit log line per evaluation", async () => {
@@ -259,7 +244,7 @@ describe("re-runs", () => {
     const payload = checkRunPayload("requested_action", overrides);
     payload.requested_action = { identifier };
     await receive(probot, "check_run", payload);
-    expect(unmatched).toEqual([]);
+    expect(guard.unmatched()).toEqual([]);
   });
 
   it("check_suite rerequested re-evaluates the pull requests named by our runs and by the suite", async () => {
@@ -371,7 +356,7 @@ describe("push", () => {
   ])("ignores %s", async (_name, files) => {
     const { probot } = createHarness();
     await receive(probot, "push", pushPayload(files));
-    expect(unmatched).toEqual([]);
+    expect(guard.unmatched()).toEqual([]);
   });
 });
 
@@ -383,7 +368,7 @@ describe("events the app caused", () => {
     payload.sender = { login: "provenance-gate[bot]", type: "Bot" };
     await receive(probot, "pull_request", payload);
     // Only the app lookup happened (asserted by nock's pending mocks); nothing was evaluated.
-    expect(unmatched).toEqual([]);
+    expect(guard.unmatched()).toEqual([]);
   });
 });
 

@@ -4,10 +4,8 @@
  * scenario has a legitimate twin (passes, or is blocked for the right reason) and an exploit twin
  * (the attack), and is named for the attack. docs/security.md cites these names.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import nock from "nock";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
-import { AI_SHA, HEAD, HUMAN_SHA, POLICY, PUSHED, REVIEWED, setUpNock, trackUnmatched } from "./fixtures/github/harness.js";
+import { describe, expect, it } from "vitest";
+import { AI_SHA, HEAD, HUMAN_SHA, POLICY, PUSHED, REVIEWED, guardGitHubMocks } from "./fixtures/github/harness.js";
 import {
   aiCommit,
   allWrites,
@@ -22,19 +20,8 @@ import {
 } from "./helpers/attack.js";
 import { assertConclusion } from "../src/app/publish.js";
 
-let unmatched: string[] = [];
-beforeEach(() => {
-  setUpNock();
-  unmatched = trackUnmatched();
-});
-const schema = installGitHubSchemaCheck();
-afterEach(() => {
-  expect(schema.problems()).toEqual([]);
-  nock.emitter.removeAllListeners("no match");
-  expect(unmatched).toEqual([]);
-  nock.cleanAll();
-});
-afterAll(() => schema.stop());
+// Every twin also asserts that each of its mocks was used (helpers/attack.ts).
+guardGitHubMocks();
 
 // ---------- policies ----------
 

@@ -1,19 +1,11 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installGitHubSchemaCheck } from "./helpers/github-schema.js";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { GitHubPullRequestData } from "../src/load/github/pull-request-data.js";
 import { IncompleteDataError } from "../src/load/pull-request-data.js";
-import { API, APP_ID, HEAD, NOW, graphqlData, mockCheckRuns, setUpNock, tearDownNock, typicalPr, type PrSpec, type SpecCommit } from "./fixtures/github/harness.js";
+import { API, APP_ID, HEAD, NOW, graphqlData, mockCheckRuns, typicalPr, type PrSpec, type SpecCommit, guardGitHubMocks } from "./fixtures/github/harness.js";
 
-beforeEach(setUpNock);
-// Every request the app sends is checked against GitHub's OpenAPI description.
-const schema = installGitHubSchemaCheck();
-afterAll(() => schema.stop());
-afterEach(() => {
-  expect(schema.problems()).toEqual([]);
-  expect(tearDownNock()).toEqual([]);
-});
+guardGitHubMocks();
 
 function loader(): GitHubPullRequestData {
   const gh = new ProbotOctokit({ auth: { token: "ghs_test" }, retry: { enabled: false }, throttle: { enabled: false } });

@@ -15,6 +15,7 @@ import { explainCommand } from "./explain.js";
 import { COMMAND_HELP, OVERVIEW } from "./help.js";
 import { EXIT_PASS, EXIT_USAGE, type CliIO } from "./io.js";
 import { validateCommand } from "./validate.js";
+import { nearest } from "../shared/did-you-mean.js";
 
 export type { CliIO } from "./io.js";
 
@@ -92,23 +93,11 @@ function oneLine(s: string): string {
 
 function suggest(word: string): string {
   const names = [...Object.keys(COMMANDS), "help"];
-  const near = names.find((n) => n.startsWith(word.toLowerCase()) || word.toLowerCase().startsWith(n) || distance(n, word.toLowerCase()) <= 2);
+  const w = word.toLowerCase();
+  const near = names.find((n) => n.startsWith(w) || w.startsWith(n)) ?? nearest(w, names);
   return near ? ` (did you mean "${near}"?)` : " (see 'provenance-gate --help')";
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
 
 function version(): string {
   // Same relative path from src/cli (tests) and lib/cli (the built binary).

@@ -8,6 +8,6 @@ export { strictFallbackPolicy, STRICT_FALLBACK_RULE_NAME, STRICT_FALLBACK_CLASS_
 export { DEFAULT_AI_LABELS, FLOOR_CLASS_NAME, FLOOR_RULE_NAME, POLICY_PATH, floorClass, floorRule } from "./floor.js";
 export { SUPPORTED_VERSION, WHEN_VALUES, TRUST_VALUES } from "./validate.js";
 export { normaliseClassPattern } from "./syntax.js";
-export { didYouMean, editDistance, nearest } from "./suggest.js";
+export { didYouMean, editDistance, nearest } from "../shared/did-you-mean.js";
 export { MAX_ALIAS_EXPANSIONS, MAX_EXPANDED_NODES } from "./yaml-reader.js";
 export { MAX_NESTING_DEPTH } from "./yaml-document.js";

@@ -19,7 +19,7 @@
 import { isMap, isScalar, isSeq, type YAMLMap } from "yaml";
 import type { ClassPattern, DeclaredTool, Policy, PolicySource, Rule, Trust, When } from "../model/policy.js";
 import { DEFAULT_AI_LABELS, FLOOR_CLASS_NAME, RESERVED_CLASS_NAMES, RESERVED_RULE_NAMES, floorClass, floorRule } from "./floor.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean } from "../shared/did-you-mean.js";
 import { BOT, EMAIL, LOGIN, TEAM, TOOL_ID, TRAILER, VISIBLE, normaliseClassPattern, slugify } from "./syntax.js";
 import { describe, type Entry, type YNode, type YamlReader } from "./yaml-reader.js";
 
