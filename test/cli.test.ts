@@ -258,7 +258,7 @@ describe("explain", () => {
         "evals/t1.yaml",
         "  classes  eval",
         "  rules    independent-review: AI-assisted changes need 1 independent approval",
-        "           no-codex-in-evals: changes made with codex are forbidden",
+        "           no-codex-in-evals: changes made with Codex are forbidden",
         "./Data/x.csv  (matched as Data/x.csv)",
         "  classes  data",
         "  rules    independent-review: AI-assisted changes need 1 independent approval",
@@ -281,7 +281,7 @@ describe("explain", () => {
         classes: ["eval"],
         rules: [
           { name: "independent-review", when: "ai-assisted", forbid: false, approvals: 1, effect: "AI-assisted changes need 1 independent approval" },
-          { name: "no-codex-in-evals", when: "external-ai", tools: ["codex"], forbid: true, effect: "changes made with codex are forbidden" },
+          { name: "no-codex-in-evals", when: "external-ai", tools: ["codex"], forbid: true, effect: "changes made with Codex are forbidden" },
         ],
       },
     ]);

@@ -25,7 +25,7 @@ describe("evaluate: edge cases", () => {
   it("names the rule's `from` list with plural approvals", () => {
     const p = policy({ rules: [rule({ require: { approvals: 2, from: ["carol", "dave"] } })] });
     expect(evaluate(p, snapshot({ author: "erin", commits: [aiCommit()] })).title).toBe(
-      "Needs 2 approvals from carol, dave for AI-assisted changes in eval",
+      "Needs 2 approvals from @carol or @dave for AI-assisted changes in eval",
     );
   });
 

@@ -6,6 +6,7 @@ import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, parseFlags, stringFlag } from
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, type CliIO } from "./io.js";
 import { loadPolicy } from "./policy-file.js";
+import { toolDisplayName } from "../evaluate/detect.js";
 
 export interface Explanation {
   path: string;
@@ -58,7 +59,7 @@ export function explainPaths(policy: Policy, paths: string[]): Explanation[] {
 
 /** A rule in one sentence: which changes it covers and what they need. */
 export function describeRule(rule: Rule): string {
-  const tools = rule.tools?.length ? ` made with ${rule.tools.join(", ")}` : "";
+  const tools = rule.tools?.length ? ` made with ${rule.tools.map(toolDisplayName).join(", ")}` : "";
   const changes =
     rule.when === "any-change"
       ? `any change${tools}`

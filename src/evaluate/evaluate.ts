@@ -11,7 +11,7 @@ import { classifyEntry, compileClassifier } from "./classify.js";
 import { toolTrust } from "./detect.js";
 import { admittedBy, describeDisqualified, disqualification, latestReviews } from "./reviews.js";
 import { sessionAuthors, toSessionAuthorList } from "./session-authors.js";
-import { verdictTitle } from "./title.js";
+import { reviewerList, verdictTitle } from "./title.js";
 import { byString, sortedBy, uniqueSorted } from "./order.js";
 
 /** GitHub lists at most 3,000 files of a pull request; beyond that nothing can be judged whole. */
@@ -103,7 +103,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
     if (!rule.forbid && rule.require?.from && files.length > 0) {
       for (const r of eligible) {
         if (!counted.includes(r.login)) {
-          disqualified.push(describeDisqualified(r.login, `is not in rule ${rule.name}'s reviewers (${rule.require.from.join(", ")})`));
+          disqualified.push(describeDisqualified(r.login, `is not in rule ${rule.name}'s reviewers (${reviewerList(rule.require.from, ", ")})`));
         }
       }
     }

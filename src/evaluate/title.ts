@@ -37,6 +37,11 @@ const ERROR_TITLES: Record<VerdictError["kind"], (v: Verdict) => string> = {
   "pr-config": (v) => `.provenance.yml in this pull request has ${plural(v.config_errors.length, "error")}`,
 };
 
+/** `from` entries as people read them: `@carol`, `@acme/eval-owners` (users are written bare in the policy). */
+export function reviewerList(from: readonly string[], separator: string): string {
+  return from.map((entry) => (entry.startsWith("@") ? entry : `@${entry}`)).join(separator);
+}
+
 const joinUnique = (parts: string[]) => [...new Set(parts)].join("; ");
 
 export function verdictTitle(verdict: Verdict): string {
@@ -53,7 +58,7 @@ export function verdictTitle(verdict: Verdict): string {
   if (pending.length > 0) {
     const missing = Math.max(...pending.map((r) => r.required - r.counted.length));
     const from = [...new Set(pending.flatMap((r) => r.from ?? []))];
-    const who = from.length > 0 ? `approval${missing === 1 ? "" : "s"} from ${from.join(", ")}` : `independent approval${missing === 1 ? "" : "s"}`;
+    const who = from.length > 0 ? `approval${missing === 1 ? "" : "s"} from ${reviewerList(from, " or ")}` : `independent approval${missing === 1 ? "" : "s"}`;
     return `Needs ${missing} ${who} for ${joinUnique(pending.map((r) => subject(verdict, r)))}`;
   }
 
