@@ -7,6 +7,7 @@
 import { startAppAgainstSandbox, type RunningApp } from "./probot-runner.js";
 import { Sandbox } from "./sandbox.js";
 import { DEMO_REPO, runDemoStory, setUpDemoRepo, type StepResult } from "./story.js";
+import { isoSeconds, virtualClock } from "./clock.js";
 
 const USAGE = "usage: provenance-gate demo [--json] [--no-color]";
 
@@ -25,7 +26,9 @@ export async function runDemo(argv: string[]): Promise<number> {
   let sandbox: Sandbox | undefined;
   let app: RunningApp | undefined;
   try {
-    sandbox = await Sandbox.start();
+    // The story takes a dozen one-second ticks: starting two minutes back keeps its timestamps
+    // close to the reader's clock and still never ahead of the app's "now".
+    sandbox = await Sandbox.start({ clock: virtualClock(isoSeconds(new Date(Date.now() - 120_000))) });
     setUpDemoRepo(sandbox);
     app = await startAppAgainstSandbox(sandbox);
     if (!json) {
