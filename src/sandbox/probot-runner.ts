@@ -8,8 +8,9 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { pino } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
+import { Probot, Server } from "probot";
 import type { Sandbox } from "./sandbox.js";
+import { GateOctokit } from "../app/octokit.js";
 
 export type AppFn = (app: Probot, options: { cwd: string; addHandler: (h: unknown) => void }) => unknown;
 
@@ -27,23 +28,23 @@ export interface StartAppOptions {
   app?: AppFn;
   logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
   /**
-   * Keep Probot's client-side throttling (default true, as `npm start` runs). It spaces GraphQL
-   * queries and writes at least 1 s apart process-wide; the bench turns it off to measure the
-   * app's own request pattern.
+   * Keep the client-side throttling (default true, as `npm start` runs). It spaces GraphQL
+   * queries and writes at least 1 s apart per installation; the bench turns it off to measure
+   * the app's own request pattern.
    */
   throttle?: boolean;
 }
 
 /**
- * Probot's Octokit with `@octokit/plugin-throttling` disabled. A function default runs after
+ * The app's Octokit with `@octokit/plugin-throttling` disabled. A function default runs after
  * Probot's own defaults, so `enabled: false` survives the merge (an object default would not).
  */
-export const UnthrottledOctokit = ProbotOctokit.defaults((options: Record<string, any> = {}) => ({
+export const UnthrottledOctokit = GateOctokit.defaults((options: Record<string, any> = {}) => ({
   ...options,
   throttle: { ...(options.throttle ?? {}), enabled: false },
 }));
 
-/** Loads the app the same way `probot run ./lib/index.js` does: the module's default export. */
+/** Loads the app the same way `npm start` (src/server.ts) does: the module's default export. */
 export async function loadDefaultApp(): Promise<AppFn> {
   const mod = (await import("../index.js")) as { default?: unknown };
   if (typeof mod.default !== "function") throw new Error("The app entry (src/index.ts) has no default export");
@@ -96,7 +97,8 @@ export async function startProbotServer(opts: ProbotServerOptions): Promise<Runn
       secret: opts.secret,
       baseUrl: opts.baseUrl,
       log,
-      ...(opts.throttle === false ? { Octokit: UnthrottledOctokit } : {}),
+      // What `npm start` runs with (src/server.ts), or the same without throttling for the bench.
+      Octokit: opts.throttle === false ? UnthrottledOctokit : GateOctokit,
     }),
   });
   try {
