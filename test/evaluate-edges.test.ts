@@ -82,6 +82,17 @@ describe("evaluate: edge cases", () => {
   });
 });
 
+describe("reviews in the same second", () => {
+  it("give the same verdict whichever order they are listed in", () => {
+    const a = review("bob", { permission: "read" });
+    const b = review("bob", { permission: "write" });
+    const commits = [aiCommit()];
+    const one = evaluate(policy(), snapshot({ commits, reviews: [a, b] }));
+    const other = evaluate(policy(), snapshot({ commits, reviews: [b, a] }));
+    expect(one).toEqual(other);
+  });
+});
+
 describe("isToolIdentity", () => {
   const ai = { labels: [], tools: { metacode: { id: "metacode", emails: [], bots: ["metacode[bot]"], trailers: [] } } };
   it.each([
