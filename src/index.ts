@@ -1,5 +1,5 @@
 /**
- * Provenance Gate as a Probot app: `probot run ./lib/index.js` (`npm start`) loads this default
+ * Provenance Gate as a Probot app: `npm start` (src/server.ts, Probot's `run()`) loads this default
  * export. Loading it checks the environment first, so a misconfigured server fails at start-up
  * instead of accepting forged webhooks.
  */

@@ -74,7 +74,7 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
   const externalId = request.pullNumber === undefined ? UNKNOWN_PULL_REQUEST : String(request.pullNumber);
   const runs = await listOwnCheckRuns(gh, repo, headSha, deps.appId, deps.cache).catch((error: unknown) => {
     // Posting must not hinge on the lookup: a second run on the head beats a missing required
-    // check, and it cannot loosen the push time, which is the earliest of our runs' starts.
+    // check, and it cannot loosen the push time: a later `started_at` only makes approvals look older.
     log.warn({ err: error, repository: `${repo.owner}/${repo.repo}`, head_sha: headSha }, "provenance-gate: could not list existing check runs; creating a new one");
     return [] as ExistingCheckRun[];
   });
