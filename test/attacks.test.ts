@@ -281,7 +281,7 @@ const policyScenarios: Scenario[] = [
     legit: { baseRef: "dev" },
     exploit: { baseRef: "main" },
     expected: { legit: "success", exploit: "action_required" },
-    check: ({ policyExprs }) => expect(policyExprs).toEqual(["main:.provenance.yml"]),
+    check: ({ policyExprs }) => expect(policyExprs).toEqual(["refs/heads/main:.provenance.yml"]),
   },
   {
     attack: "an event that still names the old, laxer base branch",
@@ -291,7 +291,7 @@ const policyScenarios: Scenario[] = [
     // GitHub's answer says the pull request now targets main: its policy must judge.
     exploit: { baseRef: "main" },
     expected: { legit: "success", exploit: "action_required" },
-    check: ({ policyExprs }) => expect(policyExprs).toEqual(["dev:.provenance.yml", "main:.provenance.yml"]),
+    check: ({ policyExprs }) => expect(policyExprs).toEqual(["refs/heads/dev:.provenance.yml", "refs/heads/main:.provenance.yml"]),
   },
 ];
 

@@ -93,6 +93,18 @@ describe("reviews in the same second", () => {
   });
 });
 
+describe("a display name never removes a person", () => {
+  it("keeps an author who set user.name to a tool's name among the session authors", () => {
+    const disguised = { login: "alice", name: "claude-flow", email: "alice@acme.example", type: "User" };
+    const plain = { ...disguised, name: "Alice" };
+    const judge = (who: typeof plain) =>
+      evaluate(policy(), snapshot({ commits: [commit({ ai: true, author: who, committer: who, files: ["evals/tasks/t1.yaml"] })], reviews: [review("alice")] }));
+    expect(judge(plain).conclusion).toBe("action_required");
+    expect(judge(disguised).conclusion).toBe("action_required");
+    expect(judge(disguised).session_authors).toContain("alice");
+  });
+});
+
 describe("isToolIdentity", () => {
   const ai = { labels: [], tools: { metacode: { id: "metacode", emails: [], bots: ["metacode[bot]"], trailers: [] } } };
   it.each([
@@ -100,7 +112,8 @@ describe("isToolIdentity", () => {
     [{ name: "Cursor Agent", email: "cursoragent@cursor.com", login: null }, true],
     [{ name: "Copilot", email: "", login: "Copilot" }, true],
     [{ name: "MetaCode", email: "", login: "metacode[bot]" }, true],
-    [{ name: "claude-flow", email: "ruv@ruv.net", login: null }, true],
+    [{ name: "claude-flow", email: "ruv@ruv.net", login: null }, false],
+    [{ name: "claude-flow", email: "alice@acme.example", login: "alice" }, false],
     [{ name: "Alice (aider)", email: "alice@acme.example", login: "alice" }, false],
     [{ name: "Ashwin", email: "ashwin@anthropic.com", login: null }, false],
   ])("%j → %s", (id, expected) => {

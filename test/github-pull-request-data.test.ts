@@ -154,7 +154,7 @@ describe("policies and push time", () => {
       .times(2)
       .reply(200, { data: graphqlData(spec) });
     const candidates = await loader().policyCandidates();
-    expect(expressions).toEqual(["main:.provenance.yml", "release:.provenance.yml"]);
+    expect(expressions).toEqual(["refs/heads/main:.provenance.yml", "refs/heads/release:.provenance.yml"]);
     expect(candidates.base).toMatchObject({ path: ".provenance.yml", ref: "release", blob_sha: "e".repeat(40) });
   });
 

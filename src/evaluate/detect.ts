@@ -336,14 +336,15 @@ export function toolDisplayName(toolId: string): string {
 
 /**
  * Whether an identity is an AI tool itself rather than a person: such identities are not
- * AI-session authors. A ` (aider)` name suffix is not enough: aider writes under the user's own
- * identity, and that user drove it.
+ * AI-session authors. Only an e-mail or login can say so, never a display name: anyone can set
+ * `user.name` to a tool's name, and a signal may only ever add people, never remove one. (So the
+ * person behind a `claude-flow` co-author line, whose address is their own, is an author; and a
+ * ` (aider)` suffix marks the user who drove aider.)
  */
-export function isToolIdentity(id: { name: string; email: string; login: string | null }, ai: AiConfig): boolean {
+export function isToolIdentity(id: { email: string; login: string | null }, ai: AiConfig): boolean {
   const index = declared(ai);
   const email = id.email.trim().toLowerCase();
   const logins = [id.login, noreplyLogin(email)].filter((l): l is string => !!l).map(normaliseLogin);
   if (email && (declaredToolForEmail(email, index) || catalogueToolForEmail(email) || COMMITTER_EMAIL_TOOL.has(email))) return true;
-  if (logins.some((l) => index.bots.has(l) || LOGIN_TOOL.has(l))) return true;
-  return CO_AUTHOR_NAMES.some((n) => n.re.test(id.name));
+  return logins.some((l) => index.bots.has(l) || LOGIN_TOOL.has(l));
 }

@@ -222,7 +222,7 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
     .reply(200, (_uri: string, body: any) => {
       const expr = String(body.variables.policyExpr);
       policyExprs.push(expr);
-      const ref = expr.slice(0, expr.lastIndexOf(":"));
+      const ref = expr.slice(0, expr.lastIndexOf(":")).replace(/^refs\/heads\//, "");
       const text = policyFor(ref);
       const data = graphqlData({ ...spec, policy: text }, firstPage);
       if (spec.commits.length > 100) data.repository.pullRequest.commits.pageInfo = { hasNextPage: true, endCursor: "c-1" };

@@ -286,7 +286,9 @@ export class GitHubPullRequestData implements PullRequestData {
       owner: this.options.owner,
       name: this.options.repo,
       number: this.options.number,
-      policyExpr: `${baseRef}:${POLICY_PATH}`,
+      // Fully qualified: git resolves a tag before a branch of the same name, and a tag `main`
+      // pushed by anyone with write access must not stand in for the base branch's policy.
+      policyExpr: `refs/heads/${baseRef}:${POLICY_PATH}`,
       commitsAfter: null,
       reviewsAfter: null,
     };
