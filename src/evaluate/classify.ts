@@ -30,11 +30,14 @@ function matchingForm(path: string): string {
 
 export type Classifier = (path: string) => string[];
 
-/** A path split once for all lines: its segments, lower-cased for the literal prefilter. */
+/**
+ * A path split once for all lines: its first and last segments, lower-cased for the literal
+ * prefilter, or null when not plain ASCII (minimatch folds Unicode case: `ſ` matches `s`).
+ */
 interface PathParts {
   path: string;
-  first: string;
-  last: string;
+  first: string | null;
+  last: string | null;
 }
 
 interface CompiledLine {
@@ -64,14 +67,21 @@ function compileLine(pattern: ClassPattern): CompiledLine {
 }
 
 const GLOB_SYNTAX = /[*?[\]{}()!+@\\]/;
+const ASCII = /^[\x00-\x7f]*$/;
 
-/** A segment without glob syntax matches only itself (case-insensitively); null otherwise. */
+/**
+ * A plain-ASCII segment without glob syntax matches only itself, case-insensitively; null
+ * otherwise (then only minimatch can tell).
+ */
 function literal(segment: string | undefined): string | null {
-  return segment && !GLOB_SYNTAX.test(segment) ? segment.toLowerCase() : null;
+  return segment && ASCII.test(segment) && !GLOB_SYNTAX.test(segment) ? segment.toLowerCase() : null;
 }
 
 function mayMatch(line: CompiledLine, p: PathParts): boolean {
-  return line.literals === null || line.literals.some((l) => (l.first === null || l.first === p.first) && (l.last === null || l.last === p.last));
+  return (
+    line.literals === null ||
+    line.literals.some((l) => (l.first === null || p.first === null || l.first === p.first) && (l.last === null || p.last === null || l.last === p.last))
+  );
 }
 
 function inClass(c: CompiledClass, p: PathParts): boolean {
@@ -87,7 +97,8 @@ function inClass(c: CompiledClass, p: PathParts): boolean {
 function partsOf(path: string): PathParts {
   const lower = path.toLowerCase();
   const slash = lower.indexOf("/");
-  return { path, first: slash < 0 ? lower : lower.slice(0, slash), last: lower.slice(lower.lastIndexOf("/") + 1) };
+  const ascii = (segment: string) => (ASCII.test(segment) ? segment : null);
+  return { path, first: ascii(slash < 0 ? lower : lower.slice(0, slash)), last: ascii(lower.slice(lower.lastIndexOf("/") + 1)) };
 }
 
 const cache = new WeakMap<Policy, Classifier>();
