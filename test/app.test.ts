@@ -235,6 +235,21 @@ describe("re-runs", () => {
     expect(posted[0].conclusion).toBe("success");
   });
 
+  it("a re-run of a pull request's run on a branch named like a merge queue judges that pull request, not the one the name points at", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr({ reviews: [] });
+    mockPull(api, 42, HEAD);
+    mockEvaluationReads(api, spec, [{ id: 7, external_id: "42", started_at: PUSHED }]);
+    const posted = posts();
+    mockUpdate(api, 7, posted);
+    const forged = `gh-readonly-queue/main/pr-5-${"5".repeat(40)}`;
+    await receive(probot, "check_run", checkRunPayload("rerequested", { check_suite: { head_branch: forged, pull_requests: [] } }));
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ conclusion: "action_required", external_id: "42" });
+  });
+
   it.each([
     ["another app's run", { app: { id: 999 } }, "reevaluate"],
     ["a run with another name", { name: "CI" }, "reevaluate"],
@@ -288,7 +303,7 @@ describe("merge_group", () => {
     await receive(probot, "merge_group", mergeGroupPayload(HEAD));
     expect(prPosts[0].conclusion).toBe("success");
     expect(groupPosts).toHaveLength(1);
-    expect(groupPosts[0]).toMatchObject({ head_sha: GROUP_SHA, conclusion: "success", external_id: "42", name: "Provenance Gate" });
+    expect(groupPosts[0]).toMatchObject({ head_sha: GROUP_SHA, conclusion: "success", external_id: "merge-group:42", name: "Provenance Gate" });
   });
 
   it("fails the group when the pull request's head moved after it was queued", async () => {

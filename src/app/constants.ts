@@ -18,3 +18,9 @@ export const PUSH_REEVALUATION_CONCURRENCY = 4;
 
 /** `gh-readonly-queue/<base>/pr-<N>-<sha>`: the branch GitHub's merge queue tests. */
 export const MERGE_QUEUE_REF = /^(?:refs\/heads\/)?gh-readonly-queue\/(.+)\/pr-(\d+)-([0-9a-f]{40})$/;
+
+/**
+ * `external_id` prefix of the runs posted on merge-group commits. Only a `merge_group` event
+ * creates them, so a re-run can trust it; a branch name is anyone's to choose.
+ */
+export const MERGE_GROUP_EXTERNAL_ID = "merge-group:";

@@ -7,10 +7,10 @@ import { POLICY_PATH } from "../model/policy.js";
 import { mapBounded } from "../load/build-snapshot.js";
 import { RequestCache, type RepoRef } from "../load/github/client.js";
 import { listOwnCheckRuns } from "../load/github/check-runs.js";
-import { CHECK_NAME, PUSH_REEVALUATION_CONCURRENCY, REEVALUATE_ACTION } from "./constants.js";
-import { evaluateAndPublish, type AppDeps, type PullRequestTarget } from "./evaluation.js";
+import { CHECK_NAME, MERGE_GROUP_EXTERNAL_ID, PUSH_REEVALUATION_CONCURRENCY, REEVALUATE_ACTION } from "./constants.js";
+import { evaluateAndPublish, type AppDeps } from "./evaluation.js";
 import type { AppIdentity } from "./identity.js";
-import { checkMergeGroup, parseMergeQueueRef } from "./merge-group.js";
+import { checkMergeGroup } from "./merge-group.js";
 
 /** GitHub lists at most 20 commits in a push payload; a longer push may hide a policy change. */
 const PUSH_PAYLOAD_COMMIT_CAP = 20;
@@ -89,9 +89,11 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
     if (run.app?.id !== d.appId || run.name !== CHECK_NAME) return;
     if (payload.action === "requested_action" && payload.requested_action?.identifier !== REEVALUATE_ACTION.identifier) return;
     const repo = repoOf(payload);
-    const branch = run.check_suite?.head_branch ?? "";
-    if (parseMergeQueueRef(branch)) {
-      await checkMergeGroup(d, repo, { head_sha: run.head_sha, head_ref: branch });
+    // Our merge-group runs say so in `external_id` (only a merge_group event creates them); the
+    // branch name alone proves nothing, since anyone with push access can name a branch
+    // gh-readonly-queue/… and ask for a re-run of their own pull request's check.
+    if (run.external_id?.startsWith(MERGE_GROUP_EXTERNAL_ID)) {
+      await checkMergeGroup(d, repo, { head_sha: run.head_sha, head_ref: run.check_suite?.head_branch ?? "" });
       return;
     }
     // `pull_requests` is empty for pull requests from forks; `external_id` always names ours.
@@ -109,12 +111,12 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
     const d = await deps(context);
     if (suite.app && suite.app.id !== d.appId) return;
     const repo = repoOf(payload);
-    if (suite.head_branch && parseMergeQueueRef(suite.head_branch)) {
-      await checkMergeGroup(d, repo, { head_sha: suite.head_sha, head_ref: suite.head_branch });
-      return;
-    }
     const numbers = new Set(samePullRequests(suite.pull_requests, payload.repository.id));
     const runs = await listOwnCheckRuns(d.gh, repo, suite.head_sha, d.appId, new RequestCache());
+    if (runs.some((run) => run.external_id?.startsWith(MERGE_GROUP_EXTERNAL_ID))) {
+      await checkMergeGroup(d, repo, { head_sha: suite.head_sha, head_ref: suite.head_branch ?? "" });
+      return;
+    }
     for (const run of runs) {
       const number = pullNumberFromExternalId(run.external_id);
       if (number !== undefined) numbers.add(number);

@@ -6,7 +6,7 @@
 import type { RepoRef } from "../load/github/client.js";
 import { RequestCache } from "../load/github/client.js";
 import { renderMergeGroup, type MergeGroupReport } from "../report/check-run.js";
-import { MERGE_QUEUE_REF } from "./constants.js";
+import { MERGE_GROUP_EXTERNAL_ID, MERGE_QUEUE_REF } from "./constants.js";
 import { evaluateAndPublish, type AppDeps } from "./evaluation.js";
 import { publishCheckRun, type PublishResult } from "./publish.js";
 
@@ -32,7 +32,7 @@ export async function checkMergeGroup(
   if (!entry) {
     // Fail the group at once rather than leave the queue waiting for a check that never comes.
     const output = renderMergeGroup({ pullNumber: 0, queuedSha: group.head_sha, problem: `The merge group branch \`${group.head_ref}\` does not have the form gh-readonly-queue/<base>/pr-<number>-<sha>, so the queued pull request is unknown.` });
-    return publishCheckRun(publisher, { repo, headSha: group.head_sha, output, checkHead: false });
+    return publishCheckRun(publisher, { repo, headSha: group.head_sha, output, checkHead: false, externalId: `${MERGE_GROUP_EXTERNAL_ID}unknown` });
   }
   let report: MergeGroupReport;
   try {
@@ -54,6 +54,6 @@ export async function checkMergeGroup(
   }
   return publishCheckRun(
     publisher,
-    { repo, pullNumber: entry.pullNumber, headSha: group.head_sha, output: renderMergeGroup(report), checkHead: false },
+    { repo, pullNumber: entry.pullNumber, headSha: group.head_sha, output: renderMergeGroup(report), checkHead: false, externalId: `${MERGE_GROUP_EXTERNAL_ID}${entry.pullNumber}` },
   );
 }

@@ -41,6 +41,8 @@ export interface PublishRequest {
   output: CheckRunOutput;
   /** Re-read the pull request's head before writing and drop a stale result (false for merge groups). */
   checkHead: boolean;
+  /** The run's `external_id`, when it is not the pull request number (merge-group runs). */
+  externalId?: string;
   /** The re-read head, when the caller already started reading it (saves a round trip). */
   currentHead?: Promise<string>;
   /** The event's evidence of the push time, for a newly created run's `started_at`. */
@@ -71,7 +73,7 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
     headSha = currentSha;
   }
 
-  const externalId = request.pullNumber === undefined ? UNKNOWN_PULL_REQUEST : String(request.pullNumber);
+  const externalId = request.externalId ?? (request.pullNumber === undefined ? UNKNOWN_PULL_REQUEST : String(request.pullNumber));
   const runs = await listOwnCheckRuns(gh, repo, headSha, deps.appId, deps.cache).catch((error: unknown) => {
     // Posting must not hinge on the lookup: a second run on the head beats a missing required
     // check, and it cannot loosen the push time: a later `started_at` only makes approvals look older.

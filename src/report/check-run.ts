@@ -118,7 +118,8 @@ export function renderMergeGroup(report: MergeGroupReport): CheckRunOutput {
   } else if (report.currentSha !== undefined && report.currentSha !== report.queuedSha) {
     title = `Pull request ${pr} changed after it was queued`;
     why = `The queue entry was made from ${queued}, but ${pr}'s head is now ${short(report.currentSha)}. Re-queue the pull request once its own check passes.`;
-  } else if (report.prConclusion === "success") {
+  } else if (report.prConclusion === "success" && report.currentSha === report.queuedSha) {
+    // Success needs the queued commit confirmed as the pull request's head, not merely unrefuted.
     conclusion = "success";
     title = `Pull request ${pr} passed Provenance Gate at ${queued}`;
     why = `${pr} passed at ${queued}: ${report.prTitle ?? "success"}.`;
