@@ -162,9 +162,14 @@ function samePullRequests(prs: CheckSuitePayload["check_suite"]["pull_requests"]
 }
 
 /** The event's push time: `updated_at` from the payload, never later than now. */
+/**
+ * The push time a push event carries: GitHub's `updated_at` (the webhook is signed, so it is
+ * GitHub's word). Kept even when it is ahead of this server's clock: replacing it with an earlier
+ * "now" would let approvals given just before the push count.
+ */
 function eventTime(updatedAt: string | undefined, now: Date): Date {
   const t = updatedAt ? Date.parse(updatedAt) : Number.NaN;
-  return Number.isFinite(t) && t <= now.getTime() ? new Date(t) : now;
+  return Number.isFinite(t) ? new Date(t) : now;
 }
 
 /** Run every task (a few at a time); one failure does not stop the others, and is rethrown after. */

@@ -81,7 +81,7 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
     return [] as ExistingCheckRun[];
   });
   // A new push of a SHA the pull request had before gets a new run: its `started_at` records the push.
-  const existing = isNewPush(runs, request.eventTime, deps.now()) ? undefined : latestRun(runs.filter((run) => run.external_id === externalId));
+  const existing = isNewPush(runs, request.eventTime) ? undefined : latestRun(runs.filter((run) => run.external_id === externalId));
   const previous = existing ? summaryHashes(existing.output.summary) : undefined;
 
   if (

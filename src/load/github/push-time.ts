@@ -13,8 +13,9 @@
  * the publisher records it in a new run instead of updating the old one.
  *
  * With no run yet, the best evidence is the event itself: a `pull_request` opened / reopened /
- * synchronize event's `pull_request.updated_at` (capped at now, since it comes from the payload);
- * otherwise now — which can only make reviews look older, never fresher (the safe direction).
+ * synchronize event's `pull_request.updated_at`, even when ahead of this server's clock (an
+ * earlier stand-in would let approvals given just before the push count); otherwise now — which
+ * can only make reviews look older, never fresher (the safe direction).
  */
 import type { ExistingCheckRun } from "./check-runs.js";
 
@@ -22,21 +23,21 @@ function recordedPushes(runs: readonly ExistingCheckRun[]): number[] {
   return runs.map((run) => (run.started_at ? Date.parse(run.started_at) : Number.NaN)).filter((t) => Number.isFinite(t));
 }
 
-function usableEventTime(eventTime: Date | undefined, now: Date): number | undefined {
+function usableEventTime(eventTime: Date | undefined): number | undefined {
   const t = eventTime?.getTime();
-  return t !== undefined && Number.isFinite(t) && t <= now.getTime() ? t : undefined;
+  return t !== undefined && Number.isFinite(t) ? t : undefined;
 }
 
 /** Whether the event is a push of the SHA newer than every push the app has recorded for it. */
-export function isNewPush(runs: readonly ExistingCheckRun[], eventTime: Date | undefined, now: Date): boolean {
+export function isNewPush(runs: readonly ExistingCheckRun[], eventTime: Date | undefined): boolean {
   const recorded = recordedPushes(runs);
-  const event = usableEventTime(eventTime, now);
+  const event = usableEventTime(eventTime);
   return recorded.length > 0 && event !== undefined && event > Math.max(...recorded);
 }
 
 export function lastPushAt(runs: readonly ExistingCheckRun[], eventTime: Date | undefined, now: Date): string {
   const recorded = recordedPushes(runs);
-  const event = usableEventTime(eventTime, now);
+  const event = usableEventTime(eventTime);
   if (recorded.length === 0) return isoSeconds(new Date(event ?? now.getTime()));
   return isoSeconds(new Date(Math.max(...recorded, event ?? Number.NEGATIVE_INFINITY)));
 }
