@@ -160,7 +160,6 @@ describe("pull_request events", () => {
 
   it("ignores actions it does not handle", async () => {
     const { probot } = createHarness();
-    await receive(probot, "pull_request", pullRequestPayload("closed", typicalPr()));
     await receive(probot, "pull_request", pullRequestPayload("assigned", typicalPr()));
     expect(guard.unmatched()).toEqual([]);
   });
@@ -384,6 +383,77 @@ describe("events the app caused", () => {
     await receive(probot, "pull_request", payload);
     // Only the app lookup happened (asserted by nock's pending mocks); nothing was evaluated.
     expect(guard.unmatched()).toEqual([]);
+  });
+});
+
+describe("pull requests sharing a head commit", () => {
+  // GitHub decides a required check per commit: the newest run on it wins, whichever PR posted it.
+  const marker = (own: string) => `summary\n\n<!-- provenance-gate:sha256=${"0".repeat(64)} annotations=${"0".repeat(64)} own=${own} -->`;
+  const sibling = (own: string, conclusion = own) => ({ id: 5, external_id: "7", conclusion, title: "Needs 1 independent approval for AI-assisted changes in eval", summary: marker(own) });
+
+  it("blocks a pull request that passes on its own while another open one on the same commit does not", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    mockEvaluationReads(api, spec, [sibling("action_required")]);
+    mockPull(api, 7, HEAD);
+    const posted = posts();
+    mockCreate(api, posted);
+    await receive(probot, "pull_request", pullRequestPayload("synchronize", spec));
+    expect(posted).toHaveLength(1);
+    expect(posted[0].conclusion).toBe("action_required");
+    expect(posted[0].output.title).toBe("Blocked by pull request #7 on the same commit: Needs 1 independent approval for AI-assisted changes in eval");
+    expect(posted[0].output.summary).toContain("GitHub decides a required check per commit");
+    expect(posted[0].output.summary).toMatch(/own=success -->$/);
+  });
+
+  it("ignores a pull request on the same commit that was closed or has moved on", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    mockEvaluationReads(api, spec, [sibling("action_required")]);
+    api.get("/repos/acme/models/pulls/7").reply(200, { number: 7, state: "closed", head: { sha: HEAD, ref: "feature" }, base: { ref: "scratch" } });
+    const posted = posts();
+    mockCreate(api, posted);
+    await receive(probot, "pull_request", pullRequestPayload("synchronize", spec));
+    expect(posted[0]).toMatchObject({ conclusion: "success" });
+  });
+
+  it("re-evaluates the other pull request when its run no longer shows the commit's result", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    const spec = typicalPr();
+    // #7 passes on its own but its run still shows the block #42 caused before bob approved #42.
+    mockEvaluationReads(api, spec, [sibling("success", "action_required")]);
+    mockPull(api, 7, HEAD);
+    const posted = posts();
+    mockCreate(api, posted);
+    // The re-evaluation of #7: one read for its base branch, its own reads, then an update of its run.
+    const seven = typicalPr({ number: 7 });
+    mockPull(api, 7, HEAD);
+    mockEvaluationReads(api, seven, [sibling("success", "action_required"), { id: 900, external_id: "42", conclusion: "success", summary: marker("success") }]);
+    mockPull(api, 42, HEAD);
+    mockUpdate(api, 5, posted);
+    await receive(probot, "pull_request", pullRequestPayload("synchronize", spec));
+    expect(posted.map((p) => p.conclusion)).toEqual(["success", "success"]);
+  });
+
+  it("re-evaluates the other pull requests on the commit when one is closed", async () => {
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    mockCheckRuns(api, HEAD, [{ id: 900, external_id: "42", conclusion: "action_required", summary: marker("action_required") }, sibling("success", "action_required")]);
+    const seven = typicalPr({ number: 7 });
+    mockPull(api, 7, HEAD);
+    mockEvaluationReads(api, seven, [sibling("success", "action_required")]);
+    const posted = posts();
+    mockUpdate(api, 5, posted);
+    await receive(probot, "pull_request", pullRequestPayload("closed", typicalPr()));
+    expect(posted).toHaveLength(1);
+    expect(posted[0].conclusion).toBe("success");
   });
 });
 

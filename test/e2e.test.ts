@@ -1,6 +1,6 @@
 /**
  * End to end over real HTTP: the sandbox GitHub, the real Probot server running the real app
- * (Probot's default client, throttling included, exactly as `npm start` runs it), and signed
+ * (the Octokit `npm start` runs with, throttling included), and signed
  * webhooks. Each scenario uses its own repository so they do not see each other's check runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -150,4 +150,36 @@ describe("fidelity", () => {
     const errors = app.logs.filter((l) => /"level":(50|60)/.test(l) && !/signature does not match/.test(l));
     expect(errors.map((l) => (JSON.parse(l) as { msg?: string }).msg)).toEqual([]);
   });
+});
+
+describe("two pull requests with the same head commit", () => {
+  it("a pull request into a branch without a policy does not open the commit for the one into main", async () => {
+    const repo = "acme/shared-head";
+    sb.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY, "README.md": "x" }, collaborators: { bob: "write", carol: "write" } });
+    const r = sb.repo(repo);
+    r.branches.set("scratch", r.branches.get("main")!);
+    await sb.setBaseFile(repo, ".provenance.yml", null, { branch: "scratch" });
+
+    const strict = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/t.yaml")] });
+    expect((await sb.waitForCheckRun(repo, strict.head_sha))?.conclusion).toBe("action_required");
+
+    // The same branch into `scratch`, which has no policy: on its own it would pass.
+    const lenient = await sb.openPullRequest(repo, { author: "carol", head: "feat", base: "scratch", commits: [] });
+    expect(lenient.head_sha).toBe(strict.head_sha);
+    await sb.waitForIdle();
+    // GitHub decides the required check from the newest run on the commit: it must still block.
+    const latest = sb.latestCheckRun(repo, strict.head_sha)!;
+    expect(latest.external_id).toBe(String(lenient.number));
+    expect(latest.conclusion).toBe("action_required");
+    expect(latest.output?.title).toMatch(new RegExp(`^Blocked by pull request #${strict.number} on the same commit`));
+
+    // bob's approval of the strict one unblocks the commit, and both runs say so.
+    await sb.submitReview(repo, strict.number, "bob", "APPROVE");
+    await sb.waitForIdle();
+    const runs = sb.checkRuns(repo, { sha: strict.head_sha, name: "Provenance Gate" });
+    expect(runs.map((run) => [run.external_id, run.conclusion])).toEqual([
+      [String(strict.number), "success"],
+      [String(lenient.number), "success"],
+    ]);
+  }, 60_000);
 });

@@ -11,7 +11,9 @@ import { buildSnapshot } from "../load/build-snapshot.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
 import { RequestCache, httpStatus, type GitHubClient, type RepoRef } from "../load/github/client.js";
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
-import { renderCheckRun, renderEvaluationError, renderNoPolicy, type CheckRunOutput } from "../report/check-run.js";
+import { renderCheckRun, renderEvaluationError, renderNoPolicy, withSiblings, type CheckRunOutput } from "../report/check-run.js";
+import { openSiblings, type SiblingRun } from "./siblings.js";
+import type { Conclusion } from "../model/verdict.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { publishCheckRun, readHead, type PublishResult } from "./publish.js";
@@ -46,7 +48,15 @@ export interface EvaluationOutcome {
   publish: PublishResult;
 }
 
-export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarget): Promise<EvaluationOutcome> {
+export interface PublishOptions {
+  /**
+   * Re-evaluate other open pull requests on the same head commit whose run no longer matches
+   * (default true; false for those re-evaluations themselves, so it never ping-pongs).
+   */
+  cascade?: boolean;
+}
+
+export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarget, options: PublishOptions = {}): Promise<EvaluationOutcome> {
   const cache = new RequestCache();
   const data = new GitHubPullRequestData(deps.gh, {
     owner: target.owner,
@@ -79,17 +89,19 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
   const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache };
   const repo = { owner: target.owner, repo: target.repo };
   const headSha = evaluation.headSha ?? target.headSha;
+  const { output, siblings } = await withOpenSiblings(deps, repo, target.number, headSha, evaluation.output, data);
   try {
     const publish = await publishCheckRun(publisherDeps, {
       repo,
       pullNumber: target.number,
       headSha,
-      output: evaluation.output,
+      output,
       checkHead: true,
       currentHead,
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
     });
+    if (options.cascade !== false) await reevaluateSiblings(deps, repo, siblings, output.conclusion);
     return { evaluation, publish };
   } catch (error) {
     // GitHub rejected the run itself (422: an output it will not take). A required check must
@@ -110,6 +122,40 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
       "provenance-gate: could not post the check run",
     );
     throw error;
+  }
+}
+
+/**
+ * The output combined with other open pull requests on the same head commit. Finding them can
+ * fail; then the result fails too, rather than risk a lenient run deciding a stricter one.
+ */
+async function withOpenSiblings(
+  deps: AppDeps,
+  repo: RepoRef,
+  number: number,
+  headSha: string | undefined,
+  own: CheckRunOutput,
+  data: GitHubPullRequestData,
+): Promise<{ output: CheckRunOutput; siblings: SiblingRun[] }> {
+  if (!headSha) return { output: own, siblings: [] };
+  try {
+    const runs = await data.checkRuns(headSha).catch(() => []);
+    const siblings = await openSiblings(deps.gh, deps.log, repo, headSha, number, runs);
+    return { output: withSiblings(own, siblings), siblings };
+  } catch (error) {
+    deps.log.error({ err: error, repository: data.repository, pr: number }, "provenance-gate: could not read the other pull requests on this commit");
+    return { output: renderEvaluationError(describeError(error)), siblings: [] };
+  }
+}
+
+/** Siblings whose run no longer shows the commit's combined result are evaluated again. */
+async function reevaluateSiblings(deps: AppDeps, repo: RepoRef, siblings: readonly SiblingRun[], combined: Conclusion): Promise<void> {
+  for (const sibling of siblings) {
+    if (sibling.posted === combined) continue;
+    await evaluateAndPublish(deps, { ...repo, number: sibling.number }, { cascade: false }).catch((error: unknown) => {
+      // That pull request's own events and its Re-evaluate button still reach it.
+      deps.log.warn({ err: error, repository: `${repo.owner}/${repo.repo}`, pr: sibling.number }, "provenance-gate: could not re-evaluate a pull request on the same commit");
+    });
   }
 }
 

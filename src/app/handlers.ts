@@ -11,6 +11,7 @@ import { CHECK_NAME, MERGE_GROUP_EXTERNAL_ID, PUSH_REEVALUATION_CONCURRENCY, REE
 import { evaluateAndPublish, type AppDeps } from "./evaluation.js";
 import type { AppIdentity } from "./identity.js";
 import { checkMergeGroup } from "./merge-group.js";
+import { pullNumberFromExternalId } from "./siblings.js";
 
 /** GitHub lists at most 20 commits in a push payload; a longer push may hide a policy change. */
 const PUSH_PAYLOAD_COMMIT_CAP = 20;
@@ -74,6 +75,22 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
       });
     },
   );
+
+  // A closed pull request no longer holds back others with the same head commit (see
+  // app/siblings.ts): re-evaluate them. One listing of our runs on the commit finds them.
+  on("pull_request.closed", async (context) => {
+    const payload = context.payload as PullRequestPayload;
+    const pr = payload.pull_request;
+    const d = await deps(context);
+    const repo = repoOf(payload);
+    const runs = await listOwnCheckRuns(d.gh, repo, pr.head.sha, d.appId, new RequestCache());
+    const others = new Set<number>();
+    for (const run of runs) {
+      const number = pullNumberFromExternalId(run.external_id);
+      if (number !== undefined && number !== pr.number) others.add(number);
+    }
+    await settleAll([...others], 1, (number) => evaluateAndPublish(d, { ...repo, number }, { cascade: false }));
+  });
 
   on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (context) => {
     const payload = context.payload as PullRequestPayload;
@@ -153,9 +170,6 @@ export function pushChangesPolicy(payload: Pick<PushPayload, "commits" | "forced
   return (payload.forced === true && commits.length === 0) || commits.length >= PUSH_PAYLOAD_COMMIT_CAP;
 }
 
-function pullNumberFromExternalId(externalId: string | null | undefined): number | undefined {
-  return externalId && /^[1-9]\d*$/.test(externalId) ? Number(externalId) : undefined;
-}
 
 function samePullRequests(prs: CheckSuitePayload["check_suite"]["pull_requests"] | undefined, repositoryId: number): number[] {
   return (prs ?? []).filter((pr) => pr.base?.repo?.id === undefined || pr.base.repo.id === repositoryId).map((pr) => pr.number);

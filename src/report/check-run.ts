@@ -15,7 +15,8 @@ export const SUMMARY_LIMIT = 65_535;
 export const TITLE_LIMIT = 200;
 export const HASH_MARKER_PREFIX = "<!-- provenance-gate:sha256=";
 // Anchored at the end: the marker this module appends is always last, so text quoted from a commit cannot forge it.
-const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64}) -->$/;
+const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))? -->$/;
+const SEVERITY: Record<Conclusion, number> = { success: 0, action_required: 1, failure: 2 };
 
 export type AnnotationLevel = "notice" | "warning" | "failure";
 
@@ -30,7 +31,14 @@ export interface CheckAnnotation {
 
 export interface CheckRunOutput {
   conclusion: Conclusion;
+  /**
+   * The pull request's own conclusion, before other pull requests on the same commit are taken
+   * into account (see `withSiblings`); recorded in the summary's hidden marker.
+   */
+  own: Conclusion;
   title: string;
+  /** The summary's Markdown before truncation and the marker, for re-rendering around it. */
+  body: string;
   /** Markdown, at most `SUMMARY_LIMIT` characters, ending with the hash marker. */
   summary: string;
   annotations: CheckAnnotation[];
@@ -134,10 +142,48 @@ export function renderMergeGroup(report: MergeGroupReport): CheckRunOutput {
   return finishOutput(conclusion, title, body, []);
 }
 
-/** The hashes hidden in a summary that this module wrote, if any. */
-export function summaryHashes(summary: string | null | undefined): { hash: string; annotationsHash: string } | undefined {
+/** The hashes (and the pull request's own conclusion) hidden in a summary this module wrote, if any. */
+export function summaryHashes(summary: string | null | undefined): { hash: string; annotationsHash: string; own?: Conclusion } | undefined {
   const match = summary ? HASH_MARKER.exec(summary) : null;
-  return match ? { hash: match[1], annotationsHash: match[2] } : undefined;
+  return match ? { hash: match[1], annotationsHash: match[2], ...(match[3] ? { own: match[3] as Conclusion } : {}) } : undefined;
+}
+
+/** Another open pull request whose head is the same commit, as its latest run on it says. */
+export interface SiblingPullRequest {
+  number: number;
+  /** That pull request's own conclusion. */
+  own: Conclusion;
+  title: string;
+}
+
+/**
+ * GitHub decides a required check per commit, from the newest run of that name, whichever pull
+ * request it was posted for. Two open pull requests with the same head commit (say, one into
+ * `main` and one into a branch without a policy) would let the lenient one's run open the other.
+ * So a run reports the worst own conclusion of every open pull request with its head commit, and
+ * says which pull request blocks.
+ */
+export function withSiblings(output: CheckRunOutput, siblings: readonly SiblingPullRequest[]): CheckRunOutput {
+  const worse = siblings.filter((s) => SEVERITY[s.own] > SEVERITY[output.own]);
+  if (worse.length === 0) return output;
+  const conclusion = worse.reduce<Conclusion>((c, s) => (SEVERITY[s.own] > SEVERITY[c] ? s.own : c), output.own);
+  const first = worse[0];
+  const title = `Blocked by pull request #${first.number} on the same commit: ${first.title}`;
+  const banner = [
+    `## Blocked by ${worse.length === 1 ? "another pull request" : "other pull requests"} on this commit`,
+    "",
+    "GitHub decides a required check per commit, not per pull request, and this pull request's head commit is also the head of:",
+    "",
+    "| Pull request | Its own result |",
+    "|:--|:--|",
+    ...worse.map((s) => `| #${s.number} | ${s.own}: ${escapeInline(s.title)} |`),
+    "",
+    `This check passes once ${worse.length === 1 ? "that pull request passes" : "those pull requests pass"} or ${worse.length === 1 ? "is" : "are"} closed. This pull request on its own: **${output.own}**, ${escapeInline(output.title)}.`,
+    "",
+    "---",
+    "",
+  ].join("\n");
+  return finishOutput(conclusion, title, banner + output.body, output.annotations, undefined, output.own);
 }
 
 // ---------- building blocks ----------
@@ -149,15 +195,17 @@ export function finishOutput(
   annotations: CheckAnnotation[],
   /** The body as hashed, when it differs from `body` only in ways that do not count as a change. */
   hashedBody: string = body,
+  /** The pull request's own conclusion, when `conclusion` also counts other pull requests. */
+  own: Conclusion = conclusion,
 ): CheckRunOutput {
   const oneLine = singleLine(title);
   const hash = createHash("sha256")
-    .update(JSON.stringify({ conclusion, title: oneLine, body: hashedBody, annotations }))
+    .update(JSON.stringify({ conclusion, own, title: oneLine, body: hashedBody, annotations }))
     .digest("hex");
   const annotationsHash = createHash("sha256").update(JSON.stringify(annotations)).digest("hex");
-  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} -->`;
+  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} own=${own} -->`;
   const summary = truncateSummary(body, SUMMARY_LIMIT - marker.length) + marker;
-  return { conclusion, title: oneLine, summary, annotations, hash, annotationsHash };
+  return { conclusion, own, title: oneLine, body, summary, annotations, hash, annotationsHash };
 }
 
 const TRUNCATION_NOTE =

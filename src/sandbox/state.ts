@@ -303,10 +303,18 @@ export class SandboxState {
     const base = spec.base ?? repo.default_branch;
     const baseSha = repo.branches.get(base);
     if (!baseSha) throw new SandboxError(422, `Base branch ${base} does not exist`);
-    if (spec.commits.length === 0) throw new SandboxError(422, `No commits between ${base} and ${spec.head}`);
     const now = isoSeconds(this.clock.now());
-    repo.branches.set(spec.head, baseSha);
-    const made = this.commitToBranch(repo, spec.head, spec.commits);
+    let made: SandboxCommit[];
+    if (spec.commits.length === 0) {
+      // A pull request from a branch that already exists: GitHub lets one branch be proposed into
+      // several bases, and then both pull requests share a head commit.
+      const existing = repo.pulls.size > 0 ? [...repo.pulls.values()].find((p) => p.head_ref === spec.head && p.head_sha === repo.branches.get(spec.head)) : undefined;
+      if (!existing) throw new SandboxError(422, `No commits between ${base} and ${spec.head}`);
+      made = existing.commits.map((sha) => repo.commits.get(sha)!);
+    } else {
+      repo.branches.set(spec.head, baseSha);
+      made = this.commitToBranch(repo, spec.head, spec.commits);
+    }
     const number = repo.pulls.size + 1;
     const head_sha = made[made.length - 1].sha;
     const pr: SandboxPull = {

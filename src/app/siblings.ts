@@ -1,0 +1,52 @@
+/**
+ * Other open pull requests whose head is the same commit (see `withSiblings` in
+ * report/check-run.ts for why they matter). Found from this app's runs on the commit, which the
+ * evaluation has already listed, so the common case — no other pull request — costs no request;
+ * each candidate costs one read, to skip pull requests that were closed or have moved on.
+ */
+import type { Logger } from "probot";
+import type { Conclusion } from "../model/verdict.js";
+import type { GitHubClient, RepoRef } from "../load/github/client.js";
+import type { ExistingCheckRun } from "../load/github/check-runs.js";
+import { summaryHashes, type SiblingPullRequest } from "../report/check-run.js";
+
+export interface SiblingRun extends SiblingPullRequest {
+  /** What the sibling's latest run currently says. */
+  posted: Conclusion | null;
+}
+
+const CONCLUSIONS = new Set<string>(["success", "action_required", "failure"]);
+
+/** The pull request number an `external_id` names, if it names one. */
+export function pullNumberFromExternalId(externalId: string | null | undefined): number | undefined {
+  return externalId && /^[1-9]\d*$/.test(externalId) ? Number(externalId) : undefined;
+}
+
+export async function openSiblings(
+  gh: GitHubClient,
+  log: Logger,
+  repo: RepoRef,
+  headSha: string,
+  number: number,
+  runs: readonly ExistingCheckRun[],
+): Promise<SiblingRun[]> {
+  const latest = new Map<number, ExistingCheckRun>();
+  for (const run of runs) {
+    const other = pullNumberFromExternalId(run.external_id);
+    if (other === undefined || other === number || run.head_sha !== headSha) continue;
+    const known = latest.get(other);
+    if (!known || run.id > known.id) latest.set(other, run);
+  }
+  const siblings: SiblingRun[] = [];
+  for (const [other, run] of latest) {
+    const { data } = await gh.rest.pulls.get({ ...repo, pull_number: other });
+    if (data.state !== "open" || data.head.sha !== headSha) continue;
+    const posted = run.conclusion && CONCLUSIONS.has(run.conclusion) ? (run.conclusion as Conclusion) : null;
+    // A run without our marker (or still in progress) is read at its worst: it cannot open the commit.
+    const own = summaryHashes(run.output.summary)?.own ?? posted ?? "failure";
+    const title = own === posted ? (run.output.title ?? own) : own;
+    siblings.push({ number: other, own, title, posted });
+    log.info({ repository: `${repo.owner}/${repo.repo}`, pr: number, sibling: other, sibling_own: own }, "provenance-gate: another open pull request has the same head commit");
+  }
+  return siblings.sort((a, b) => a.number - b.number);
+}
