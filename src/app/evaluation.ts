@@ -13,7 +13,7 @@ import { RequestCache, httpStatus, type GitHubClient, type RepoRef } from "../lo
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
 import { renderCheckRun, renderEvaluationError, renderNoPolicy, withSiblings, type CheckRunOutput } from "../report/check-run.js";
 import { openSiblings, type SiblingRun } from "./siblings.js";
-import type { Conclusion } from "../model/verdict.js";
+import { OneAtATime } from "./one-at-a-time.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { publishCheckRun, readHead, type PublishResult } from "./publish.js";
@@ -56,7 +56,27 @@ export interface PublishOptions {
   cascade?: boolean;
 }
 
+interface Published {
+  outcome: EvaluationOutcome;
+  /** Other open pull requests on the commit whose run no longer shows its combined result. */
+  outOfStep: SiblingRun[];
+}
+
+const perPullRequest = new OneAtATime<Published>();
+
+/**
+ * Evaluates and publishes one pull request; calls for the same pull request run one at a time.
+ * Siblings are re-evaluated after this pull request's turn is over: holding it while waiting for
+ * theirs could deadlock two pull requests that each wait for the other.
+ */
 export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarget, options: PublishOptions = {}): Promise<EvaluationOutcome> {
+  const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
+  const { outcome, outOfStep } = await perPullRequest.run(key, () => evaluateAndPublishNow(deps, target));
+  if (options.cascade !== false) await reevaluateSiblings(deps, { owner: target.owner, repo: target.repo }, outOfStep);
+  return outcome;
+}
+
+async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): Promise<Published> {
   const cache = new RequestCache();
   const data = new GitHubPullRequestData(deps.gh, {
     owner: target.owner,
@@ -101,8 +121,7 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
     });
-    if (options.cascade !== false) await reevaluateSiblings(deps, repo, siblings, output.conclusion);
-    return { evaluation, publish };
+    return { outcome: { evaluation, publish }, outOfStep: siblings.filter((sibling) => sibling.posted !== output.conclusion) };
   } catch (error) {
     // GitHub rejected the run itself (422: an output it will not take). A required check must
     // not go missing over that: post the smallest failure it can take, once.
@@ -112,7 +131,7 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
       const output = renderEvaluationError({ ...report, message: `GitHub rejected this app's check run: ${report.message}` });
       try {
         const publish = await publishCheckRun(publisherDeps, { repo, pullNumber: target.number, headSha, output, checkHead: false });
-        return { evaluation: { ...evaluation, output }, publish };
+        return { outcome: { evaluation: { ...evaluation, output }, publish }, outOfStep: [] };
       } catch (fallbackError) {
         error = fallbackError;
       }
@@ -149,9 +168,8 @@ async function withOpenSiblings(
 }
 
 /** Siblings whose run no longer shows the commit's combined result are evaluated again. */
-async function reevaluateSiblings(deps: AppDeps, repo: RepoRef, siblings: readonly SiblingRun[], combined: Conclusion): Promise<void> {
+async function reevaluateSiblings(deps: AppDeps, repo: RepoRef, siblings: readonly SiblingRun[]): Promise<void> {
   for (const sibling of siblings) {
-    if (sibling.posted === combined) continue;
     await evaluateAndPublish(deps, { ...repo, number: sibling.number }, { cascade: false }).catch((error: unknown) => {
       // That pull request's own events and its Re-evaluate button still reach it.
       deps.log.warn({ err: error, repository: `${repo.owner}/${repo.repo}`, pr: sibling.number }, "provenance-gate: could not re-evaluate a pull request on the same commit");
