@@ -94,8 +94,21 @@ describe("renderText", () => {
       rules: [rule({ name: "no-codex", status: "forbidden", forbid: true, required: 0, tools: ["codex"], files: ["evals/a", "evals/b", "evals/c", "evals/d"] })],
     });
     const out = renderText(v, { color: false });
-    expect(out).toContain("What unblocks it\n  no-codex: No approval can satisfy this rule: remove the changes made with Codex from 4 files (evals/a, evals/b, evals/c …and 1 more).");
+    // No commit marked the files: the pull request itself carries the mark.
+    expect(out).toContain("What unblocks it\n  no-codex: No approval can satisfy this rule: the pull request itself is marked as made with Codex, and it changes 4 files (evals/a, evals/b, evals/c …and 1 more). Remove those changes, or the mark if it is wrong.");
     expect(out).not.toContain("Who can unblock");
+  });
+
+  it("names the commits to drop when AI-marked commits made a forbidden change", () => {
+    const file = (filename: string, commits: string[]) => ({ filename, status: "modified", classes: ["eval"], ai_touched: true, tools: ["codex"], commits, rules: ["no-codex"] });
+    const v = verdict({
+      conclusion: "failure",
+      rules: [rule({ name: "no-codex", status: "forbidden", forbid: true, required: 0, tools: ["codex"], files: ["evals/a", "evals/b"] })],
+      files: [file("evals/a", ["0d8c22c"]), file("evals/b", ["0d8c22c", "1e9d33d"])],
+    });
+    expect(renderText(v, { color: false })).toContain(
+      "no-codex: No approval can satisfy this rule: drop the commits made with Codex (0d8c22c, 1e9d33d) from the branch (an interactive rebase does it), or rewrite them so they no longer touch 2 files (evals/a, evals/b).",
+    );
   });
 
   it("lists signals, session authors, uncounted reviews and protected files", () => {

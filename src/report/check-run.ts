@@ -248,7 +248,8 @@ function fileAnnotations(verdict: Verdict): CheckAnnotation[] {
       path: file.filename,
       start_line: 1,
       end_line: 1,
-      annotation_level: forbidden ? "failure" : "warning",
+      // Nothing left to do on a file whose rules are all satisfied: a notice, not a warning.
+      annotation_level: forbidden ? "failure" : rules.every((rule) => rule.status === "satisfied") ? "notice" : "warning",
       title: forbidden ? "AI-generated change forbidden here" : "AI-assisted change in a protected path",
       message: `Changed with ${tools} ${how}: ${ruleText}.`,
     });

@@ -72,14 +72,27 @@ export function unblockAdvice(verdict: Verdict): { rule: string; advice: string 
         advice: `${approvals} from ${who}${otherThan}. Only approvals submitted after the latest push count.`,
       });
     } else if (rule.status === "forbidden") {
-      const tools = rule.tools.length > 0 ? ` made with ${rule.tools.map(toolDisplayName).join(", ")}` : "";
-      advice.push({
-        rule: rule.name,
-        advice: `No approval can satisfy this rule: remove the changes${tools} from ${plural(rule.files.length, "file")} (${listWithMore(rule.files, 3)}).`,
-      });
+      advice.push({ rule: rule.name, advice: forbiddenAdvice(verdict, rule) });
     }
   }
   return advice;
+}
+
+/**
+ * What unblocks a forbidden change. Editing the file is not enough while the AI-marked commit is
+ * still in the branch (it still lists the file), so the advice names the commits to drop.
+ */
+function forbiddenAdvice(verdict: Verdict, rule: RuleResult): string {
+  const files = new Set(rule.files);
+  const commits = [...new Set(verdict.files.filter((f) => files.has(f.filename)).flatMap((f) => f.commits))].sort();
+  const tools = rule.tools.length > 0 ? ` made with ${rule.tools.map(toolDisplayName).join(", ")}` : "";
+  const where = `${plural(rule.files.length, "file")} (${listWithMore(rule.files, 3)})`;
+  if (commits.length === 0) {
+    // Only pull-request-level marks (a label, an agent as author, a footer in the description).
+    return `No approval can satisfy this rule: the pull request itself is marked as made with ${rule.tools.map(toolDisplayName).join(", ") || "an AI tool"}, and it changes ${where}. Remove those changes, or the mark if it is wrong.`;
+  }
+  const one = commits.length === 1;
+  return `No approval can satisfy this rule: drop the commit${one ? "" : "s"}${tools} (${listWithMore(commits, 5)}) from the branch (an interactive rebase does it), or rewrite ${one ? "it so it no longer touches" : "them so they no longer touch"} ${where}.`;
 }
 
 /** A disqualification reason as one sentence about the reviewer (evaluate usually starts it with `@login`). */
