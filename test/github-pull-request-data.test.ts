@@ -84,6 +84,16 @@ describe("files", () => {
     expect(read[0]).toEqual({ filename: "data/f0.csv", status: "renamed", previous_filename: "tmp/f0.csv" });
   });
 
+  it("fails closed when GitHub lists fewer labels than the pull request has", async () => {
+    const labels = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `label-${i}` }));
+    snapshotReply(typicalPr(), typicalPr().commits, (data) => (data.repository.pullRequest.labels = { totalCount: 101, nodes: labels(100) }));
+    mockCheckRuns(nock(API), HEAD);
+    await expect(loader().pullRequest()).rejects.toThrow(/has 101 labels; only 100 could be read/);
+    snapshotReply(typicalPr(), typicalPr().commits, (data) => (data.repository.pullRequest.labels = { totalCount: 100, nodes: labels(100) }));
+    mockCheckRuns(nock(API), HEAD);
+    expect((await loader().pullRequest()).labels).toHaveLength(100);
+  });
+
   it("fails closed when a page repeats", async () => {
     const files = Array.from({ length: 100 }, (_, i) => ({ filename: `data/f${i}.csv`, status: "added" }));
     nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "1" }).reply(200, files);

@@ -21,12 +21,11 @@ export interface HandlerOptions {
   now: () => Date;
 }
 
-type AnyContext = Context;
 
 export function registerHandlers(app: Probot, options: HandlerOptions): void {
   const { identity } = options;
 
-  const deps = async (context: AnyContext): Promise<AppDeps> => ({
+  const deps = async (context: Context): Promise<AppDeps> => ({
     gh: context.octokit,
     log: context.log,
     appId: await identity.appId(),
@@ -34,19 +33,19 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
   });
 
   /** Events the app itself caused (its bot is the sender) would only loop. */
-  const causedByUs = async (context: AnyContext): Promise<boolean> => {
+  const causedByUs = async (context: Context): Promise<boolean> => {
     const sender = (context.payload as { sender?: { login?: string; type?: string } }).sender;
     if (sender?.type !== "Bot" || !sender.login) return false;
     return sender.login.toLowerCase() === (await identity.botLogin()).toLowerCase();
   };
 
-  const on = <E extends Parameters<Probot["on"]>[0]>(events: E, handle: (context: AnyContext) => Promise<void>) => {
+  const on = <E extends Parameters<Probot["on"]>[0]>(events: E, handle: (context: Context) => Promise<void>) => {
     app.on(events, async (context) => {
-      if (await causedByUs(context as AnyContext)) {
+      if (await causedByUs(context as Context)) {
         context.log.debug({ event: context.name }, "provenance-gate: ignoring an event the app caused");
         return;
       }
-      await handle(context as AnyContext);
+      await handle(context as Context);
     });
   };
 

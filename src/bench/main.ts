@@ -10,7 +10,7 @@
 import { cpus, totalmem } from "node:os";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { DEMO_POLICY } from "../sandbox/story.js";
-import { startAppProcess, type AppProcess } from "./app-process.js";
+import { startAppProcess } from "./app-process.js";
 import { measureClassification, type ClassificationResult } from "./classification.js";
 import { SCENARIOS, scenarioCommits, type Scenario } from "./scenarios.js";
 

@@ -4,7 +4,7 @@
  * stable order, so the same pull request gives the same verdict however a loader listed it.
  */
 import type { ConfigError, Policy, Rule } from "../model/policy.js";
-import type { Snapshot } from "../model/snapshot.js";
+import { GITHUB_MAX_PR_FILES, type Snapshot } from "../model/snapshot.js";
 import type { Conclusion, Disqualified, FileResult, RuleResult, Verdict, VerdictError } from "../model/verdict.js";
 import { attribute, shortSha, type FileAttribution } from "./attribution.js";
 import { classifyEntry, compileClassifier } from "./classify.js";
@@ -14,8 +14,8 @@ import { sessionAuthors, toSessionAuthorList } from "./session-authors.js";
 import { reviewerList, verdictTitle } from "./title.js";
 import { byString, sortedBy, uniqueSorted } from "./order.js";
 
-/** GitHub lists at most 3,000 files of a pull request; beyond that nothing can be judged whole. */
-export const MAX_FILES = 3000;
+/** Beyond GitHub's listing limit nothing can be judged whole. */
+const MAX_FILES = GITHUB_MAX_PR_FILES;
 
 export interface EvaluateOptions {
   /** Stamps `evaluated_at`; the judgement never depends on it. */

@@ -67,6 +67,9 @@ export interface SnapshotPullRequest {
   commits?: number;
 }
 
+/** GitHub lists at most this many files of a pull request (REST and GraphQL alike). */
+export const GITHUB_MAX_PR_FILES = 3000;
+
 export interface Snapshot {
   repository: string;
   pull_request: SnapshotPullRequest;

@@ -34,11 +34,12 @@ import {
   type PullRequestReviewsResponse,
   type PullRequestSnapshotResponse,
 } from "./queries.js";
+import { GITHUB_MAX_PR_FILES } from "../../model/snapshot.js";
 
 const SPLIT_REMEDY = "Split the pull request into smaller ones, then push again or click Re-evaluate.";
 const RETRY_REMEDY = "Click Re-evaluate on the check run, or push again.";
 /** GitHub lists at most 3,000 files of a pull request, and of a commit. */
-export const MAX_PR_FILES = 3_000;
+export const MAX_PR_FILES = GITHUB_MAX_PR_FILES;
 export const MAX_COMMIT_FILES = 3_000;
 /** The documented page size maximum of "get a commit" (its file list continues on further pages). */
 const COMMIT_FILES_PAGE = 100;
@@ -120,7 +121,7 @@ export class GitHubPullRequestData implements PullRequestData {
       base_ref: core.pr.baseRefName,
       head_ref: core.pr.headRefName,
       head_sha: core.pr.headRefOid,
-      labels: (core.pr.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : [])),
+      labels: labelsOf(core.pr),
       body: core.pr.body ?? "",
       last_push_at: lastPushAt(runs, this.#eventTimeFor(core.pr.headRefOid), this.options.now),
       changed_files: core.pr.changedFiles,
@@ -498,4 +499,16 @@ function toCommit(commit: { oid: string; message: string; author: GqlGitActor | 
 
 function hasNextPage(link: string | undefined): boolean {
   return /rel="next"/.test(link ?? "");
+}
+
+/** Labels decide PR-level AI marks, so a list GitHub cut short must not pass as complete. */
+function labelsOf(pr: GqlPullRequest): string[] {
+  const labels = (pr.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : []));
+  if (pr.labels && pr.labels.totalCount > labels.length) {
+    throw new IncompleteDataError(
+      `Pull request #${pr.number} has ${pr.labels.totalCount} labels; only ${labels.length} could be read.`,
+      "Remove labels the pull request does not need, then click Re-evaluate.",
+    );
+  }
+  return labels;
 }
