@@ -160,13 +160,9 @@ export function reasonFor(run: SandboxCheckRun, login: string): string | undefin
  */
 export async function runDemoStory(sandbox: Sandbox, repo = DEMO_REPO, onStep?: (s: StepResult) => void): Promise<StepResult[]> {
   const ctx: StoryContext = { sandbox, repo, pr: 0 };
-  const steps: StepResult[] = [];
-  const add = (s: StepResult) => {
-    steps.push(s);
-    onStep?.(s);
-  };
-  add(
-    await runStep(ctx, 1, {
+  const approve = (login: string) => async () => (await sandbox.submitReview(repo, ctx.pr, login, "APPROVE")).delivery;
+  const story: Parameters<typeof runStep>[2][] = [
+    {
       actor: "carol",
       action: "opens PR: alice's Claude Code commit to evals/long_context/",
       expected: "action_required",
@@ -187,34 +183,11 @@ export async function runDemoStory(sandbox: Sandbox, repo = DEMO_REPO, onStep?: 
         ctx.pr = number;
         return delivery;
       },
-    }),
-  );
-  add(
-    await runStep(ctx, 2, {
-      actor: "carol",
-      action: "tries to approve her own PR",
-      expected: "action_required",
-      run: async () => (await sandbox.submitReview(repo, ctx.pr, "carol", "APPROVE")).delivery,
-    }),
-  );
-  add(
-    await runStep(ctx, 3, {
-      actor: "alice",
-      action: "approves",
-      expected: "action_required",
-      run: async () => (await sandbox.submitReview(repo, ctx.pr, "alice", "APPROVE")).delivery,
-    }),
-  );
-  add(
-    await runStep(ctx, 4, {
-      actor: "bob",
-      action: "approves",
-      expected: "success",
-      run: async () => (await sandbox.submitReview(repo, ctx.pr, "bob", "APPROVE")).delivery,
-    }),
-  );
-  add(
-    await runStep(ctx, 5, {
+    },
+    { actor: "carol", action: "tries to approve her own PR", expected: "action_required", run: approve("carol") },
+    { actor: "alice", action: "approves", expected: "action_required", run: approve("alice") },
+    { actor: "bob", action: "approves", expected: "success", run: approve("bob") },
+    {
       actor: "carol",
       action: "pushes another Claude Code commit",
       expected: "action_required",
@@ -225,15 +198,14 @@ export async function runDemoStory(sandbox: Sandbox, repo = DEMO_REPO, onStep?: 
             { message: `Add distractor passages\n\n${CLAUDE_TRAILER}`, author: "carol", files: ["evals/long_context/distractors.yaml"] },
           ])
         ).delivery,
-    }),
-  );
-  add(
-    await runStep(ctx, 6, {
-      actor: "bob",
-      action: "approves again",
-      expected: "success",
-      run: async () => (await sandbox.submitReview(repo, ctx.pr, "bob", "APPROVE")).delivery,
-    }),
-  );
+    },
+    { actor: "bob", action: "approves again", expected: "success", run: approve("bob") },
+  ];
+  const steps: StepResult[] = [];
+  for (const [i, step] of story.entries()) {
+    const result = await runStep(ctx, i + 1, step);
+    steps.push(result);
+    onStep?.(result);
+  }
   return steps;
 }

@@ -304,35 +304,30 @@ export class GitHubPullRequestData implements PullRequestData {
     return { pr, policy: data.repository?.policy ?? null, fallback: data.fallbackRepo?.object ?? null };
   }
 
-  async #pageCommits(first: GqlCommitConnection): Promise<GqlCommitConnection[]> {
-    return this.#page(first, "commits", async (after) => {
-      const data = await this.gh.graphql<PullRequestCommitsResponse>(PULL_REQUEST_COMMITS_QUERY, {
-        owner: this.options.owner,
-        name: this.options.repo,
-        number: this.options.number,
-        after,
-      });
-      const connection = data.repository?.pullRequest?.commits;
-      if (!connection) throw new IncompleteDataError("GitHub stopped returning the pull request's commits.", RETRY_REMEDY);
+  #pageCommits(first: GqlCommitConnection): Promise<GqlCommitConnection[]> {
+    return this.#pageField(first, "commits", PULL_REQUEST_COMMITS_QUERY, (data: PullRequestCommitsResponse) => data.repository?.pullRequest?.commits);
+  }
+
+  #pageReviews(first: GqlReviewConnection): Promise<GqlReviewConnection[]> {
+    return this.#pageField(first, "reviews", PULL_REQUEST_REVIEWS_QUERY, (data: PullRequestReviewsResponse) => data.repository?.pullRequest?.reviews);
+  }
+
+  /** Pages one connection of the pull request with its own query, from `after` on. */
+  #pageField<C extends Connection, R>(
+    first: C,
+    what: "commits" | "reviews",
+    query: string,
+    pick: (data: R) => C | null | undefined,
+  ): Promise<C[]> {
+    return this.#page(first, what, async (after) => {
+      const data = await this.gh.graphql<R>(query, { owner: this.options.owner, name: this.options.repo, number: this.options.number, after });
+      const connection = pick(data);
+      if (!connection) throw new IncompleteDataError(`GitHub stopped returning the pull request's ${what}.`, RETRY_REMEDY);
       return connection;
     });
   }
 
-  async #pageReviews(first: GqlReviewConnection): Promise<GqlReviewConnection[]> {
-    return this.#page(first, "reviews", async (after) => {
-      const data = await this.gh.graphql<PullRequestReviewsResponse>(PULL_REQUEST_REVIEWS_QUERY, {
-        owner: this.options.owner,
-        name: this.options.repo,
-        number: this.options.number,
-        after,
-      });
-      const connection = data.repository?.pullRequest?.reviews;
-      if (!connection) throw new IncompleteDataError("GitHub stopped returning the pull request's reviews.", RETRY_REMEDY);
-      return connection;
-    });
-  }
-
-  async #page<C extends { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: unknown[] }>(
+  async #page<C extends Connection>(
     first: C,
     what: string,
     next: (after: string) => Promise<C>,
@@ -511,4 +506,11 @@ function labelsOf(pr: GqlPullRequest): string[] {
     );
   }
   return labels;
+}
+
+/** A GraphQL connection as the pagers read it. */
+interface Connection {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: unknown[];
 }
