@@ -183,3 +183,25 @@ describe("two pull requests with the same head commit", () => {
     ]);
   }, 60_000);
 });
+
+describe("a head force-pushed away and back while the app missed the webhook", () => {
+  it("dates the push from GitHub's timeline, so an approval of the head in between is stale", async () => {
+    const repo = "acme/force-back";
+    setUpDemoRepo(sb, repo);
+    const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("alice", "evals/a.yaml")] });
+    expect((await sb.waitForCheckRun(repo, pr.head_sha))?.conclusion).toBe("action_required");
+    const first = pr.head_sha;
+    const pushed = await sb.pushCommits(repo, pr.number, [aiCommit("alice", "evals/b.yaml", "More evals")]);
+    await sb.submitReview(repo, pr.number, "bob", "APPROVE");
+    await sb.waitForIdle();
+    expect(sb.latestCheckRun(repo, pushed.head_sha)?.conclusion).toBe("success");
+
+    // Back to the first head; the app never hears of it. Then any event about the pull request.
+    await sb.forcePush(repo, pr.number, first, { deliver: false });
+    await sb.setLabels(repo, pr.number, ["needs-review"], "carol");
+    await sb.waitForIdle();
+    const run = sb.latestCheckRun(repo, first)!;
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output?.summary).toMatch(/@bob approved at .*, before the latest push at /);
+  }, 60_000);
+});

@@ -178,6 +178,18 @@ describe("policies and push time", () => {
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:30:00Z");
   });
 
+  it("takes a later force-push onto the head from GitHub's timeline, even with no event for it", async () => {
+    const forced = (oid: string) => (data: any) =>
+      (data.repository.pullRequest.forcePushes = { nodes: [{ createdAt: "2026-11-20T10:45:00Z", afterCommit: { oid } }] });
+    snapshotReply(typicalPr(), typicalPr().commits, forced(HEAD));
+    mockCheckRuns(nock(API), HEAD, [{ id: 1, external_id: "42", started_at: "2026-11-20T10:05:00Z" }]);
+    expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:45:00Z");
+    // A force-push onto another commit says nothing about this head.
+    snapshotReply(typicalPr(), typicalPr().commits, forced("9".repeat(40)));
+    mockCheckRuns(nock(API), HEAD, [{ id: 1, external_id: "42", started_at: "2026-11-20T10:05:00Z" }]);
+    expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:05:00Z");
+  });
+
   it("lists a commit's files across pages, both sides of renames", async () => {
     nock(API)
       .get(`/repos/acme/models/commits/${HEAD}`)

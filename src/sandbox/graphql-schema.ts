@@ -240,6 +240,17 @@ function pullRequest(state: SandboxState, repo: SandboxRepo, pr: SandboxPull): G
       if (types.includes("PULL_REQUEST_COMMIT")) {
         for (const sha of pr.commits) items.push({ __typename: "PullRequestCommit", commit: commit(state, repo, repo.commits.get(sha)!) });
       }
+      if (types.includes("HEAD_REF_FORCE_PUSHED_EVENT")) {
+        for (const push of pr.pushes.filter((p) => p.forced)) {
+          items.push({
+            __typename: "HeadRefForcePushedEvent",
+            __interfaces: ["Node"],
+            createdAt: push.at,
+            beforeCommit: repo.commits.has(push.before) ? commit(state, repo, repo.commits.get(push.before)!) : null,
+            afterCommit: commit(state, repo, repo.commits.get(push.head_sha)!),
+          });
+        }
+      }
       return connection(items, args, (x) => x, "PullRequestTimelineItemsConnection");
     },
   };

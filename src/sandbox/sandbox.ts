@@ -215,6 +215,26 @@ export class Sandbox {
     return this.deliverReview(r, pr, review, "dismissed", by);
   }
 
+  /**
+   * Force-pushes the PR's head back to an earlier commit of it and sends `pull_request.synchronize`,
+   * unless `deliver` is false (a delivery GitHub made but the app never received).
+   */
+  async forcePush(repo: string, number: number, sha: string, opts: { deliver?: boolean; pusher?: string } = {}): Promise<Delivery | undefined> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    const { before } = this.state.forcePushPull(r, pr, sha);
+    if (opts.deliver === false) return undefined;
+    return this.send("pull_request", {
+      action: "synchronize",
+      number: pr.number,
+      before,
+      after: pr.head_sha,
+      pull_request: pullJson(this.state, r, pr),
+      ...this.envelope(r, opts.pusher ?? pr.author),
+    });
+  }
+
   async setLabels(repo: string, number: number, labels: string[], by: string): Promise<Delivery | undefined> {
     this.state.clock.tick();
     const r = this.repo(repo);

@@ -79,8 +79,8 @@ export interface SandboxPull {
   commits: string[];
   created_at: string;
   updated_at: string;
-  /** Every push to the head branch, oldest first. */
-  pushes: { at: string; head_sha: string; before: string }[];
+  /** Every push to the head branch, oldest first; `forced` for a force-push. */
+  pushes: { at: string; head_sha: string; before: string; forced?: boolean }[];
   reviews: SandboxReview[];
 }
 
@@ -355,6 +355,20 @@ export class SandboxState {
     pr.updated_at = now;
     pr.pushes.push({ at: now, head_sha: pr.head_sha, before });
     return { before, commits: made };
+  }
+
+  /** Force-pushes the PR's head back to one of its earlier commits (the later ones leave the PR). */
+  forcePushPull(repo: SandboxRepo, pr: SandboxPull, sha: string): { before: string } {
+    const keep = pr.commits.indexOf(sha);
+    if (keep < 0) throw new SandboxError(422, `${sha} is not a commit of pull request #${pr.number}`);
+    const before = pr.head_sha;
+    pr.commits = pr.commits.slice(0, keep + 1);
+    pr.head_sha = sha;
+    repo.branches.set(pr.head_ref, sha);
+    const now = isoSeconds(this.clock.now());
+    pr.updated_at = now;
+    pr.pushes.push({ at: now, head_sha: sha, before, forced: true });
+    return { before };
   }
 
   /** The files a PR changes, as `GET /pulls/{n}/files` lists them: the net effect of its commits. */

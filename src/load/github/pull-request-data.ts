@@ -123,7 +123,7 @@ export class GitHubPullRequestData implements PullRequestData {
       head_sha: core.pr.headRefOid,
       labels: labelsOf(core.pr),
       body: core.pr.body ?? "",
-      last_push_at: lastPushAt(runs, this.#eventTimeFor(core.pr.headRefOid), this.options.now),
+      last_push_at: lastPushAt(runs, latest(this.#eventTimeFor(core.pr.headRefOid), forcePushOnto(core.pr)), this.options.now),
       changed_files: core.pr.changedFiles,
       commits: core.pr.commits.totalCount,
     };
@@ -513,4 +513,20 @@ interface Connection {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: unknown[];
+}
+
+/**
+ * When the head was force-pushed onto, by GitHub's timeline: evidence of the push time that does
+ * not depend on the app having received the webhook (a SHA pushed away and back again).
+ */
+function forcePushOnto(pr: GqlPullRequest): Date | undefined {
+  const push = pr.forcePushes?.nodes?.[0];
+  if (!push?.createdAt || push.afterCommit?.oid !== pr.headRefOid) return undefined;
+  const t = Date.parse(push.createdAt);
+  return Number.isFinite(t) ? new Date(t) : undefined;
+}
+
+function latest(...dates: Array<Date | undefined>): Date | undefined {
+  const known = dates.filter((d): d is Date => d !== undefined);
+  return known.length === 0 ? undefined : new Date(Math.max(...known.map((d) => d.getTime())));
 }

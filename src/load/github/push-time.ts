@@ -12,6 +12,10 @@
  * a push event newer than every recorded push is a new push of the SHA (`isNewPush`): it wins, and
  * the publisher records it in a new run instead of updating the old one.
  *
+ * Besides the event, GitHub's timeline records force-pushes (`HeadRefForcePushedEvent`); the loader
+ * passes the latest one onto the head as evidence too, so a SHA force-pushed back is dated even when
+ * its webhook never arrived.
+ *
  * With no run yet, the best evidence is the event itself: a `pull_request` opened / reopened /
  * synchronize event's `pull_request.updated_at`, even when ahead of this server's clock (an
  * earlier stand-in would let approvals given just before the push count); otherwise now — which

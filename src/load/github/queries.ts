@@ -40,6 +40,9 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
       changedFiles
       author { login __typename }
       labels(first: 100) { totalCount nodes { name } }
+      forcePushes: timelineItems(last: 1, itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT]) {
+        nodes { ... on HeadRefForcePushedEvent { createdAt afterCommit { oid } } }
+      }
       commits(first: 100, after: $commitsAfter) {${COMMIT_FIELDS}
       }
       reviews(first: 100, after: $reviewsAfter) {${REVIEW_FIELDS}
@@ -130,6 +133,8 @@ export interface GqlPullRequest {
   changedFiles: number;
   author: GqlActor | null;
   labels: { totalCount: number; nodes: Array<{ name: string } | null> } | null;
+  /** The latest force-push of the head branch: GitHub's own record of when it happened. */
+  forcePushes?: { nodes: Array<{ createdAt?: string; afterCommit?: { oid: string } | null } | null> } | null;
   commits: GqlCommitConnection;
   reviews: GqlReviewConnection;
 }
