@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -65,5 +66,16 @@ describe("the provenance-gate binary", () => {
     const r = runBin(["evaluate", "--snapshot", "missing.json", "--bogus"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("provenance-gate: error: evaluate: Unknown option '--bogus' (see 'provenance-gate help evaluate')\n");
+  });
+});
+
+describe("npm start (lib/server.js)", () => {
+  it("refuses to start with Probot's development webhook secret, in one line", () => {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const env = { PATH: process.env.PATH ?? "", APP_ID: "1", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: "development", PORT: "0", LOG_LEVEL: "fatal" };
+    const r = spawnSync(process.execPath, [join(out, "lib/server.js")], { cwd: out, env, encoding: "utf8", timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^provenance-gate: .*WEBHOOK_SECRET/);
   });
 });
