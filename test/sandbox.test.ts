@@ -9,7 +9,7 @@ import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
-import { virtualClock } from "../src/sandbox/clock.js";
+import { virtualClock, wallClock } from "../src/sandbox/clock.js";
 import { signBody } from "../src/sandbox/webhooks.js";
 import { UnthrottledOctokit } from "../src/sandbox/probot-runner.js";
 
@@ -178,6 +178,38 @@ describe("GraphQL", () => {
     ).number;
     await sb.submitReview("acme/models", number, "bob", "APPROVE");
     await sb.submitReview("acme/models", number, "dave", "APPROVE");
+  });
+
+  it("answers the wider schema the same way: refs, collaborators, teams, the timeline, and unknown fields", async () => {
+    sb.addTeamMember("acme", "eval-owners", "bob");
+    const data: any = await gh.graphql(
+      `query ($n: Int!) {
+        repository(owner: "acme", name: "models") {
+          nameWithOwner
+          defaultBranchRef { name target { ... on Commit { oid } } }
+          ref(qualifiedName: "refs/heads/main") { name }
+          collaborators(first: 10, query: "bo") { edges { permission node { login } } }
+          pullRequest(number: $n) {
+            state
+            timelineItems(first: 10, itemTypes: [PULL_REQUEST_COMMIT, HEAD_REF_FORCE_PUSHED_EVENT]) { totalCount nodes { __typename } }
+          }
+        }
+        organization(login: "acme") { team(slug: "eval-owners") { combinedSlug members(first: 10) { nodes { login } } } }
+        rateLimit { remaining }
+      }`,
+      { n: number },
+    );
+    expect(data.repository.nameWithOwner).toBe("acme/models");
+    expect(data.repository.defaultBranchRef.name).toBe("main");
+    expect(data.repository.defaultBranchRef.target.oid).toMatch(/^[0-9a-f]{40}$/);
+    expect(data.repository.ref).toEqual({ name: "main" });
+    expect(data.repository.collaborators.edges).toEqual([{ permission: "WRITE", node: { login: "bob" } }]);
+    expect(data.repository.pullRequest.state).toBe("OPEN");
+    expect(data.repository.pullRequest.timelineItems.nodes).toEqual([{ __typename: "PullRequestCommit" }]);
+    expect(data.organization.team).toEqual({ combinedSlug: "acme/eval-owners", members: { nodes: [{ login: "bob" }] } });
+    expect(data.rateLimit.remaining).toBeGreaterThan(0);
+    const unknown: any = await gh.graphql(`{ repository(owner: "acme", name: "models") { stars } }`).catch((e) => e);
+    expect(String(unknown.message)).toMatch(/stars/);
   });
 
   it("answers the app's PullRequestSnapshot query, with NOT_FOUND for a missing .github repository", async () => {
@@ -418,3 +450,18 @@ function fakeJwt(claims: Record<string, unknown>) {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
   return `${enc({ alg: "RS256", typ: "JWT" })}.${enc(claims)}.c2ln`;
 }
+
+describe("clocks", () => {
+  it("a wall clock never goes back and ticks at least a second apart", () => {
+    const clock = wallClock();
+    const a = clock.tick();
+    const b = clock.tick();
+    expect(b.getTime() - a.getTime()).toBeGreaterThanOrEqual(1000);
+    expect(clock.now().getTime()).toBeGreaterThanOrEqual(b.getTime());
+  });
+
+  it("a virtual clock refuses a start that is not a date", () => {
+    expect(() => virtualClock("yesterday")).toThrow(/not a date: yesterday/);
+    expect(virtualClock("2026-11-20T10:00:00Z", 5).tick().toISOString()).toBe("2026-11-20T10:00:05.000Z");
+  });
+});
