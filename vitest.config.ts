@@ -17,11 +17,11 @@ export default defineConfig({
         // The judgement (evaluator, classifier, detector, catalogue) is covered completely.
         "src/evaluate/**": { lines: 100, statements: 100, functions: 100, branches: 100 },
         "src/catalogue/**": { lines: 100, statements: 100, functions: 100, branches: 100 },
-        // Overall: 90% of lines and functions; statements and branches may not fall below today's.
+        // Overall: 90% of lines, functions and statements; branches may not fall below today's.
         lines: 90,
         functions: 90,
-        statements: 89,
-        branches: 82,
+        statements: 90,
+        branches: 83,
       },
     },
   },
