@@ -72,7 +72,7 @@ describe("the provenance-gate binary", () => {
 describe("npm start (lib/server.js)", () => {
   it("refuses to start with Probot's development webhook secret, in one line", () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-    const env = { PATH: process.env.PATH ?? "", APP_ID: "1", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: "development", PORT: "0", LOG_LEVEL: "fatal" };
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", APP_ID: "1", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: "development", PORT: "0", LOG_LEVEL: "fatal" };
     const r = spawnSync(process.execPath, [join(out, "lib/server.js")], { cwd: out, env, encoding: "utf8", timeout: 30_000 });
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);

@@ -11,7 +11,7 @@ import { Ajv } from "ajv";
 import fc from "fast-check";
 import { Parser, parse as parseYaml, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { FLOOR_CLASS_NAME, FLOOR_RULE_NAME, floorClass, floorRule, formatConfigError, parsePolicy } from "../src/policy/index.js";
+import { FLOOR_CLASS_NAME, FLOOR_RULE_NAME, floorClass, floorRule, formatConfigError, MAX_POLICY_ENTRIES, parsePolicy } from "../src/policy/index.js";
 
 const fixturesRoot = join(import.meta.dirname, "fixtures", "policies");
 const fixtureTexts = (["valid", "invalid"] as const).flatMap((kind) =>
@@ -407,6 +407,14 @@ describe("policy fuzzing", () => {
   it("inputs up to 64 KB: no pathological parse times, hostile shapes included", () => {
     expect(big.length).toBeGreaterThan(KB64 - 400);
     expect(parsePolicy(big).ok).toBe(true);
+    // Beyond the entry budget (an 80 KB policy of this shape) it is refused before the YAML parser sees it, with a position.
+    const tooBig = parsePolicy(bigPolicy(80 * 1024));
+    expect(tooBig.ok).toBe(false);
+    if (!tooBig.ok) {
+      expect(tooBig.errors[0].message).toBe(`the policy has more than ${MAX_POLICY_ENTRIES.toLocaleString("en-US")} entries`);
+      expect(tooBig.errors[0].line).toBeGreaterThan(2000);
+      expect(tooBig.errors[0].column).toBeGreaterThanOrEqual(1);
+    }
     const mutatedBig = fc.sample(fc.array(mutation, { minLength: 1, maxLength: 8 }), { numRuns: 12, seed: 42 }).map((ms) => ms.reduce(applyMutation, big));
     const cases: Array<[string, string]> = [...PATHOLOGICAL, ...mutatedBig.map((t, i): [string, string] => [`mutated big policy ${i}`, t])];
     const timings: Array<{ name: string; chars: number; ms: number; yamlMs: number }> = [];

@@ -2,6 +2,8 @@
  * "Did you mean …?" for typos in key names, class names and enum values.
  */
 
+let shared = new Uint32Array(3 * 65);
+
 /** Names longer than this are not typos of anything we know; skip the quadratic work. */
 const MAX_COMPARED_LENGTH = 64;
 
@@ -14,8 +16,10 @@ export function editDistance(a: string, b: string): number {
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
   const width = b.length + 1;
-  // Three rolling rows in one buffer: no allocation per row, so thousands of calls stay cheap.
-  const rows = new Uint32Array(width * 3);
+  // Three rolling rows in one buffer shared by every call: a hostile policy asks for tens of
+  // thousands of distances, and a fresh buffer per call turns that into garbage-collector time.
+  if (shared.length < width * 3) shared = new Uint32Array(width * 3 * 2);
+  const rows = shared;
   let prevPrev = 0;
   let prev = width;
   let row = 2 * width;
