@@ -181,7 +181,7 @@ describe("GraphQL", () => {
   });
 
   it("answers the wider schema the same way: refs, collaborators, teams, the timeline, and unknown fields", async () => {
-    sb.addTeamMember("acme", "eval-owners", "bob");
+    sb.addTeamMember("acme/eval-owners", "bob");
     const data: any = await gh.graphql(
       `query ($n: Int!) {
         repository(owner: "acme", name: "models") {

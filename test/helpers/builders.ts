@@ -3,7 +3,8 @@
  * carol changes nothing, nobody reviews, the policy protects `evals/**` and `data/**`.
  */
 import type { Policy, Rule } from "../../src/model/policy.js";
-import { FLOOR_CLASS_NAME, FLOOR_RULE_NAME } from "../../src/model/policy.js";
+import { FLOOR_CLASS_NAME } from "../../src/model/policy.js";
+import { floorClass, floorRule } from "../../src/policy/index.js";
 import type { GitIdentity, Snapshot, SnapshotCommit, SnapshotReview } from "../../src/model/snapshot.js";
 
 export const PUSHED_AT = "2026-11-20T10:00:00Z";
@@ -76,14 +77,8 @@ export function snapshot(opts: {
   };
 }
 
-export const FLOOR: Rule = {
-  name: FLOOR_RULE_NAME,
-  classes: [FLOOR_CLASS_NAME],
-  when: "any-change",
-  require: { approvals: 1 },
-  forbid: false,
-  builtin: true,
-};
+/** The product's own floor rule, so evaluator tests cannot drift from what the parser adds. */
+export const FLOOR: Rule = floorRule();
 
 export function rule(r: Partial<Rule> & { name?: string }): Rule {
   return { name: r.name ?? "review-ai", classes: r.classes ?? ["eval", "data"], when: r.when ?? "ai-assisted", forbid: r.forbid ?? false, ...(r.forbid ? {} : { require: r.require ?? { approvals: 1 } }), ...(r.tools ? { tools: r.tools } : {}) };
@@ -95,7 +90,7 @@ export function policy(opts: { rules?: Rule[]; classes?: Record<string, string[]
     version: 1,
     classes: {
       ...Object.fromEntries(Object.entries(classes).map(([k, ps]) => [k, ps.map((p) => (p.startsWith("!") ? { pattern: p.slice(1), negate: true } : { pattern: p, negate: false }))])),
-      [FLOOR_CLASS_NAME]: [{ pattern: ".provenance.yml", negate: false }],
+      [FLOOR_CLASS_NAME]: floorClass(),
     },
     ai: { labels: opts.labels ?? ["ai-assisted"], tools: opts.tools ?? {} },
     rules: [...(opts.rules ?? [rule({})]), FLOOR],
