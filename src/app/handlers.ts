@@ -11,7 +11,7 @@ import { CHECK_NAME, MERGE_GROUP_EXTERNAL_ID, PUSH_REEVALUATION_CONCURRENCY, REE
 import { evaluateAndPublish, type AppDeps } from "./evaluation.js";
 import type { AppIdentity } from "./identity.js";
 import { checkMergeGroup } from "./merge-group.js";
-import { pullNumberFromExternalId } from "./siblings.js";
+import { pullNumberFromExternalId, pullNumbersOf } from "./siblings.js";
 
 /** GitHub lists at most 20 commits in a push payload; a longer push may hide a policy change. */
 const PUSH_PAYLOAD_COMMIT_CAP = 20;
@@ -83,12 +83,8 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
     const d = await deps(context);
     const repo = repoOf(payload);
     const runs = await listOwnCheckRuns(d.gh, repo, pr.head.sha, d.appId, new RequestCache());
-    const others = new Set<number>();
-    for (const run of runs) {
-      const number = pullNumberFromExternalId(run.external_id);
-      if (number !== undefined && number !== pr.number) others.add(number);
-    }
-    await settleAll([...others], 1, (number) => evaluateAndPublish(d, { ...repo, number }, { cascade: false }));
+    const others = pullNumbersOf(runs).filter((number) => number !== pr.number);
+    await settleAll(others, 1, (number) => evaluateAndPublish(d, { ...repo, number }, { cascade: false }));
   });
 
   on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (context) => {
@@ -133,10 +129,7 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
       await checkMergeGroup(d, repo, { head_sha: suite.head_sha, head_ref: suite.head_branch ?? "" });
       return;
     }
-    for (const run of runs) {
-      const number = pullNumberFromExternalId(run.external_id);
-      if (number !== undefined) numbers.add(number);
-    }
+    for (const number of pullNumbersOf(runs)) numbers.add(number);
     await settleAll([...numbers], 1, (number) => evaluateAndPublish(d, { ...repo, number }));
   });
 

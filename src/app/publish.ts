@@ -12,8 +12,6 @@ import { summaryHashes, type CheckAnnotation, type CheckRunOutput } from "../rep
 import { CHECK_NAME, REEVALUATE_ACTION } from "./constants.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;
-/** `external_id` of a run that belongs to no pull request (a merge group whose ref names none). */
-export const UNKNOWN_PULL_REQUEST = "unknown";
 
 /** GitHub counts `neutral` and `skipped` as passing a required check: they must never be posted. */
 const ALLOWED_CONCLUSIONS: ReadonlySet<string> = new Set<Conclusion>(["success", "action_required", "failure"]);
@@ -34,7 +32,7 @@ export interface PublisherDeps {
 
 export interface PublishRequest {
   repo: RepoRef;
-  /** The pull request number; goes into `external_id` (absent only for an unreadable merge group). */
+  /** The pull request number; it is the run's `external_id` unless `externalId` says otherwise. */
   pullNumber?: number;
   /** The commit the result is about; when unknown (loading failed early), the pull request's current head. */
   headSha?: string;
@@ -73,7 +71,10 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
     headSha = currentSha;
   }
 
-  const externalId = request.externalId ?? (request.pullNumber === undefined ? UNKNOWN_PULL_REQUEST : String(request.pullNumber));
+  if (request.externalId === undefined && request.pullNumber === undefined) {
+    throw new Error("publishCheckRun: an external_id or a pull request number is required");
+  }
+  const externalId = request.externalId ?? String(request.pullNumber);
   const runs = await listOwnCheckRuns(gh, repo, headSha, deps.appId, deps.cache).catch((error: unknown) => {
     // Posting must not hinge on the lookup: a second run on the head beats a missing required
     // check, and it cannot loosen the push time: a later `started_at` only makes approvals look older.

@@ -22,6 +22,16 @@ export function pullNumberFromExternalId(externalId: string | null | undefined):
   return externalId && /^[1-9]\d*$/.test(externalId) ? Number(externalId) : undefined;
 }
 
+/** The pull requests our runs name, in the order first seen. */
+export function pullNumbersOf(runs: readonly ExistingCheckRun[]): number[] {
+  const numbers = new Set<number>();
+  for (const run of runs) {
+    const number = pullNumberFromExternalId(run.external_id);
+    if (number !== undefined) numbers.add(number);
+  }
+  return [...numbers];
+}
+
 export async function openSiblings(
   gh: GitHubClient,
   log: Logger,

@@ -340,7 +340,7 @@ route("POST", "/repos/{owner}/{repo}/check-runs", "checks.create", "token", (hos
   return json(checkRunJson(host.state, repo, run, req.apiBase), 201);
 });
 
-function runFor(host: RestHost, req: RouteRequest, repo: SandboxRepo): SandboxCheckRun {
+function runFor(req: RouteRequest, repo: SandboxRepo): SandboxCheckRun {
   const run = repo.checkRuns.find((r) => r.id === Number(req.params.check_run_id));
   if (!run) notFound();
   return run!;
@@ -348,7 +348,7 @@ function runFor(host: RestHost, req: RouteRequest, repo: SandboxRepo): SandboxCh
 
 route("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "checks.update", "token", (host, req) => {
   const repo = repoFor(host, req);
-  const run = runFor(host, req, repo);
+  const run = runFor(req, repo);
   if (appIdOf(host, req.caller) !== run.app_id) throw new SandboxError(403, "Invalid app_id `" + run.app_id + "` - check run can only be modified by its creator.");
   const problems = validateCheckRunBody(req.body, false);
   if (problems.length) unprocessable(problems);
@@ -381,12 +381,12 @@ route("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "checks.update
 
 route("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "checks.get", "token", (host, req) => {
   const repo = repoFor(host, req);
-  return json(checkRunJson(host.state, repo, runFor(host, req, repo), req.apiBase));
+  return json(checkRunJson(host.state, repo, runFor(req, repo), req.apiBase));
 });
 
 route("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", "checks.listAnnotations", "token", (host, req) => {
   const repo = repoFor(host, req);
-  const { slice, headers } = paginate(runFor(host, req, repo).annotations, req);
+  const { slice, headers } = paginate(runFor(req, repo).annotations, req);
   return json(
     slice.map((a) => ({ ...a, blob_href: `https://github.com/${repo.owner}/${repo.name}/blob/HEAD/${a.path}` })),
     200,
