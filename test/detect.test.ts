@@ -8,6 +8,8 @@ import { detectCommit, detectPullRequest, isAgentLogin, toolDisplayName, toolTru
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "../src/evaluate/trailers.js";
 import type { DeclaredTool, Policy } from "../src/model/policy.js";
 import type { GitIdentity, SnapshotCommit, SnapshotPullRequest } from "../src/model/snapshot.js";
+import { evaluate } from "../src/evaluate/evaluate.js";
+import * as build from "./helpers/builders.js";
 
 const SHA = "3f2a1bc0d4e5f60718293a4b5c6d7e8f90a1b2c3";
 const NONE: Policy["ai"] = { labels: ["ai-assisted"], tools: {} };
@@ -87,7 +89,6 @@ describe("generic assistance trailers: any value counts, the value names the too
     ["Assisted-by: GitHub Copilot", "copilot"],
     ["Assisted-by: Gemini 3 Pro", "gemini"],
     ["Assisted-by: Claude Opus 5 (Mycroft) <noreply@anthropic.com>", "claude-code"],
-    ["Assisted-by: Claude in Cursor", "claude-code"],
     ["Generated-by: claude-flow v2", "claude-flow"],
     ["Assisted-by: Mycroft-7B (local)", "mycroft-7b"],
     ["Assisted-by: 🤖", "unspecified"],
@@ -99,12 +100,69 @@ describe("generic assistance trailers: any value counts, the value names the too
     ]);
   });
 
+  it.each([
+    ["Assisted-by: Claude in Cursor", ["claude-code", "cursor"]],
+    ["Assisted-by: Claude Code, Codex and Gemini", ["claude-code", "codex", "gemini"]],
+    ["Assisted-by: claude-flow and Claude Code", ["claude-flow", "claude-code"]],
+    ["Assisted-by: OpenAI GPT-5.4 via ChatGPT", ["codex"]],
+  ])("%s names every tool in it: %j", (line, tools) => {
+    expect(detectCommit(commit(body(line)), NONE).map((s) => [s.tool, s.kind])).toEqual(tools.map((t) => [t, "assist-trailer"]));
+  });
+
   it.each(["AI-assisted: no", "AI-assisted: None", "ai-assisted: FALSE", "AI-assisted: no.", "Assisted-by:", "Generated with: nothing"])(
     "%s is not a signal",
     (line) => {
       expect(detectCommit(commit(body(line)), NONE)).toEqual([]);
     },
   );
+});
+
+describe("trailer spellings as git parses them (SPEC §3)", () => {
+  it.each([
+    ["no space after the colon", "Co-Authored-By:Claude <noreply@anthropic.com>", ["claude-code:co-author-trailer"]],
+    ["a generic trailer without the space", "Assisted-by:Claude Code", ["claude-code:assist-trailer"]],
+    ["an address without angle brackets", "Co-authored-by: Claude noreply@anthropic.com", ["claude-code:co-author-trailer"]],
+    ["a bare address without a space", "Co-authored-by:noreply@openai.com", ["codex:co-author-trailer"]],
+    ["a person's address without brackets", "Co-authored-by: Ashwin Bhat ashwin@anthropic.com", []],
+    ["space before the colon", "Co-authored-by : Codex <noreply@openai.com>", ["codex:co-author-trailer"]],
+    ["a session trailer without the space", "Amp-Thread-ID:https://ampcode.com/threads/T-019fa965", ["amp:session-trailer"]],
+    ["a link is not a trailer called https", "https://example.com/Assisted-by:Claude", []],
+  ])("%s", (_name, line, expected) => {
+    expect(summary(detectCommit(commit(body(line)), NONE))).toEqual(expected);
+  });
+
+  it("reads \\r\\n messages line by line, trailers in the middle of a squash body included", () => {
+    const message = ["Squash of two commits", "", "* first", "", "Co-authored-by: Codex <noreply@openai.com>", "", "* second", "Made-with: Cursor", ""].join("\r\n");
+    expect(summary(detectCommit(commit(message), NONE))).toEqual(["codex:co-author-trailer", "cursor:assist-trailer"]);
+  });
+
+  it("attributes a generic trailer to the declared tool and to every catalogue tool it also names", () => {
+    const ai = config([tool("metacode", { trust: "internal", trailers: ["Assisted-by: MetaCode"] })]);
+    expect(summary(detectCommit(commit(body("Assisted-by: MetaCode and Claude Code")), ai))).toEqual(["metacode:assist-trailer", "claude-code:assist-trailer"]);
+    expect(summary(detectCommit(commit(body("Assisted-by:metacode")), ai))).toEqual(["metacode:assist-trailer"]);
+    // A declared prefix that itself names a catalogue tool re-attributes it: not also claude-code.
+    const own = config([tool("house-claude", { trailers: ["Assisted-by: Claude"] })]);
+    expect(summary(detectCommit(commit(body("Assisted-by: Claude Code")), own))).toEqual(["house-claude:assist-trailer"]);
+    // Two declared spellings of one tool's trailer make one signal; the longer prefix is what it said.
+    const twice = config([tool("metacode", { trailers: ["Assisted-by: Meta", "assisted-by:metacode", "not a trailer"] })]);
+    expect(summary(detectCommit(commit(body("Assisted-by: MetaCode, Codex")), twice))).toEqual(["metacode:assist-trailer", "codex:assist-trailer"]);
+    // A declared tool named in the value counts too, even without a trailer of its own.
+    const named = config([tool("metacode")]);
+    expect(summary(detectCommit(commit(body("Assisted-by: Claude Code and MetaCode")), named))).toEqual(["claude-code:assist-trailer", "metacode:assist-trailer"]);
+  });
+});
+
+describe("a generic trailer naming an internal and an external tool", () => {
+  it("makes an external-ai rule apply, where attributing it to the internal tool alone missed it", () => {
+    const p = build.policy({
+      tools: { metacode: { id: "metacode", trust: "internal", emails: [], bots: [], trailers: ["Assisted-by: MetaCode"] } },
+      rules: [build.rule({ name: "no-external-ai", classes: ["eval"], when: "external-ai", forbid: true })],
+    });
+    const snap = build.snapshot({ commits: [build.commit({ message: "Add tasks\n\nAssisted-by: MetaCode and Claude Code", files: ["evals/tasks/t1.yaml"] })] });
+    const verdict = evaluate(p, snap);
+    expect(verdict.rules.find((r) => r.name === "no-external-ai")?.status).toBe("forbidden");
+    expect(verdict.conclusion).toBe("failure");
+  });
 });
 
 describe("footers, session trailers and session links", () => {

@@ -12,6 +12,7 @@ import { Sandbox } from "../sandbox/sandbox.js";
 import { DEMO_POLICY } from "../sandbox/story.js";
 import { startAppProcess } from "./app-process.js";
 import { measureClassification, type ClassificationResult } from "./classification.js";
+import { measureDetection, renderDetection } from "./detection.js";
 import { SCENARIOS, scenarioCommits, type Scenario } from "./scenarios.js";
 
 interface ScenarioResult {
@@ -33,10 +34,10 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = "usage: node lib/bench/main.js [--json] [--quick]";
+const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--detection]";
 
 export async function main(argv: string[]): Promise<number> {
-  const bad = argv.find((a) => !["--json", "--quick"].includes(a));
+  const bad = argv.find((a) => !["--json", "--quick", "--detection"].includes(a));
   if (bad) {
     process.stderr.write(`bench: unknown option ${bad}\n${USAGE}\n`);
     return 2;
@@ -46,6 +47,12 @@ export async function main(argv: string[]): Promise<number> {
   const progress = (s: string) => {
     if (!json) process.stderr.write(s + "\n");
   };
+  if (argv.includes("--detection")) {
+    // Detection alone needs no sandbox or app process: the pure detectors, timed by input size.
+    const detection = measureDetection(quick ? 2 : 5);
+    process.stdout.write((json ? JSON.stringify({ detection }, null, 2) : renderDetection(detection)) + "\n");
+    return 0;
+  }
 
   const sandbox = await Sandbox.start();
   sandbox.addUser("alice", { name: "Alice", email: "alice@acme.example" });
@@ -112,9 +119,11 @@ export async function main(argv: string[]): Promise<number> {
     const throttled = await asShipped(sandbox, typical, quick, openPr, evaluateOnce);
     progress("bench: classification…");
     const classification = measureClassification(quick ? 3 : 7);
-    const report = { date: new Date().toISOString().slice(0, 10), machine: machine(), scenarios: results, evals_per_sec: evalsPerSec, classification, throttled };
+    progress("bench: detection by input size…");
+    const detection = measureDetection(quick ? 2 : 5);
+    const report = { date: new Date().toISOString().slice(0, 10), machine: machine(), scenarios: results, evals_per_sec: evalsPerSec, classification, throttled, detection };
     if (json) process.stdout.write(JSON.stringify(report, null, 2) + "\n");
-    else process.stdout.write(renderTable(results, evalsPerSec, classification, throttled) + "\n");
+    else process.stdout.write(renderTable(results, evalsPerSec, classification, throttled) + "\n\n" + renderDetection(detection) + "\n");
     const unknown = sandbox.unknownRoutes();
     if (unknown.length) process.stderr.write(`bench: the app called routes the sandbox does not model: ${unknown.join(", ")}\n`);
     return 0;

@@ -16,7 +16,7 @@ import {
 import type { Policy, Trust } from "../model/policy.js";
 import type { GitIdentity, SnapshotCommit, SnapshotPullRequest } from "../model/snapshot.js";
 import type { Signal, SignalKind } from "../model/verdict.js";
-import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
+import { MAX_TRAILER_LINE, messageLines, noreplyLogin, parseNamedAddress, parseTrailer, type Trailer } from "./trailers.js";
 
 type AiConfig = Policy["ai"];
 
@@ -32,6 +32,13 @@ interface LineMark extends ToolRegex {
 
 interface WordMatcher extends ToolRegex {
   length: number;
+}
+
+/** A trailer the repository declares: `Assisted-by: MetaCode` is key `assisted-by`, value prefix `metacode`. */
+interface DeclaredTrailer {
+  key: string;
+  valuePrefix: string;
+  tool: string;
 }
 
 // ---- Catalogue indexes, built once ----------------------------------------------------------
@@ -55,10 +62,13 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** A whole-word, case-insensitive matcher (`gpt` in `OpenAI GPT-5.4`, not `amp` in `clamp`). */
+/**
+ * A whole-word, case-insensitive matcher (`gpt` in `OpenAI GPT-5.4`, not `amp` in `clamp`).
+ * Global, so every occurrence can be found; callers reset `lastIndex`.
+ */
 function wordMatcher(word: string, tool: string): WordMatcher {
   const body = word.split(/\s+/).map(escapeRegex).join("[\\s_-]+");
-  return { re: new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, "iu"), tool, length: word.length };
+  return { re: new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, "giu"), tool, length: word.length };
 }
 
 for (const tool of AI_TOOLS) {
@@ -86,7 +96,7 @@ const ANY_LINE_MARK = new RegExp(LINE_MARKS.map((m) => `(?:${m.re.source})`).joi
 interface DeclaredIndex {
   emails: Map<string, string>;
   bots: Map<string, string>;
-  trailers: { prefix: string; tool: string }[];
+  trailers: DeclaredTrailer[];
   words: WordMatcher[];
 }
 
@@ -101,8 +111,9 @@ function declared(ai: AiConfig): DeclaredIndex {
     for (const e of tool.emails) index.emails.set(e.trim().toLowerCase(), id);
     for (const b of tool.bots) index.bots.set(normaliseLogin(b), id);
     for (const t of tool.trailers) {
-      const prefix = t.trim().toLowerCase();
-      if (prefix) index.trailers.push({ prefix, tool: id });
+      // Validation guarantees `Key:` at the start; compared as git parses it (any spacing).
+      const parsed = parseTrailer(t);
+      if (parsed) index.trailers.push({ key: parsed.key, valuePrefix: parsed.value.toLowerCase(), tool: id });
     }
     index.words.push(wordMatcher(id, id));
   }
@@ -133,29 +144,46 @@ function declaredToolForEmail(email: string, index: DeclaredIndex): string | und
   return login ? index.bots.get(login) : undefined;
 }
 
-/** The tool a free-text value names: the earliest word in it, the longer one on a tie. */
-function toolNamedIn(text: string, words: readonly WordMatcher[]): string | undefined {
-  let best: { index: number; length: number; tool: string } | undefined;
+/**
+ * Every tool a free-text value names, in order of appearance. A word inside a longer one's match
+ * is not a second tool: `claude-flow` is Claude Flow, not also Claude Code.
+ */
+function toolsNamedIn(text: string, words: readonly WordMatcher[]): string[] {
+  const hits: { start: number; end: number; tool: string }[] = [];
   for (const w of words) {
-    const m = w.re.exec(text);
-    if (!m) continue;
-    if (!best || m.index < best.index || (m.index === best.index && w.length > best.length)) {
-      best = { index: m.index, length: w.length, tool: w.tool };
-    }
+    w.re.lastIndex = 0;
+    for (let m = w.re.exec(text); m; m = w.re.exec(text)) hits.push({ start: m.index, end: m.index + m[0].length, tool: w.tool });
   }
-  return best?.tool;
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const tools: string[] = [];
+  let covered = -1;
+  for (const h of hits) {
+    if (h.end <= covered) continue;
+    covered = h.end;
+    if (!tools.includes(h.tool)) tools.push(h.tool);
+  }
+  return tools;
 }
 
 function slugOfFirstWord(value: string): string {
   const first = value.trim().split(/\s+/)[0];
-  const slug = first.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-  return slug || UNSPECIFIED_TOOL;
+  const slug = first.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const start = slug.startsWith("-") ? 1 : 0;
+  const end = slug.endsWith("-") ? slug.length - 1 : slug.length;
+  return slug.slice(start, Math.max(start, end)) || UNSPECIFIED_TOOL;
 }
 
-function declaredTrailerTool(line: string, index: DeclaredIndex): string | undefined {
-  if (index.trailers.length === 0) return undefined;
-  const lower = line.toLowerCase();
-  return index.trailers.find((t) => lower.startsWith(t.prefix))?.tool;
+/** The declared tools whose trailer this is, and the value after the longest declared prefix. */
+function declaredTrailerTools(trailer: Trailer, index: DeclaredIndex): { tools: string[]; rest: string } {
+  const value = trailer.value.toLowerCase();
+  const tools: string[] = [];
+  let longest = 0;
+  for (const t of index.trailers) {
+    if (t.key !== trailer.key || !value.startsWith(t.valuePrefix)) continue;
+    if (!tools.includes(t.tool)) tools.push(t.tool);
+    longest = Math.max(longest, t.valuePrefix.length);
+  }
+  return { tools, rest: trailer.value.slice(longest) };
 }
 
 function formatIdentity(id: GitIdentity): string {
@@ -205,16 +233,23 @@ function coAuthorTools(value: string, index: DeclaredIndex): { tool: string; kin
 }
 
 function declaresNoAssistance(value: string): boolean {
-  const v = value.toLowerCase().replace(/[.!]+$/, "");
+  // Trailing `.`/`!` stripped by hand: `/[.!]+$/` retries every run of them, quadratically.
+  let end = value.length;
+  while (end > 0 && (value[end - 1] === "." || value[end - 1] === "!")) end--;
+  const v = value.slice(0, end).toLowerCase();
   return v === "" || NO_ASSISTANCE.has(v);
 }
 
-/** Marks written in text: footers, body marks and session links. Skips tools the line already named. */
+/**
+ * Marks written in text: footers, body marks and session links. Skips tools the line already
+ * named. On a line too long to be a trailer the evidence is the mark itself, not the whole line.
+ */
 function addLineMarks(out: Signals, line: string, already: readonly string[], prBody: boolean): void {
   if (!ANY_LINE_MARK.test(line)) return;
   for (const mark of LINE_MARKS) {
-    if (already.includes(mark.tool) || !mark.re.test(line)) continue;
-    out.add(mark.tool, prBody ? "pr-body" : mark.kind, line);
+    if (already.includes(mark.tool)) continue;
+    const m = mark.re.exec(line);
+    if (m) out.add(mark.tool, prBody ? "pr-body" : mark.kind, line.length > MAX_TRAILER_LINE ? m[0] : line);
   }
 }
 
@@ -230,22 +265,32 @@ function scanLine(out: Signals, raw: string, index: DeclaredIndex, prBody: boole
     named.push(tool);
     out.add(tool, prBody ? "pr-body" : kind, line);
   };
-  const trailer = parseTrailer(line);
-  const generic = trailer !== undefined && GENERIC_KEYS.has(trailer.key);
-  const ownTrailer = declaredTrailerTool(line, index);
-  if (generic && declaresNoAssistance(trailer.value)) {
-    // `AI-assisted: no` is a declaration, not a mark; the line is still read for links.
-  } else if (ownTrailer) {
-    emit(ownTrailer, generic ? "assist-trailer" : "declared-identity");
-  } else if (generic) {
-    if (!prBody) emit(toolNamedIn(trailer.value, CATALOGUE_WORDS) ?? slugOfFirstWord(trailer.value), "assist-trailer");
-  } else if (trailer?.key === CO_AUTHOR_KEY) {
+  // The raw line: its length, padding included, is what decides whether it can be a trailer.
+  const trailer = parseTrailer(raw);
+  if (trailer) scanTrailer(trailer, index, prBody, emit);
+  addLineMarks(out, line, named, prBody);
+}
+
+function scanTrailer(trailer: Trailer, index: DeclaredIndex, prBody: boolean, emit: (tool: string, kind: SignalKind) => void): void {
+  const generic = GENERIC_KEYS.has(trailer.key);
+  // `AI-assisted: no` is a declaration, not a mark; the line is still read for links.
+  if (generic && declaresNoAssistance(trailer.value)) return;
+  const own = declaredTrailerTools(trailer, index);
+  for (const tool of own.tools) emit(tool, generic ? "assist-trailer" : "declared-identity");
+  if (generic) {
+    if (prBody) return;
+    // Every tool the value names, beyond what the declared prefix already said (SPEC §3).
+    const named = toolsNamedIn(own.rest, [...index.words, ...CATALOGUE_WORDS]).filter((t) => !own.tools.includes(t));
+    for (const tool of named) emit(tool, "assist-trailer");
+    if (own.tools.length === 0 && named.length === 0) emit(slugOfFirstWord(trailer.value), "assist-trailer");
+  } else if (own.tools.length > 0) {
+    return;
+  } else if (trailer.key === CO_AUTHOR_KEY) {
     for (const { tool, kind } of coAuthorTools(trailer.value, index)) emit(tool, kind);
-  } else if (trailer?.value) {
+  } else if (trailer.value) {
     const known = TOOL_TRAILERS.get(trailer.key);
     if (known) emit(known.tool, known.kind);
   }
-  addLineMarks(out, line, named, prBody);
 }
 
 function authorSignals(out: Signals, author: GitIdentity, index: DeclaredIndex): void {
@@ -298,7 +343,7 @@ export function detectPullRequest(pr: SnapshotPullRequest, ai: AiConfig): Signal
   const aiLabels = new Set(ai.labels.map((l) => l.trim().toLowerCase()));
   for (const label of pr.labels) {
     if (!aiLabels.has(label.trim().toLowerCase())) continue;
-    const tool = toolNamedIn(label, index.words) ?? toolNamedIn(label, CATALOGUE_WORDS) ?? UNSPECIFIED_TOOL;
+    const tool = toolsNamedIn(label, index.words)[0] ?? toolsNamedIn(label, CATALOGUE_WORDS)[0] ?? UNSPECIFIED_TOOL;
     out.add(tool, "label", label, `label ${label}`);
   }
   const authorTool = agentTool(pr.author, index);

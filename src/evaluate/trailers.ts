@@ -21,14 +21,32 @@ export interface Trailer {
   value: string;
 }
 
-// The colon must end the key (`Key: value`, `Key:`), so `https://…` is not a trailer.
-const TRAILER = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*:(?:\s+(.*?))?\s*$/;
+/**
+ * No tool writes a trailer line this long; a longer line is prose or an attack, never a trailer
+ * (SPEC §3). It also caps what the per-trailer matching (tool words, addresses) ever reads.
+ */
+export const MAX_TRAILER_LINE = 4096;
 
-/** `Key: value` → trailer; anything else (prose, URLs without a key) → undefined. */
+const KEY_HEAD = /^[A-Za-z0-9]/;
+const KEY_CHAR = /^[A-Za-z0-9-]$/;
+
+/**
+ * `Key: value`, `Key:value` (git accepts both) or `Key:` → trailer; anything else (prose, URLs,
+ * over-long lines) → undefined. Written as one forward scan, not a regex: the obvious regex
+ * (`\s*:(?:\s+(.*?))?\s*$`) backtracks quadratically over a run of spaces.
+ */
 export function parseTrailer(line: string): Trailer | undefined {
-  const m = TRAILER.exec(line);
-  if (!m) return undefined;
-  return { key: m[1].toLowerCase(), value: m[2] ?? "" };
+  if (line.length > MAX_TRAILER_LINE) return undefined;
+  const text = line.trim();
+  if (!KEY_HEAD.test(text)) return undefined;
+  let end = 1;
+  while (end < text.length && KEY_CHAR.test(text[end])) end++;
+  const afterKey = text.slice(end).trimStart();
+  if (!afterKey.startsWith(":")) return undefined;
+  const rest = afterKey.slice(1);
+  // `https://…` is a link, not a trailer called `https`.
+  if (rest.startsWith("//")) return undefined;
+  return { key: text.slice(0, end).toLowerCase(), value: rest.trim() };
 }
 
 export interface NamedAddress {
@@ -37,15 +55,39 @@ export interface NamedAddress {
   email: string;
 }
 
-const NAME_AND_ADDRESS = /^(.*?)\s*<([^<>]*)>/;
+const BARE_ADDRESS = /^[^@\s]+@[^@\s]+$/;
 
-/** `Name <e-mail>` (the form of `Co-authored-by:` values), tolerating a bare address or a bare name. */
+/**
+ * `Name <e-mail>` (the form of `Co-authored-by:` values), tolerating a bare address, a name
+ * followed by a bare address (`Claude noreply@anthropic.com`), or a bare name. The address in
+ * brackets is the first `<…>` with no `<` or `>` inside, found in one forward scan.
+ */
 export function parseNamedAddress(value: string): NamedAddress {
-  const m = NAME_AND_ADDRESS.exec(value);
-  if (m) return { name: m[1].trim(), email: m[2].trim().toLowerCase() };
+  const bracketed = firstBracketed(value);
+  if (bracketed) return { name: value.slice(0, bracketed.open).trim(), email: value.slice(bracketed.open + 1, bracketed.close).trim().toLowerCase() };
   const bare = value.trim();
-  if (/^\S+@\S+$/.test(bare)) return { name: "", email: bare.toLowerCase() };
+  const lastSpace = lastWhitespace(bare);
+  const last = bare.slice(lastSpace + 1);
+  if (BARE_ADDRESS.test(last)) return { name: bare.slice(0, Math.max(lastSpace, 0)).trim(), email: last.toLowerCase() };
   return { name: bare, email: "" };
+}
+
+function firstBracketed(value: string): { open: number; close: number } | undefined {
+  let open = value.indexOf("<");
+  while (open >= 0) {
+    let i = open + 1;
+    while (i < value.length && value[i] !== "<" && value[i] !== ">") i++;
+    if (i === value.length) return undefined;
+    if (value[i] === ">") return { open, close: i };
+    open = i;
+  }
+  return undefined;
+}
+
+/** Index of the last whitespace character, or -1. */
+function lastWhitespace(s: string): number {
+  for (let i = s.length - 1; i >= 0; i--) if (s[i].trim() === "") return i;
+  return -1;
 }
 
 const GITHUB_NOREPLY = /^(?:\d+\+)?([^@\s]+)@users\.noreply\.github\.com$/i;

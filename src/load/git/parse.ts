@@ -39,10 +39,17 @@ export function parseLog(output: string): LoggedCommit[] {
       committer: identity(cn, ce),
       committedAt: cdate,
       // GitHub reports messages without git's trailing newline.
-      message: message.replace(/\n+$/, ""),
+      message: withoutTrailingNewlines(message),
     });
   }
   return commits;
+}
+
+/** By hand: `/\n+$/` retries every run of newlines, so a message of many blank lines is quadratic. */
+function withoutTrailingNewlines(message: string): string {
+  let end = message.length;
+  while (end > 0 && message.charCodeAt(end - 1) === 10) end--;
+  return message.slice(0, end);
 }
 
 /**
