@@ -12,6 +12,7 @@ import fc from "fast-check";
 import { Parser, parse as parseYaml, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { FLOOR_CLASS_NAME, FLOOR_RULE_NAME, floorClass, floorRule, formatConfigError, MAX_POLICY_ENTRIES, parsePolicy } from "../src/policy/index.js";
+import { Minimatch } from "minimatch";
 
 const fixturesRoot = join(import.meta.dirname, "fixtures", "policies");
 const fixtureTexts = (["valid", "invalid"] as const).flatMap((kind) =>
@@ -209,7 +210,13 @@ const validPolicyObject = fc
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, "..", "schema", "provenance.schema.json"), "utf8"));
 const schemaValidate = new Ajv({ allErrors: false, strict: true }).compile(schema);
 /** Errors a schema cannot state (see test/policy-schema.test.ts). */
-const BEYOND_SCHEMA = [/refers to unknown class/, /^duplicate rule name/];
+const BEYOND_SCHEMA = [
+  /refers to unknown class/,
+  /^duplicate rule name/,
+  // Balance, nesting and counting inside a string, and the catalogue's ids: no regex states them.
+  /has an unclosed|with no "[{[]" before it|with one alternative|nests braces|expands to more than/,
+  /is neither a known AI tool nor declared/,
+];
 
 // ---------------------------------------------------------------------------------------------
 // mutations of real files
@@ -293,8 +300,25 @@ function bigPolicy(bytes: number): string {
 const KB64 = 64 * 1024;
 /** Issue 5: each parse of an input up to 64 KB under 50 ms (idle machine: about 30 ms for a 64 KB policy). */
 const TARGET_MS = 50;
-/** Asserted: a loaded 2-core CI machine may be several times slower, a pathology is far slower. */
+/**
+ * Asserted: a loaded 2-core CI machine may be several times slower, a pathology is far slower.
+ * Validation compiles every pattern (SPEC §2), ~2,000 of them in the largest valid policy.
+ */
 const GENEROUS_BOUND_MS = 400;
+
+/** Best-of-three time of compiling the patterns of a policy that parses, as classification does. */
+function compileMs(text: string): number {
+  const parsed = parsePolicy(text);
+  if (!parsed.ok) return 0;
+  const patterns = Object.values(parsed.policy.classes).flat();
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    for (const p of patterns) new Minimatch(p.pattern, { dot: true, nocase: true, nonegate: true, nocomment: true });
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
 
 /** Best-of-three time of the YAML library's own (iterative) parser on the text, for comparison. */
 function yamlParserMs(text: string): number {
@@ -423,14 +447,14 @@ describe("policy fuzzing", () => {
       // Best of three: this guards against pathological behaviour, not against a busy machine.
       let ms = Infinity;
       for (let attempt = 0; attempt < 3 && ms >= TARGET_MS; attempt++) ms = Math.min(ms, checkInvariants(text).ms);
-      timings.push({ name, chars: text.length, ms, yamlMs: ms >= TARGET_MS ? yamlParserMs(text) : 0 });
+      timings.push({ name, chars: text.length, ms, yamlMs: ms >= TARGET_MS ? yamlParserMs(text) + compileMs(text) : 0 });
     }
     const slow = timings.filter((t) => t.ms >= TARGET_MS);
     const worst = timings.reduce((a, b) => (b.ms > a.ms ? b : a));
     console.log(
       `64 KB cases: ${timings.length}; slowest "${worst.name}" ${worst.ms.toFixed(1)} ms (${worst.chars} chars); ` +
-        `${slow.length} over the ${TARGET_MS} ms target` +
-        slow.map((t) => `\n  ${t.name}: ${t.ms.toFixed(1)} ms (the YAML parser alone: ${t.yamlMs.toFixed(1)} ms)`).join(""),
+        `${slow.length} over the ${TARGET_MS} ms target (baseline: the YAML parser plus compiling the patterns)` +
+        slow.map((t) => `\n  ${t.name}: ${t.ms.toFixed(1)} ms (YAML parser + pattern compile alone: ${t.yamlMs.toFixed(1)} ms)`).join(""),
     );
     for (const t of timings) {
       expect(t.ms, t.name).toBeLessThan(GENEROUS_BOUND_MS);

@@ -31,24 +31,29 @@ function matchingForm(path: string): string {
 export type Classifier = (path: string) => string[];
 
 /**
- * A path split once for all lines: its first and last segments, lower-cased for the literal
- * prefilter, or null when not plain ASCII (minimatch folds Unicode case: `ſ` matches `s`).
+ * A path split once for all lines: its segments, lower-cased for the literal prefilter, each
+ * null when not plain ASCII (minimatch folds Unicode case: `ſ` matches `s`).
  */
 interface PathParts {
   path: string;
-  first: string | null;
-  last: string | null;
+  segments: (string | null)[];
 }
 
-interface CompiledLine {
+/**
+ * A necessary condition for one brace alternative, cheap to test: the literal segments before
+ * its first `**` (`head`) and after its last (`tail`), null where a segment is a wildcard.
+ * Without a `**` the path must have exactly `head.length` segments.
+ */
+interface Literals {
+  head: (string | null)[];
+  tail: (string | null)[];
+  globstar: boolean;
+}
+
+export interface CompiledLine {
   negate: boolean;
   matcher: Minimatch;
-  /**
-   * A necessary condition, cheap to test: for each brace alternative, the literal first and last
-   * segments the path must have (null where that segment is a wildcard). Null when some
-   * alternative has neither, so the prefilter cannot rule anything out.
-   */
-  literals: { first: string | null; last: string | null }[] | null;
+  literals: Literals[];
 }
 
 interface CompiledClass {
@@ -57,13 +62,34 @@ interface CompiledClass {
   lines: CompiledLine[];
 }
 
-function compileLine(pattern: ClassPattern): CompiledLine {
+/**
+ * Compiled lines by text. The app parses the base branch's policy for every evaluation, so the
+ * same patterns come back again and again; compiling each once per process is most of the cost of
+ * validating a large policy. Bounded: cleared when full.
+ */
+const compiledLines = new Map<string, CompiledLine>();
+const MAX_CACHED_LINES = 4096;
+
+/**
+ * Compiles one class line (cached). The policy validator calls this for every pattern, so a
+ * policy that validates has every pattern compiled, and evaluation reuses them.
+ */
+export function compileLine(pattern: ClassPattern): CompiledLine {
+  const key = `${pattern.negate ? "!" : ""}${pattern.pattern}`;
+  const cached = compiledLines.get(key);
+  if (cached) return cached;
+  if (compiledLines.size >= MAX_CACHED_LINES) compiledLines.clear();
   const matcher = new Minimatch(matchingForm(pattern.pattern), { dot: true, nocase: true, nonegate: true, nocomment: true });
   // `globParts` are the brace-expanded segments as text. (The compiled `set` is no help: with
   // `nocase`, minimatch turns even literal segments into matcher objects.)
-  const literals = matcher.globParts.map((parts) => ({ first: literal(parts[0]), last: literal(parts[parts.length - 1]) }));
-  const useful = literals.length > 0 && literals.every((l) => l.first !== null || l.last !== null);
-  return { negate: pattern.negate, matcher, literals: useful ? literals : null };
+  const literals = matcher.globParts.map((parts): Literals => {
+    const first = parts.indexOf("**");
+    if (first < 0) return { head: parts.map(literal), tail: [], globstar: false };
+    return { head: parts.slice(0, first).map(literal), tail: parts.slice(parts.lastIndexOf("**") + 1).map(literal), globstar: true };
+  });
+  const line = { negate: pattern.negate, matcher, literals };
+  compiledLines.set(key, line);
+  return line;
 }
 
 const GLOB_SYNTAX = /[*?[\]{}()!+@\\]/;
@@ -77,11 +103,19 @@ function literal(segment: string | undefined): string | null {
   return segment && ASCII.test(segment) && !GLOB_SYNTAX.test(segment) ? segment.toLowerCase() : null;
 }
 
+const same = (a: string | null, b: string | null): boolean => a === null || b === null || a === b;
+
+function alternativeMayMatch(l: Literals, segments: readonly (string | null)[]): boolean {
+  const n = segments.length;
+  if (l.globstar ? n < l.head.length + l.tail.length : n !== l.head.length) return false;
+  for (let i = 0; i < l.head.length; i++) if (!same(l.head[i], segments[i])) return false;
+  const offset = n - l.tail.length;
+  for (let i = 0; i < l.tail.length; i++) if (!same(l.tail[i], segments[offset + i])) return false;
+  return true;
+}
+
 function mayMatch(line: CompiledLine, p: PathParts): boolean {
-  return (
-    line.literals === null ||
-    line.literals.some((l) => (l.first === null || p.first === null || l.first === p.first) && (l.last === null || p.last === null || l.last === p.last))
-  );
+  return line.literals.some((l) => alternativeMayMatch(l, p.segments));
 }
 
 function inClass(c: CompiledClass, p: PathParts): boolean {
@@ -95,10 +129,9 @@ function inClass(c: CompiledClass, p: PathParts): boolean {
 }
 
 function partsOf(path: string): PathParts {
-  const lower = path.toLowerCase();
-  const slash = lower.indexOf("/");
-  const ascii = (segment: string) => (ASCII.test(segment) ? segment : null);
-  return { path, first: ascii(slash < 0 ? lower : lower.slice(0, slash)), last: ascii(lower.slice(lower.lastIndexOf("/") + 1)) };
+  // Empty segments dropped, as minimatch reads `a//b` and `a/b/` as `a/b`.
+  const segments = path.toLowerCase().split("/").filter((segment) => segment !== "");
+  return { path, segments: segments.map((segment) => (ASCII.test(segment) ? segment : null)) };
 }
 
 const cache = new WeakMap<Policy, Classifier>();

@@ -19,8 +19,10 @@
 import { isMap, isScalar, isSeq, type YAMLMap } from "yaml";
 import type { ClassPattern, DeclaredTool, Policy, PolicySource, Rule, Trust, When } from "../model/policy.js";
 import { DEFAULT_AI_LABELS, FLOOR_CLASS_NAME, RESERVED_CLASS_NAMES, RESERVED_RULE_NAMES, floorClass, floorRule } from "./floor.js";
-import { didYouMean } from "../shared/did-you-mean.js";
-import { BOT, EMAIL, LOGIN, TEAM, TOOL_ID, TRAILER, VISIBLE, normaliseClassPattern, slugify } from "./syntax.js";
+import { didYouMean, nearest } from "../shared/did-you-mean.js";
+import { BOT, EMAIL, LOGIN, TEAM, TOOL_ID, TRAILER, VISIBLE, normaliseClassPattern, patternAlternatives, slugify } from "./syntax.js";
+import { compileLine } from "../evaluate/classify.js";
+import { AI_TOOLS } from "../catalogue/ai-tools.js";
 import { describe, type Entry, type YNode, type YamlReader } from "./yaml-reader.js";
 
 export const SUPPORTED_VERSION = 1;
@@ -34,6 +36,12 @@ export const WHEN_VALUES: readonly When[] = ["ai-assisted", "external-ai", "any-
 export const TRUST_VALUES: readonly Trust[] = ["internal", "external"];
 const DEFAULT_WHEN: When = "ai-assisted";
 const DEFAULT_APPROVALS = 1;
+
+/**
+ * Brace alternatives in the whole policy (each plain pattern is one). Above the entry budget, so
+ * any policy without braces fits; it bounds what classifying one path can cost.
+ */
+export const MAX_POLICY_ALTERNATIVES = 4096;
 
 /** Keys people put one level off; the hint says where they belong. */
 const MISPLACED: Record<string, Record<string, string>> = {
@@ -67,7 +75,8 @@ export function validatePolicy(root: YNode | undefined, r: YamlReader, source: P
   checkVersion(r, root, top.get("version"));
   const classes = top.has("classes") ? readClasses(r, top.get("classes")!) : { classes: {}, names: new Set<string>() };
   const ai = top.has("ai") ? readAi(r, top.get("ai")!) : { labels: [...DEFAULT_AI_LABELS], tools: {} };
-  const rules = top.has("rules") ? readRules(r, top.get("rules")!, classes.names) : [];
+  const toolIds = new Set([...AI_TOOLS.map((t) => t.id), ...Object.keys(ai.tools)]);
+  const rules = top.has("rules") ? readRules(r, top.get("rules")!, classes.names, toolIds) : [];
 
   if (r.sink.count > before) return undefined;
   return {
@@ -121,6 +130,7 @@ function readClasses(r: YamlReader, entry: Entry): { classes: Record<string, Cla
   }
   const classes: Record<string, ClassPattern[]> = {};
   const names = new Set<string>();
+  const budget = { alternatives: 0 };
   for (const c of r.entries(map)) {
     // Every name counts as defined, valid or not, so one bad class does not cascade into rules.
     names.add(c.key);
@@ -129,13 +139,13 @@ function readClasses(r: YamlReader, entry: Entry): { classes: Record<string, Cla
     } else if (RESERVED_CLASS_NAMES.includes(c.key)) {
       r.error(c.keyNode, `class name ${JSON.stringify(c.key)} is reserved for the built-in rule that protects .provenance.yml`, 'choose another name; a class of your own may still contain ".provenance.yml"');
     }
-    const patterns = readPatterns(r, c);
+    const patterns = readPatterns(r, c, budget);
     if (patterns) setOwn(classes, c.key, patterns);
   }
   return { classes, names };
 }
 
-function readPatterns(r: YamlReader, c: Entry): ClassPattern[] | undefined {
+function readPatterns(r: YamlReader, c: Entry, budget: { alternatives: number }): ClassPattern[] | undefined {
   const label = `class ${JSON.stringify(c.key)}`;
   const seq = c.value;
   if (!seq || !isSeq(seq)) {
@@ -161,6 +171,18 @@ function readPatterns(r: YamlReader, c: Entry): ClassPattern[] | undefined {
       r.error(node ?? value, `${label}: ${result.message}`, result.hint);
       continue;
     }
+    budget.alternatives += patternAlternatives(result.value.pattern);
+    if (budget.alternatives > MAX_POLICY_ALTERNATIVES) {
+      ok = false;
+      r.error(node ?? value, `${label}: the policy's patterns expand to more than ${MAX_POLICY_ALTERNATIVES.toLocaleString("en-US")} alternatives here`, "use wildcards (*, **) instead of long lists and brace groups");
+      continue;
+    }
+    const compiled = compile(result.value);
+    if (compiled) {
+      ok = false;
+      r.error(node ?? value, `${label}: pattern ${JSON.stringify(value.value)} cannot be compiled: ${compiled}`, "simplify the pattern");
+      continue;
+    }
     out.push(result.value);
   }
   if (!ok) return undefined;
@@ -169,6 +191,19 @@ function readPatterns(r: YamlReader, c: Entry): ClassPattern[] | undefined {
     return undefined;
   }
   return out;
+}
+
+/**
+ * Compiles the pattern the way classification will (cached, so evaluation reuses it): what
+ * validates can be evaluated. Returns why it cannot be compiled, or undefined.
+ */
+function compile(pattern: ClassPattern): string | undefined {
+  try {
+    compileLine(pattern);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,7 +264,7 @@ function readTools(r: YamlReader, entry: Entry): Record<string, DeclaredTool> {
 // ---------------------------------------------------------------------------------------------
 // rules
 
-function readRules(r: YamlReader, entry: Entry, classNames: Set<string> | undefined): Rule[] {
+function readRules(r: YamlReader, entry: Entry, classNames: Set<string> | undefined, toolIds: ReadonlySet<string>): Rule[] {
   const seq = entry.value;
   if (!seq || !isSeq(seq)) {
     r.error(r.valueAt(entry), `"rules" must be a list of rules, not ${describe(seq)}`, "start each rule with \"- name: ...\"");
@@ -242,7 +277,7 @@ function readRules(r: YamlReader, entry: Entry, classNames: Set<string> | undefi
       r.error(value ?? node, `each rule must be a mapping (name, classes, when, require or forbid), not ${describe(value)}`);
       return;
     }
-    const { rule, name, nameNode } = readRule(r, value, index, classNames);
+    const { rule, name, nameNode } = readRule(r, value, index, classNames, toolIds);
     if (name !== undefined) {
       const seen = firstLine.get(name);
       if (seen !== undefined) {
@@ -261,6 +296,7 @@ function readRule(
   map: YAMLMap,
   index: number,
   classNames: Set<string> | undefined,
+  toolIds: ReadonlySet<string>,
 ): { rule?: Rule; name?: string; nameNode?: unknown } {
   const keys = keyed(r, map, RULE_KEYS, `in ${ruleLabel(map, index)}`, MISPLACED.rule);
   const nameEntry = keys.get("name");
@@ -291,7 +327,7 @@ function readRule(
   const tools = toolsEntry
     ? readStrings(r, toolsEntry, `"tools" of ${label}`, {
         nonEmpty: 'an empty list would match no tool; remove "tools" to match every tool',
-        check: (s) => (TOOL_ID.test(s) ? undefined : { message: `tool id ${JSON.stringify(s)} is not a lower-case slug`, hint: slugify(s) ? `did you mean "${slugify(s)}"?` : undefined }),
+        check: (s) => checkToolRef(s, toolIds),
       })
     : undefined;
 
@@ -373,6 +409,30 @@ function readRequire(r: YamlReader, entry: Entry, label: string): Rule["require"
     else ok = false;
   }
   return ok ? out : undefined;
+}
+
+/**
+ * A rule's `tools` entry must be an id some detector emits (SPEC §2): a catalogue id or one
+ * declared under `ai.tools`. Otherwise the rule would silently never apply.
+ */
+function checkToolRef(s: string, known: ReadonlySet<string>): CheckResult {
+  if (!TOOL_ID.test(s)) {
+    const slug = slugify(s);
+    return { message: `tool id ${JSON.stringify(s)} is not a lower-case slug`, hint: slug ? `did you mean "${known.has(slug) ? slug : (suggestTool(slug, known) ?? slug)}"?` : undefined };
+  }
+  if (known.has(s)) return undefined;
+  const near = suggestTool(s, known);
+  return {
+    message: `tool ${JSON.stringify(s)} is neither a known AI tool nor declared under "ai.tools", so the rule would never apply`,
+    hint: near ? `did you mean "${near}"?` : `declare it under "ai.tools", or use a known id: ${[...known].slice(0, 8).join(", ")}, …`,
+  };
+}
+
+/** `claude` → claude-code (a word naming the tool), `openhand` → openhands (a typo). */
+function suggestTool(s: string, known: ReadonlySet<string>): string | undefined {
+  const byWord = AI_TOOLS.find((t) => t.words.includes(s) || t.name.toLowerCase() === s);
+  if (byWord) return byWord.id;
+  return [...known].find((id) => id.startsWith(`${s}-`)) ?? nearest(s, known);
 }
 
 function checkPrincipal(s: string): CheckResult {
