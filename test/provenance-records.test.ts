@@ -9,7 +9,7 @@ import type { Policy } from "../src/model/policy.js";
 import type { SnapshotCommit } from "../src/model/snapshot.js";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/provenance-records/${name}`, import.meta.url), "utf8");
-const AI: Policy["ai"] = { labels: ["ai-assisted"], tools: { metacode: { trust: "internal", emails: [], bots: [], trailers: [] } } };
+const AI: Policy["ai"] = { labels: ["ai-assisted"], tools: { metacode: { id: "metacode", trust: "internal", emails: [], bots: [], trailers: [] } } };
 
 function note(text: string) {
   const parsed = parseGitAiNote(text);
