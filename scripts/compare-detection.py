@@ -91,7 +91,8 @@ LINES = [
     (re.compile(r"generated with \[firebender\]", re.I), "firebender"),
     (re.compile(r"ultraworked with \[sisyphus\]", re.I), "sisyphus"),
     (re.compile(r"by yours truly:? +__gemini code__", re.I), "gemini"),
-    (re.compile(r"generated with \[?continue\]? *\(https://continue\.dev", re.I), "continue"),
+    (re.compile(r"generated with \[?continue\]? *\((?:https://continue\.dev|cn\))|generated with \[cn\]\(https://docs\.continue\.dev/", re.I), "continue"),
+    (re.compile(r"^ASSISTANT: \S"), "aider"),
     (re.compile(r"opencode\.ai/s/\w", re.I), "opencode"),
 ]
 

@@ -113,7 +113,9 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     emailPatterns: [/^(?:aider|noreply)@aider\.(?:chat|dev)$/],
     authorNameSuffixes: [" (aider)"],
     subjectPrefixes: ["aider: "],
-    footers: [/^# Aider chat conversation:/],
+    // Its earliest commits (2023) carried the chat itself: `# Context:`, then `USER: …` and
+    // `ASSISTANT: …` lines; later ones `# Aider chat conversation:`. Both case-sensitive.
+    footers: [/^# Aider chat conversation:/, /^ASSISTANT: \S/],
   },
   {
     id: "devin",
@@ -188,7 +190,12 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     // People at continue.dev (nate@, e2e@) are people: only the agent's two mailboxes count.
     emails: ["noreply@continue.dev", "agent@continue.dev"],
     logins: ["continue[bot]", "continue-staging[bot]"],
-    footers: [/\bGenerated with \[?Continue\]? *\(https:\/\/continue\.dev\b/i],
+    // The CLI's system prompt asks for `Generated with [Continue](https://continue.dev)`; its
+    // early versions wrote `Generated with Continue (cn)` or `Commit generated with [cn](…)`.
+    footers: [
+      /\bGenerated with \[?Continue\]? *\((?:https:\/\/continue\.dev\b|cn\))/i,
+      /\bgenerated with \[cn\]\(https:\/\/docs\.continue\.dev\//i,
+    ],
   },
   {
     id: "opencode",
