@@ -39,7 +39,7 @@ EMAILS = {
     "agent@cosine.sh": "cosine",
     "help@firebender.com": "firebender",
     "clio-agent@sisyphuslabs.ai": "sisyphus",
-    "cline@cline.local": "cline",
+    "cline@cline.local": "cline", "bot@cline.bot": "cline", "noreply@cline.bot": "cline",
     "noreply@continue.dev": "continue", "agent@continue.dev": "continue",
 }
 

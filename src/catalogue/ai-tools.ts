@@ -178,9 +178,11 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     // Cline's agents commit as `Cline Agent <cline-agent@users.noreply.github.com>`, the cloud
     // agent as `cline-cloud[bot]` or co-authors as `Cline Cloud Agent` / `Cline` (the org's own
     // no-reply address: an organisation account never commits by hand), and a local agent run as
-    // `cline <cline@cline.local>`. People at cline.bot are people; `Cline Evaluation
-    // <cline@example.com>` is the evaluation harness's placeholder identity, not a tool's mark.
-    emails: ["cline@cline.local"],
+    // `cline <cline@cline.local>`; the cloud agent's co-author lines also use the role mailboxes
+    // `Cline Bot <bot@cline.bot>` and `Cline <noreply@cline.bot>`. Other people at cline.bot are
+    // people; `Cline Evaluation <cline@example.com>` is the evaluation harness's placeholder
+    // identity, not a tool's mark.
+    emails: ["cline@cline.local", "bot@cline.bot", "noreply@cline.bot"],
     logins: ["cline-agent", "cline-cloud[bot]", "cline-cloud-agent", "cline"],
   },
   {
