@@ -205,7 +205,12 @@ def evidence_form(signal):
     """A signal's evidence with ids masked, so forms can be reviewed once each."""
     text = signal["evidence"]
     emails = re.findall(r"[\w.+\[\]-]+@[\w.-]+", text)
-    core = emails[-1].lower() if emails and signal["kind"] in ("author", "committer", "co-author-trailer") else text
+    if emails and signal["kind"] in ("author", "committer", "co-author-trailer"):
+        core = emails[-1].lower()
+    elif signal["kind"] in ("footer", "subject-prefix"):
+        core = " ".join(text.split()[:4])  # the tool's words; the rest is the commit's own prose
+    else:
+        core = text
     masked = re.sub(r"[0-9a-f]{8,}|[0-9]{5,}|T-[\w-]+", "…", core)[:90]
     return f"{signal['tool']:12} {signal['kind']:18} {masked}"
 
