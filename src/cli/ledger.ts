@@ -111,7 +111,7 @@ export function toolFilter(value: string, policy: Policy, io: CliIO): ToolFilter
   const known = [...AI_TOOLS.map((t) => t.id), ...Object.keys(policy.ai.tools)];
   for (const id of ids) {
     if (known.includes(id)) continue;
-    const near = nearest(id, known);
+    const near = known.find((k) => k.startsWith(id)) ?? nearest(id, known);
     io.stderr.write(`provenance-gate: warning: --tools: "${id}" is not a known tool id${near ? ` (did you mean "${near}"?)` : ""}\n`);
   }
   const set = new Set(ids);
