@@ -188,7 +188,7 @@ async function reevaluateSiblings(deps: AppDeps, repo: RepoRef, siblings: readon
 export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData): Promise<Evaluation> {
   const now = deps.now();
   try {
-    const resolution = resolvePolicy(await data.policyCandidates());
+    const resolution = resolvePolicy(await data.policy.candidates());
     let policy: Policy;
     if (resolution.kind === "none") {
       // Nothing is enforced without a policy, but a pull request adding a broken one must hear so.
@@ -233,7 +233,7 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
 async function pullRequestPolicyErrors(data: GitHubPullRequestData) {
   const files = await data.files();
   if (!files.some((file) => file.filename === POLICY_PATH && file.status !== "removed")) return [];
-  const text = await data.headPolicyText();
+  const text = await data.policy.headPolicyText();
   return text === null ? [] : headPolicyErrors(text, POLICY_PATH);
 }
 
