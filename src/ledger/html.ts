@@ -101,7 +101,7 @@ export function ledgerHtml(ledger: Ledger): string {
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#1d2430;padding:0 16px}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:28px 0 8px}.meta{color:#5b6472;margin:0 0 16px}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #d8dde5;border-radius:8px;padding:10px 14px;min-width:130px}
-.card b{display:block;font-size:22px}.card span{color:#5b6472}
+.card b{display:block;font-size:22px}.card > span{color:#5b6472}
 .bar-row{display:grid;grid-template-columns:220px 1fr 150px;gap:10px;align-items:center;margin:4px 0}
 .bar-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.bar{display:flex;height:14px;background:#e9edf2;border-radius:3px;overflow:hidden}
 .seg{display:block;height:100%}.bar-num{font-variant-numeric:tabular-nums;text-align:right}
