@@ -17,6 +17,7 @@ import { OneAtATime } from "./one-at-a-time.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { publishCheckRun, readHead, type PublishResult } from "./publish.js";
+import { logEvaluation, publishOutcome, type EvaluationFields } from "../ops/evaluation-log.js";
 
 export interface AppDeps {
   gh: GitHubClient;
@@ -41,6 +42,8 @@ export interface Evaluation {
   headSha?: string;
   verdict?: Verdict;
   error?: unknown;
+  /** What the evaluation log line says about it (logged once published, with the outcome). */
+  record: EvaluationFields;
 }
 
 export interface EvaluationOutcome {
@@ -77,6 +80,7 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
 }
 
 async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): Promise<Published> {
+  const started = performance.now();
   const cache = new RequestCache();
   const data = new GitHubPullRequestData(deps.gh, {
     owner: target.owner,
@@ -121,6 +125,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
     });
+    logEvaluation(deps.log, { ...evaluation.record, conclusion: output.conclusion }, started, publishOutcome(publish));
     return { outcome: { evaluation, publish }, outOfStep: siblings.filter((sibling) => sibling.posted !== output.conclusion) };
   } catch (error) {
     // GitHub rejected the run itself (422: an output it will not take). A required check must
@@ -131,6 +136,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       const output = renderEvaluationError({ ...report, message: `GitHub rejected this app's check run: ${report.message}` });
       try {
         const publish = await publishCheckRun(publisherDeps, { repo, pullNumber: target.number, headSha, output, checkHead: false });
+        logEvaluation(deps.log, { ...evaluation.record, conclusion: output.conclusion }, started, `${publishOutcome(publish)} (minimal failure)`);
         return { outcome: { evaluation: { ...evaluation, output }, publish }, outOfStep: [] };
       } catch (fallbackError) {
         error = fallbackError;
@@ -140,6 +146,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       { err: error, repository: data.repository, pr: target.number, conclusion: evaluation.output.conclusion },
       "provenance-gate: could not post the check run",
     );
+    logEvaluation(deps.log, evaluation.record, started, publishOutcome({ error }));
     throw error;
   }
 }
@@ -188,8 +195,8 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       if ((await pullRequestPolicyErrors(data)).length === 0) {
         const headSha = await data.headSha();
         const output = renderNoPolicy(resolution.searched);
-        audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null });
-        return { output, headSha };
+        const record = { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null };
+        return { output, headSha, record };
       }
       policy = floorOnlyPolicy(resolution.searched);
     } else {
@@ -200,7 +207,7 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       pullRequestPolicyErrors(data),
     ]);
     const verdict = evaluate(policy, snapshot, { now, prConfigErrors });
-    audit(deps.log, {
+    const record = {
       repository: verdict.repository,
       pr: verdict.pull_number,
       head_sha: verdict.head_sha,
@@ -211,14 +218,14 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       policy_path: verdict.policy.path,
       policy_blob_sha: verdict.policy.blob_sha ?? null,
       fallback: verdict.policy.fallback_reason !== undefined,
-    });
-    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict };
+    };
+    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict, record };
   } catch (error) {
     const report = describeError(error);
     const level = error instanceof IncompleteDataError ? "warn" : "error";
     deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
-    audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind });
-    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error };
+    const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind };
+    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error, record };
   }
 }
 
@@ -230,7 +237,3 @@ async function pullRequestPolicyErrors(data: GitHubPullRequestData) {
   return text === null ? [] : headPolicyErrors(text, POLICY_PATH);
 }
 
-/** The audit trail: one structured line per evaluation. */
-function audit(log: Logger, entry: Record<string, unknown>): void {
-  log.info(entry, "provenance-gate evaluation");
-}
