@@ -10,7 +10,7 @@
  * Only when even that cannot be written does the error propagate (the delivery then fails, so
  * GitHub's redelivery and the reconciler can repair it).
  */
-import { RequestCache } from "../load/github/client.js";
+import { RequestCache, httpStatus } from "../load/github/client.js";
 import { listOwnCheckRuns } from "../load/github/check-runs.js";
 import { renderEvaluationError, summaryHashes, type CheckRunOutput } from "../report/check-run.js";
 import { describeError } from "./errors.js";
@@ -31,7 +31,11 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
       (error: unknown) => ({ error }),
     );
     if ("error" in head) {
-      if (!request.headSha) throw head.error;
+      // No head to post on, or the pull request is gone (or no longer visible to the app).
+      if (!request.headSha || httpStatus(head.error) === 404) {
+        deps.log.error({ err: head.error, ...where }, "provenance-gate: could not post the check run");
+        throw head.error;
+      }
       deps.log.warn({ err: head.error, ...where }, "provenance-gate: could not re-read the head before posting; posting a failure");
       const report = describeError(head.error);
       const output = renderEvaluationError({ ...report, message: `Could not re-read the pull request's head before posting the result: ${report.message}` });
@@ -44,9 +48,14 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
     return { publish: await publishCheckRun(deps, attempt), output: attempt.output };
   } catch (error) {
     const headSha = attempt.headSha;
-    if (!headSha) throw error;
+    if (!headSha || blocksEveryWrite(error)) {
+      deps.log.error({ err: error, ...where, conclusion: attempt.output.conclusion }, "provenance-gate: could not post the check run");
+      throw error;
+    }
     const externalId = attempt.externalId ?? String(attempt.pullNumber);
-    const landedId = await landed(deps, attempt, headSha, externalId);
+    // A 4xx answer means the write did not happen; without an answer, or on a 5xx, it may have.
+    const status = httpStatus(error);
+    const landedId = status !== undefined && status < 500 ? undefined : await landed(deps, attempt, headSha, externalId);
     if (landedId !== undefined) {
       deps.log.warn({ err: error, ...where, check_run_id: landedId }, "provenance-gate: GitHub's answer to the check-run write was lost, but the run shows the result");
       return { publish: { kind: "updated", id: landedId, headSha, requests: 1 }, output: attempt.output };
@@ -62,6 +71,13 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
       throw fallbackError;
     }
   }
+}
+
+/** Bad credentials, or an exhausted quota: another write now would fail the same way. */
+function blocksEveryWrite(error: unknown): boolean {
+  const status = httpStatus(error);
+  const remaining = (error as { response?: { headers?: Record<string, string | undefined> } }).response?.headers?.["x-ratelimit-remaining"];
+  return status === 401 || ((status === 403 || status === 429) && remaining === "0");
 }
 
 /** The id of our newest run on the head, if it already shows exactly `request.output`. */
