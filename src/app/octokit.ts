@@ -8,6 +8,7 @@
  */
 import { ProbotOctokit } from "probot";
 import { DEFAULT_DEADLINES, fetchWithDeadlines, type Deadlines } from "./deadlines.js";
+import { githubMetrics } from "../ops/github-metrics.js";
 
 /**
  * Longest wait the app accepts inside a webhook handler. GitHub suggests waiting `retry-after`
@@ -95,7 +96,7 @@ function withDeadlinesOnce(fetch: any, deadlines: Deadlines): typeof globalThis.
 
 /** The app's Octokit with other deadlines and retry pacing (tests of faults). */
 export function tunedGateOctokit(tuning: GateTuning) {
-  return ProbotOctokit.defaults((options: Record<string, any>) => withGateOptions(options, tuning));
+  return ProbotOctokit.plugin(githubMetrics).defaults((options: Record<string, any>) => withGateOptions(options, tuning));
 }
 
 /** A function default runs after the options Probot itself passes, so ours take precedence. */
