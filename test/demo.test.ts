@@ -30,6 +30,7 @@ describe("the demo", () => {
       "bob: success",
       "carol: action_required",
       "bob: success",
+      "bob: success",
     ]);
     expect(report.timeline[2].detail).toMatch(/^@alice is an AI-session author: authored and committed [0-9a-f]{7} with Claude Code/);
     expect(report.timeline[1].detail).toBe("GitHub answered 422: Can not approve your own pull request");

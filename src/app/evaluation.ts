@@ -17,12 +17,18 @@ import { OneAtATime } from "./one-at-a-time.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { publishCheckRun, readHead, type PublishResult } from "./publish.js";
+import { recordResult } from "../audit/from-app.js";
+import type { AuditRecorder } from "../audit/writer.js";
 
 export interface AppDeps {
   gh: GitHubClient;
   log: Logger;
   appId: number;
   now: () => Date;
+  /** The record of decisions (SPEC §10): gets every posted result, after it is posted. */
+  audit?: AuditRecorder;
+  /** The webhook delivery being handled, for the record. */
+  deliveryId?: string;
 }
 
 export interface PullRequestTarget extends RepoRef {
@@ -121,6 +127,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
     });
+    recordResult(deps, { repository: repo, pullNumber: target.number, baseRef: target.baseRef, verdict: evaluation.verdict, output, publish });
     return { outcome: { evaluation, publish }, outOfStep: siblings.filter((sibling) => sibling.posted !== output.conclusion) };
   } catch (error) {
     // GitHub rejected the run itself (422: an output it will not take). A required check must
@@ -131,6 +138,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       const output = renderEvaluationError({ ...report, message: `GitHub rejected this app's check run: ${report.message}` });
       try {
         const publish = await publishCheckRun(publisherDeps, { repo, pullNumber: target.number, headSha, output, checkHead: false });
+        recordResult(deps, { repository: repo, pullNumber: target.number, baseRef: target.baseRef, verdict: evaluation.verdict, output, publish });
         return { outcome: { evaluation: { ...evaluation, output }, publish }, outOfStep: [] };
       } catch (fallbackError) {
         error = fallbackError;
