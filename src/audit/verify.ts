@@ -39,9 +39,7 @@ export async function verifyChain(records: AsyncIterable<AuditRecord> | Iterable
       const missing = record.seq - wanted === 1 ? `record ${wanted} is missing` : `records ${wanted} to ${record.seq - 1} are missing`;
       return fail({ seq: record.seq, kind: "gap", message: `seq gap before record ${record.seq}: ${missing} (deleted?)` });
     }
-    if (recordHash(record) !== record.hash) {
-      return fail({ seq: record.seq, kind: "edited", message: `record ${record.seq} does not match its hash: its content was changed after it was written` });
-    }
+    // The link first: an inserted or renumbered record breaks it, an edited one keeps it.
     const link = previous?.hash ?? GENESIS_HASH;
     if (record.prev_hash !== link) {
       return fail({
@@ -51,6 +49,9 @@ export async function verifyChain(records: AsyncIterable<AuditRecord> | Iterable
           ? `record ${record.seq} does not follow record ${previous.seq} (prev_hash is not its hash): a record was inserted, replaced or reordered before it`
           : `record 1 does not start the chain (prev_hash is not ${GENESIS_HASH.slice(0, 8)}…)`,
       });
+    }
+    if (recordHash(record) !== record.hash) {
+      return fail({ seq: record.seq, kind: "edited", message: `record ${record.seq} does not match its hash: its content was changed after it was written` });
     }
     const anchored = expected.get(record.seq);
     if (anchored !== undefined && anchored !== record.hash) {

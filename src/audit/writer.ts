@@ -129,8 +129,11 @@ export class AuditWriter implements AuditRecorder {
    * Opens the store (running its migrations) without waiting for a first record: the app calls
    * it at start-up. A store that is away is only logged here; records wait in the queue.
    */
-  start(): void {
-    this.connect().catch((error: unknown) => this.options.log?.warn({ err: error }, "provenance-gate: the audit store is not available yet; records will be queued"));
+  start(): Promise<void> {
+    return this.connect().then(
+      () => undefined,
+      (error: unknown) => this.options.log?.warn({ err: error }, "provenance-gate: the audit store is not available yet; records will be queued"),
+    );
   }
 
   private connect(): Promise<AuditStore> {
@@ -241,7 +244,7 @@ export function auditWriterFromEnv(env: NodeJS.ProcessEnv = process.env, log?: L
   if (!writer) {
     writer = new AuditWriter(() => openAuditStore(target), { log });
     shared.set(key, writer);
-    writer.start();
+    void writer.start();
   }
   return writer;
 }
