@@ -19,6 +19,7 @@ import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { publishCheckRun, readHead, type PublishResult } from "./publish.js";
 import { recordResult } from "../audit/from-app.js";
 import type { AuditRecorder } from "../audit/writer.js";
+import { logEvaluation, publishOutcome, type EvaluationFields } from "../ops/evaluation-log.js";
 
 export interface AppDeps {
   gh: GitHubClient;
@@ -47,6 +48,8 @@ export interface Evaluation {
   headSha?: string;
   verdict?: Verdict;
   error?: unknown;
+  /** What the evaluation log line says about it (logged once published, with the outcome). */
+  record: EvaluationFields;
 }
 
 export interface EvaluationOutcome {
@@ -83,6 +86,7 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
 }
 
 async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): Promise<Published> {
+  const started = performance.now();
   const cache = new RequestCache();
   const data = new GitHubPullRequestData(deps.gh, {
     owner: target.owner,
@@ -128,6 +132,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
     });
     recordResult(deps, { repository: repo, pullNumber: target.number, baseRef: target.baseRef, verdict: evaluation.verdict, output, publish });
+    logEvaluation(deps.log, { ...evaluation.record, conclusion: output.conclusion }, started, publishOutcome(publish));
     return { outcome: { evaluation, publish }, outOfStep: siblings.filter((sibling) => sibling.posted !== output.conclusion) };
   } catch (error) {
     // GitHub rejected the run itself (422: an output it will not take). A required check must
@@ -139,6 +144,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       try {
         const publish = await publishCheckRun(publisherDeps, { repo, pullNumber: target.number, headSha, output, checkHead: false });
         recordResult(deps, { repository: repo, pullNumber: target.number, baseRef: target.baseRef, verdict: evaluation.verdict, output, publish });
+        logEvaluation(deps.log, { ...evaluation.record, conclusion: output.conclusion }, started, `${publishOutcome(publish)} (minimal failure)`);
         return { outcome: { evaluation: { ...evaluation, output }, publish }, outOfStep: [] };
       } catch (fallbackError) {
         error = fallbackError;
@@ -148,6 +154,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       { err: error, repository: data.repository, pr: target.number, conclusion: evaluation.output.conclusion },
       "provenance-gate: could not post the check run",
     );
+    logEvaluation(deps.log, evaluation.record, started, publishOutcome({ error }));
     throw error;
   }
 }
@@ -189,15 +196,15 @@ async function reevaluateSiblings(deps: AppDeps, repo: RepoRef, siblings: readon
 export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData): Promise<Evaluation> {
   const now = deps.now();
   try {
-    const resolution = resolvePolicy(await data.policyCandidates());
+    const resolution = resolvePolicy(await data.policy.candidates());
     let policy: Policy;
     if (resolution.kind === "none") {
       // Nothing is enforced without a policy, but a pull request adding a broken one must hear so.
       if ((await pullRequestPolicyErrors(data)).length === 0) {
         const headSha = await data.headSha();
         const output = renderNoPolicy(resolution.searched);
-        audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null });
-        return { output, headSha };
+        const record = { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null };
+        return { output, headSha, record };
       }
       policy = floorOnlyPolicy(resolution.searched);
     } else {
@@ -208,7 +215,7 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       pullRequestPolicyErrors(data),
     ]);
     const verdict = evaluate(policy, snapshot, { now, prConfigErrors });
-    audit(deps.log, {
+    const record = {
       repository: verdict.repository,
       pr: verdict.pull_number,
       head_sha: verdict.head_sha,
@@ -219,14 +226,14 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       policy_path: verdict.policy.path,
       policy_blob_sha: verdict.policy.blob_sha ?? null,
       fallback: verdict.policy.fallback_reason !== undefined,
-    });
-    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict };
+    };
+    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict, record };
   } catch (error) {
     const report = describeError(error);
     const level = error instanceof IncompleteDataError ? "warn" : "error";
     deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
-    audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind });
-    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error };
+    const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind };
+    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error, record };
   }
 }
 
@@ -234,11 +241,7 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
 async function pullRequestPolicyErrors(data: GitHubPullRequestData) {
   const files = await data.files();
   if (!files.some((file) => file.filename === POLICY_PATH && file.status !== "removed")) return [];
-  const text = await data.headPolicyText();
+  const text = await data.policy.headPolicyText();
   return text === null ? [] : headPolicyErrors(text, POLICY_PATH);
 }
 
-/** The audit trail: one structured line per evaluation. */
-function audit(log: Logger, entry: Record<string, unknown>): void {
-  log.info(entry, "provenance-gate evaluation");
-}

@@ -7,6 +7,7 @@
  * at once so the check run can say "rate-limited, retry after …" instead of hanging or vanishing.
  */
 import { ProbotOctokit } from "probot";
+import { githubMetrics } from "../ops/github-metrics.js";
 
 /**
  * Longest wait the app accepts inside a webhook handler. GitHub suggests waiting `retry-after`
@@ -69,4 +70,4 @@ export function withGateOptions(options: Record<string, any> = {}): Record<strin
 }
 
 /** A function default runs after the options Probot itself passes, so ours take precedence. */
-export const GateOctokit = ProbotOctokit.defaults(withGateOptions);
+export const GateOctokit = ProbotOctokit.plugin(githubMetrics).defaults(withGateOptions);

@@ -6,7 +6,8 @@ import type { Policy } from "../model/policy.js";
 import type { Snapshot, SnapshotCommit, SnapshotFile } from "../model/snapshot.js";
 import type { Signal } from "../model/verdict.js";
 import { normalisePath } from "./classify.js";
-import { detectCommit, detectPullRequest } from "./detect.js";
+import { detectPullRequest } from "./detect.js";
+import { commitSignals } from "./record-signals.js";
 import { sortedBy, uniqueSorted } from "./order.js";
 
 export interface MarkedCommit {
@@ -39,7 +40,7 @@ export interface Attribution {
 export function attribute(policy: Policy, snapshot: Snapshot): Attribution {
   const marked: MarkedCommit[] = [];
   for (const commit of snapshot.commits) {
-    const signals = detectCommit(commit, policy.ai).filter((s) => s.decisive);
+    const signals = commitSignals(commit, policy.ai).filter((s) => s.decisive);
     if (signals.length === 0) continue;
     marked.push({
       commit,

@@ -5,7 +5,7 @@
  */
 import type { Policy } from "../model/policy.js";
 import type { Permission, Snapshot, SnapshotCommit, SnapshotReview } from "../model/snapshot.js";
-import { detectCommit } from "../evaluate/detect.js";
+import { commitSignals } from "../evaluate/record-signals.js";
 import { isBotAccount, latestReviews } from "../evaluate/reviews.js";
 import type { PullRequestData } from "./pull-request-data.js";
 
@@ -20,7 +20,7 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
     data.reviews(),
   ]);
 
-  const marked = commits.filter((commit) => detectCommit(commit, policy.ai).length > 0);
+  const marked = commits.filter((commit) => commitSignals(commit, policy.ai).length > 0);
   const markedFiles = await mapBounded(marked, COMMIT_FILES_CONCURRENCY, (commit) => data.commitFiles(commit.sha));
   const filesBySha = new Map(marked.map((commit, i) => [commit.sha, markedFiles[i]]));
   const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {

@@ -16,6 +16,7 @@ import type {
   SnapshotReview,
 } from "../model/snapshot.js";
 import { nearest } from "../shared/did-you-mean.js";
+import { validateAiRecords } from "../provenance-records/validate.js";
 
 export class SnapshotError extends Error {
   override readonly name = "SnapshotError";
@@ -96,7 +97,7 @@ function file(v: unknown, path: string): SnapshotFile {
 }
 
 function commit(v: unknown, path: string): SnapshotCommit {
-  const o = object(v, path, ["sha", "message", "author", "committer"], ["files"]);
+  const o = object(v, path, ["sha", "message", "author", "committer"], ["files", "ai_records"]);
   const c: SnapshotCommit = {
     sha: nonEmptyString(o.sha, `${path}.sha`),
     message: string(o.message, `${path}.message`),
@@ -104,6 +105,9 @@ function commit(v: unknown, path: string): SnapshotCommit {
     committer: gitIdentity(o.committer, `${path}.committer`),
   };
   if (o.files !== undefined) c.files = stringArray(o.files, `${path}.files`);
+  if (o.ai_records !== undefined) c.ai_records = validateAiRecords(o.ai_records, `${path}.ai_records`, (p, problem) => {
+    throw new SnapshotError(p, problem);
+  });
   return c;
 }
 

@@ -3,6 +3,7 @@
  * (SPEC §5). Loaders fill it (GitHub API, local git, a JSON file); `evaluate` reads only it.
  * Shapes follow GitHub's REST objects so a snapshot can be written by hand from an API dump.
  */
+import type { AiRecord } from "../provenance-records/record.js";
 
 /** A git identity as GitHub reports it on a commit; `login` is null when GitHub ties no account to the e-mail. */
 export interface GitIdentity {
@@ -24,6 +25,11 @@ export interface SnapshotCommit {
    * file of the pull request (the safe direction).
    */
   files?: string[];
+  /**
+   * Line-level AI attestations for this commit from git-ai notes or Agent Trace records (SPEC §9),
+   * filled by loaders that can read them. Optional: a snapshot without them means what it meant.
+   */
+  ai_records?: AiRecord[];
 }
 
 export type FileStatus = "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
