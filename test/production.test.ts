@@ -176,7 +176,7 @@ describe("a bad configuration fails fast: one line, exit 1, no setup-mode server
     ["a missing key file", { APP_ID: "12345", PRIVATE_KEY_PATH: "/nonexistent/app.pem" }, /^provenance-gate: cannot start: cannot read the private key \(PRIVATE_KEY_PATH=\/nonexistent\/app\.pem\)/],
     ["an unreadable key path", { APP_ID: "12345", PRIVATE_KEY_PATH: "/" }, /^provenance-gate: cannot start: cannot read the private key \(PRIVATE_KEY_PATH=\/\): EISDIR/],
     ["a file that is no key", { APP_ID: "12345", PRIVATE_KEY_PATH: "package.json" }, /^provenance-gate: cannot start: the private key \(PRIVATE_KEY_PATH=package\.json\) is not a PEM private key/],
-    ["a malformed APP_ID", { APP_ID: "my-app", PRIVATE_KEY: KEY }, /^provenance-gate: cannot start: APP_ID must be the GitHub App's numeric id, not "my-app"\.$/],
+    ["a malformed APP_ID", { APP_ID: "my-app", PRIVATE_KEY: KEY }, /^provenance-gate: cannot start: APP_ID must be the GitHub App's numeric id, not "my-app"\.\n$/],
     ["APP_ID without a key", { APP_ID: "12345" }, /^provenance-gate: cannot start: APP_ID is set but no private key is/],
     ["Probot's development secret", { APP_ID: "12345", PRIVATE_KEY: KEY, WEBHOOK_SECRET: "development" }, /^provenance-gate: Provenance Gate refuses to start: WEBHOOK_SECRET is Probot's public development default/],
   ])("%s", (_name, env, expected) => {
