@@ -9,14 +9,15 @@ import { POLICY_PATH, type Policy } from "../model/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
-import { RequestCache, httpStatus, type GitHubClient, type RepoRef } from "../load/github/client.js";
+import { RequestCache, type GitHubClient, type RepoRef } from "../load/github/client.js";
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
 import { renderCheckRun, renderEvaluationError, renderNoPolicy, withSiblings, type CheckRunOutput } from "../report/check-run.js";
 import { openSiblings, type SiblingRun } from "./siblings.js";
 import { OneAtATime } from "./one-at-a-time.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
-import { publishCheckRun, readHead, type PublishResult } from "./publish.js";
+import { readHead, type PublishResult } from "./publish.js";
+import { publishOrFallBack } from "./fallback.js";
 import { logEvaluation, publishOutcome, type EvaluationFields } from "../ops/evaluation-log.js";
 
 export interface AppDeps {
@@ -115,7 +116,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
   const headSha = evaluation.headSha ?? target.headSha;
   const { output, siblings } = await withOpenSiblings(deps, repo, target.number, headSha, evaluation.output, data);
   try {
-    const publish = await publishCheckRun(publisherDeps, {
+    const { publish, output: posted } = await publishOrFallBack(publisherDeps, {
       repo,
       pullNumber: target.number,
       headSha,
@@ -125,27 +126,11 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
     });
-    logEvaluation(deps.log, { ...evaluation.record, conclusion: output.conclusion }, started, publishOutcome(publish));
-    return { outcome: { evaluation, publish }, outOfStep: siblings.filter((sibling) => sibling.posted !== output.conclusion) };
+    const replaced = posted !== output;
+    logEvaluation(deps.log, { ...evaluation.record, conclusion: posted.conclusion }, started, `${publishOutcome(publish)}${replaced ? " (minimal failure)" : ""}`);
+    const outcome = { evaluation: replaced ? { ...evaluation, output: posted } : evaluation, publish };
+    return { outcome, outOfStep: replaced ? [] : siblings.filter((sibling) => sibling.posted !== output.conclusion) };
   } catch (error) {
-    // GitHub rejected the run itself (422: an output it will not take). A required check must
-    // not go missing over that: post the smallest failure it can take, once.
-    if (httpStatus(error) === 422 && headSha) {
-      deps.log.warn({ err: error, repository: data.repository, pr: target.number }, "provenance-gate: GitHub rejected the check run; posting a minimal failure");
-      const report = describeError(error);
-      const output = renderEvaluationError({ ...report, message: `GitHub rejected this app's check run: ${report.message}` });
-      try {
-        const publish = await publishCheckRun(publisherDeps, { repo, pullNumber: target.number, headSha, output, checkHead: false });
-        logEvaluation(deps.log, { ...evaluation.record, conclusion: output.conclusion }, started, `${publishOutcome(publish)} (minimal failure)`);
-        return { outcome: { evaluation: { ...evaluation, output }, publish }, outOfStep: [] };
-      } catch (fallbackError) {
-        error = fallbackError;
-      }
-    }
-    deps.log.error(
-      { err: error, repository: data.repository, pr: target.number, conclusion: evaluation.output.conclusion },
-      "provenance-gate: could not post the check run",
-    );
     logEvaluation(deps.log, evaluation.record, started, publishOutcome({ error }));
     throw error;
   }
