@@ -14,6 +14,7 @@ import { startAppProcess } from "./app-process.js";
 import { measureClassification, type ClassificationResult } from "./classification.js";
 import { measureDetection, renderDetection } from "./detection.js";
 import { SCENARIOS, scenarioCommits, type Scenario } from "./scenarios.js";
+import { measureAudit, renderAudit } from "./audit.js";
 
 interface ScenarioResult {
   name: string;
@@ -34,10 +35,10 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--detection]";
+const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--detection]";
 
 export async function main(argv: string[]): Promise<number> {
-  const bad = argv.find((a) => !["--json", "--quick", "--detection"].includes(a));
+  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--detection"].includes(a));
   if (bad) {
     process.stderr.write(`bench: unknown option ${bad}\n${USAGE}\n`);
     return 2;
@@ -51,6 +52,13 @@ export async function main(argv: string[]): Promise<number> {
     // Detection alone needs no sandbox or app process: the pure detectors, timed by input size.
     const detection = measureDetection(quick ? 2 : 5);
     process.stdout.write((json ? JSON.stringify({ detection }, null, 2) : renderDetection(detection)) + "\n");
+    return 0;
+  }
+  // The record of decisions' store (SPEC §10); `--audit` runs only this part.
+  progress("bench: audit store…");
+  const audit = await measureAudit(quick);
+  if (argv.includes("--audit")) {
+    process.stdout.write((json ? JSON.stringify({ audit }, null, 2) : renderAudit(audit)) + "\n");
     return 0;
   }
 
@@ -121,9 +129,9 @@ export async function main(argv: string[]): Promise<number> {
     const classification = measureClassification(quick ? 3 : 7);
     progress("bench: detection by input size…");
     const detection = measureDetection(quick ? 2 : 5);
-    const report = { date: new Date().toISOString().slice(0, 10), machine: machine(), scenarios: results, evals_per_sec: evalsPerSec, classification, throttled, detection };
+    const report = { date: new Date().toISOString().slice(0, 10), machine: machine(), scenarios: results, evals_per_sec: evalsPerSec, classification, throttled, audit, detection };
     if (json) process.stdout.write(JSON.stringify(report, null, 2) + "\n");
-    else process.stdout.write(renderTable(results, evalsPerSec, classification, throttled) + "\n\n" + renderDetection(detection) + "\n");
+    else process.stdout.write(renderTable(results, evalsPerSec, classification, throttled) + "\n" + renderAudit(audit) + "\n\n" + renderDetection(detection) + "\n");
     const unknown = sandbox.unknownRoutes();
     if (unknown.length) process.stderr.write(`bench: the app called routes the sandbox does not model: ${unknown.join(", ")}\n`);
     return 0;
