@@ -105,18 +105,33 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
     .then(() => readHead(deps.gh, { owner: target.owner, repo: target.repo }, target.number));
   currentHead.catch(() => undefined);
 
-  const evaluation = await evaluateLoaded(deps, data);
+  let evaluation = await evaluateLoaded(deps, data);
   const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache };
   const repo = { owner: target.owner, repo: target.repo };
   const headSha = evaluation.headSha ?? target.headSha;
-  const { output, siblings } = await withOpenSiblings(deps, repo, target.number, headSha, evaluation.output, data);
+  // The staleness re-read failed: the result cannot be shown current, so the evaluated head gets
+  // a failure naming the re-read (never a green nobody could confirm), rather than no run at all.
+  // A 404 means the pull request is gone: nothing to post on.
+  const headRead = await currentHead.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  const checkHead = headRead === undefined || !headSha || httpStatus(headRead) === 404;
+  if (!checkHead) {
+    deps.log.warn({ err: headRead, repository: data.repository, pr: target.number }, "provenance-gate: could not re-read the head before posting");
+    const report = describeError(headRead);
+    evaluation = { ...evaluation, output: renderEvaluationError({ ...report, message: `Re-reading the pull request's head before posting failed: ${report.message}` }), error: headRead };
+  }
+  const { output, siblings } = checkHead
+    ? await withOpenSiblings(deps, repo, target.number, headSha, evaluation.output, data)
+    : { output: evaluation.output, siblings: [] };
   try {
     const publish = await publishCheckRun(publisherDeps, {
       repo,
       pullNumber: target.number,
       headSha,
       output,
-      checkHead: true,
+      checkHead,
       currentHead,
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,

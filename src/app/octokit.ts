@@ -7,6 +7,7 @@
  * at once so the check run can say "rate-limited, retry after …" instead of hanging or vanishing.
  */
 import { ProbotOctokit } from "probot";
+import { checkGitHubExchanges } from "../load/github/exchange-check.js";
 
 /**
  * Longest wait the app accepts inside a webhook handler. GitHub suggests waiting `retry-after`
@@ -68,5 +69,8 @@ export function withGateOptions(options: Record<string, any> = {}): Record<strin
   };
 }
 
+/** Probot's Octokit with every exchange checked against GitHub's description (see exchange-check.ts). */
+export const CheckedOctokit = ProbotOctokit.plugin(checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0]);
+
 /** A function default runs after the options Probot itself passes, so ours take precedence. */
-export const GateOctokit = ProbotOctokit.defaults(withGateOptions);
+export const GateOctokit = CheckedOctokit.defaults(withGateOptions);
