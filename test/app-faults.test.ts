@@ -692,7 +692,8 @@ rules:
     const api = nock(API);
     const spec = typicalPr();
     mockEvaluationReads(api, spec);
-    api.post(CHECK_RUNS_PATH).reply(notAccessible[0], notAccessible[1], notAccessible[2]);
+    // The result, then the minimal failure run that would replace it.
+    api.post(CHECK_RUNS_PATH).times(2).reply(notAccessible[0], notAccessible[1], notAccessible[2]);
 
     await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/Resource not accessible by integration/);
     expect(errorLogs(logs, "could not post the check run")).toHaveLength(1);

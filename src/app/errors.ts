@@ -7,6 +7,7 @@
 import { IncompleteDataError } from "../load/pull-request-data.js";
 import { GitHubAnswerError } from "../load/github/exchange-check.js";
 import type { EvaluationErrorReport } from "../report/check-run.js";
+import { BrokenAnswerError, RequestDeadlineError } from "./deadlines.js";
 
 const RETRY = "Click Re-evaluate on this check run, or push a new commit.";
 const NOT_ACCESSIBLE = /resource not accessible by integration/i;
@@ -52,6 +53,9 @@ export function describeError(error: unknown): EvaluationErrorReport {
       message: error.message,
       remedy: `GitHub's answer was cut short or not in the form its API documents, so nothing was judged from it. ${RETRY}`,
     };
+  }
+  if (error instanceof RequestDeadlineError || error instanceof BrokenAnswerError) {
+    return { kind: "network", message: error.message, remedy: `GitHub or the network to it was too slow; this is usually brief. ${RETRY}` };
   }
   if (isRequestError(error)) return describeRequestError(error);
   if (isGraphqlError(error)) return describeGraphqlError(error);

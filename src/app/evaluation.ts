@@ -9,14 +9,16 @@ import { POLICY_PATH, type Policy } from "../model/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
-import { RequestCache, httpStatus, type GitHubClient, type RepoRef } from "../load/github/client.js";
+import { RequestCache, type GitHubClient, type RepoRef } from "../load/github/client.js";
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
 import { renderCheckRun, renderEvaluationError, renderNoPolicy, withSiblings, type CheckRunOutput } from "../report/check-run.js";
 import { openSiblings, type SiblingRun } from "./siblings.js";
 import { OneAtATime } from "./one-at-a-time.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
-import { publishCheckRun, readHead, type PublishResult } from "./publish.js";
+import { readHead, type PublishResult } from "./publish.js";
+import { publishOrFallBack } from "./fallback.js";
+import { logEvaluation, publishOutcome, type EvaluationFields } from "../ops/evaluation-log.js";
 
 export interface AppDeps {
   gh: GitHubClient;
@@ -41,6 +43,8 @@ export interface Evaluation {
   headSha?: string;
   verdict?: Verdict;
   error?: unknown;
+  /** What the evaluation log line says about it (logged once published, with the outcome). */
+  record: EvaluationFields;
 }
 
 export interface EvaluationOutcome {
@@ -77,6 +81,7 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
 }
 
 async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): Promise<Published> {
+  const started = performance.now();
   const cache = new RequestCache();
   const data = new GitHubPullRequestData(deps.gh, {
     owner: target.owner,
@@ -105,56 +110,28 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
     .then(() => readHead(deps.gh, { owner: target.owner, repo: target.repo }, target.number));
   currentHead.catch(() => undefined);
 
-  let evaluation = await evaluateLoaded(deps, data);
+  const evaluation = await evaluateLoaded(deps, data);
   const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache };
   const repo = { owner: target.owner, repo: target.repo };
   const headSha = evaluation.headSha ?? target.headSha;
-  // The staleness re-read failed: the result cannot be shown current, so the evaluated head gets
-  // a failure naming the re-read (never a green nobody could confirm), rather than no run at all.
-  // A 404 means the pull request is gone: nothing to post on.
-  const headRead = await currentHead.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  const checkHead = headRead === undefined || !headSha || httpStatus(headRead) === 404;
-  if (!checkHead) {
-    deps.log.warn({ err: headRead, repository: data.repository, pr: target.number }, "provenance-gate: could not re-read the head before posting");
-    const report = describeError(headRead);
-    evaluation = { ...evaluation, output: renderEvaluationError({ ...report, message: `Re-reading the pull request's head before posting failed: ${report.message}` }), error: headRead };
-  }
-  const { output, siblings } = checkHead
-    ? await withOpenSiblings(deps, repo, target.number, headSha, evaluation.output, data)
-    : { output: evaluation.output, siblings: [] };
+  const { output, siblings } = await withOpenSiblings(deps, repo, target.number, headSha, evaluation.output, data);
   try {
-    const publish = await publishCheckRun(publisherDeps, {
+    const { publish, output: posted } = await publishOrFallBack(publisherDeps, {
       repo,
       pullNumber: target.number,
       headSha,
       output,
-      checkHead,
+      checkHead: true,
       currentHead,
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
     });
-    return { outcome: { evaluation, publish }, outOfStep: siblings.filter((sibling) => sibling.posted !== output.conclusion) };
+    const replaced = posted !== output;
+    logEvaluation(deps.log, { ...evaluation.record, conclusion: posted.conclusion }, started, `${publishOutcome(publish)}${replaced ? " (minimal failure)" : ""}`);
+    const outcome = { evaluation: replaced ? { ...evaluation, output: posted } : evaluation, publish };
+    return { outcome, outOfStep: replaced ? [] : siblings.filter((sibling) => sibling.posted !== output.conclusion) };
   } catch (error) {
-    // GitHub rejected the run itself (422: an output it will not take). A required check must
-    // not go missing over that: post the smallest failure it can take, once.
-    if (httpStatus(error) === 422 && headSha) {
-      deps.log.warn({ err: error, repository: data.repository, pr: target.number }, "provenance-gate: GitHub rejected the check run; posting a minimal failure");
-      const report = describeError(error);
-      const output = renderEvaluationError({ ...report, message: `GitHub rejected this app's check run: ${report.message}` });
-      try {
-        const publish = await publishCheckRun(publisherDeps, { repo, pullNumber: target.number, headSha, output, checkHead: false });
-        return { outcome: { evaluation: { ...evaluation, output }, publish }, outOfStep: [] };
-      } catch (fallbackError) {
-        error = fallbackError;
-      }
-    }
-    deps.log.error(
-      { err: error, repository: data.repository, pr: target.number, conclusion: evaluation.output.conclusion },
-      "provenance-gate: could not post the check run",
-    );
+    logEvaluation(deps.log, evaluation.record, started, publishOutcome({ error }));
     throw error;
   }
 }
@@ -203,8 +180,8 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       if ((await pullRequestPolicyErrors(data)).length === 0) {
         const headSha = await data.headSha();
         const output = renderNoPolicy(resolution.searched);
-        audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null });
-        return { output, headSha };
+        const record = { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null };
+        return { output, headSha, record };
       }
       policy = floorOnlyPolicy(resolution.searched);
     } else {
@@ -215,7 +192,7 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       pullRequestPolicyErrors(data),
     ]);
     const verdict = evaluate(policy, snapshot, { now, prConfigErrors });
-    audit(deps.log, {
+    const record = {
       repository: verdict.repository,
       pr: verdict.pull_number,
       head_sha: verdict.head_sha,
@@ -226,14 +203,14 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       policy_path: verdict.policy.path,
       policy_blob_sha: verdict.policy.blob_sha ?? null,
       fallback: verdict.policy.fallback_reason !== undefined,
-    });
-    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict };
+    };
+    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict, record };
   } catch (error) {
     const report = describeError(error);
     const level = error instanceof IncompleteDataError ? "warn" : "error";
     deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
-    audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind });
-    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error };
+    const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind };
+    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error, record };
   }
 }
 
@@ -245,7 +222,3 @@ async function pullRequestPolicyErrors(data: GitHubPullRequestData) {
   return text === null ? [] : headPolicyErrors(text, POLICY_PATH);
 }
 
-/** The audit trail: one structured line per evaluation. */
-function audit(log: Logger, entry: Record<string, unknown>): void {
-  log.info(entry, "provenance-gate evaluation");
-}
