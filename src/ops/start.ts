@@ -12,6 +12,7 @@ import { drain, trackDeliveries, DRAIN_TIMEOUT_MS } from "./drain.js";
 import { GitHubCheck } from "./github-check.js";
 import { webhookDeliveriesTotal } from "./metrics.js";
 import { addReadinessCheck } from "./readiness.js";
+import { redisCheck } from "./redis-check.js";
 import { opsHandler } from "./routes.js";
 
 export interface StartOptions {
@@ -61,6 +62,11 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       addReadinessCheck("credentials", github.credentials);
       addReadinessCheck("github", github.reachable);
       addReadinessCheck("shutdown", drain.readiness);
+      if (env.REDIS_URL?.trim()) {
+        const redis = redisCheck(env.REDIS_URL.trim());
+        addReadinessCheck("redis", redis.check);
+        drain.onShutdown("redis readiness client", redis.close);
+      }
       await provenanceGateApp(app);
     },
     { Octokit: GateOctokit, env, log: options.log },
