@@ -6,6 +6,7 @@
 import { run, type Logger, type Probot, type Server } from "probot";
 import provenanceGateApp from "../index.js";
 import { StartupError } from "../app/env.js";
+import { closeAuditWriters } from "../audit/writer.js";
 import { GateOctokit } from "../app/octokit.js";
 import { applyDotEnv, checkConfiguration } from "./config.js";
 import { drain, trackDeliveries, DRAIN_TIMEOUT_MS } from "./drain.js";
@@ -62,6 +63,10 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       addReadinessCheck("credentials", github.credentials);
       addReadinessCheck("github", github.reachable);
       addReadinessCheck("shutdown", drain.readiness);
+      // The audit record is written behind the evaluations: flush it before the process ends.
+      drain.onShutdown("audit record", async () => {
+        if (!(await closeAuditWriters(5_000))) throw new Error("audit records were still unwritten after 5 s");
+      });
       if (env.REDIS_URL?.trim()) {
         const redis = redisCheck(env.REDIS_URL.trim());
         addReadinessCheck("redis", redis.check);
