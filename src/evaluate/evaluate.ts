@@ -89,7 +89,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
   const classify = compileClassifier(policy);
   const attribution = attribute(policy, snapshot);
   const authors = sessionAuthors(snapshot, attribution, policy.ai);
-  const known = loginsByEmail(snapshot);
+  const known = loginsByEmail(snapshot.commits);
   const reviewers = latestReviews(snapshot.reviews);
   const lastPush = snapshot.pull_request.last_push_at;
 

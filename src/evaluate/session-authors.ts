@@ -35,9 +35,9 @@ export interface SessionAuthors {
 }
 
 /** Logins that GitHub ties to e-mails anywhere in the pull request, for resolving co-authors. */
-export function loginsByEmail(snapshot: Snapshot): Map<string, string> {
+export function loginsByEmail(commits: readonly SnapshotCommit[]): Map<string, string> {
   const map = new Map<string, string>();
-  for (const c of snapshot.commits) {
+  for (const c of commits) {
     for (const id of [c.author, c.committer]) {
       if (id.login && id.email) map.set(id.email.toLowerCase(), id.login);
     }
@@ -134,7 +134,7 @@ function trimDecoration(token: string): string {
 export function sessionAuthors(snapshot: Snapshot, attribution: Attribution, ai: Policy["ai"]): SessionAuthors {
   const byLogin = new Map<string, string[]>();
   const unresolved: UnresolvedAuthor[] = [];
-  const known = loginsByEmail(snapshot);
+  const known = loginsByEmail(snapshot.commits);
   const add = (login: string, reason: string) => {
     const key = login.toLowerCase();
     const reasons = byLogin.get(key) ?? [];
