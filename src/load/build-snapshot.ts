@@ -4,7 +4,7 @@
  * reviewers who would otherwise count, team membership only for teams a rule's `from` names.
  */
 import type { Policy } from "../model/policy.js";
-import type { Permission, Snapshot, SnapshotCommit, SnapshotReview } from "../model/snapshot.js";
+import type { Permission, Snapshot, SnapshotCommit, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
 import { detectCommit } from "../evaluate/detect.js";
 import { isBotAccount, latestReviews } from "../evaluate/reviews.js";
 import { commitPeople, loginsByEmail } from "../evaluate/session-authors.js";
@@ -22,7 +22,7 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
   ]);
 
   const candidates = approvingHumans(reviews, policy);
-  const listed = commits.slice(firstCommitThatMatters(commits, candidates, policy));
+  const listed = commitsToList(pullRequest, commits, reviews, policy);
   const listedFiles = await mapBounded(listed, COMMIT_FILES_CONCURRENCY, (commit) => data.commitFiles(commit.sha));
   const filesBySha = new Map(listed.map((commit, i) => [commit.sha, listedFiles[i]]));
   const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {
@@ -53,10 +53,16 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
  * whose approval would otherwise count (whether it changed a rule's files decides whether they
  * may approve it, and so may a later move). Earlier commits stay unlisted, which evaluation reads
  * as "touched everything" for their people and "moved nothing" — neither matters for them.
- * Returns the commits' length when nothing needs listing.
+ * Returns the commits' length when nothing needs listing. Exported for tests that mock GitHub.
  */
-function firstCommitThatMatters(commits: SnapshotCommit[], candidates: string[], policy: Policy): number {
-  const approvers = new Set(candidates.map((l) => l.toLowerCase()));
+export function commitsToList(pullRequest: SnapshotPullRequest, commits: SnapshotCommit[], reviews: SnapshotReview[], policy: Policy): SnapshotCommit[] {
+  return commits.slice(firstCommitThatMatters(pullRequest, commits, approvingHumans(reviews, policy), policy));
+}
+
+function firstCommitThatMatters(pullRequest: SnapshotPullRequest, commits: SnapshotCommit[], candidates: string[], policy: Policy): number {
+  // The author and the pushers can never approve, whatever their commits changed.
+  const excluded = new Set([pullRequest.author, ...(pullRequest.pushers ?? [])].map((l) => l.toLowerCase()));
+  const approvers = new Set(candidates.map((l) => l.toLowerCase()).filter((l) => !excluded.has(l)));
   const known = loginsByEmail(commits);
   const index = commits.findIndex(
     (commit) =>
