@@ -53,7 +53,7 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
  * whose approval would otherwise count (whether it changed a rule's files decides whether they
  * may approve it, and so may a later move). Earlier commits stay unlisted, which evaluation reads
  * as "touched everything" for their people and "moved nothing" — neither matters for them.
- * Returns the commits' length when nothing needs listing. Exported for tests that mock GitHub.
+ * The commits to list, in order; exported so tests that mock GitHub mock exactly these.
  */
 export function commitsToList(pullRequest: SnapshotPullRequest, commits: SnapshotCommit[], reviews: SnapshotReview[], policy: Policy): SnapshotCommit[] {
   return commits.slice(firstCommitThatMatters(pullRequest, commits, approvingHumans(reviews, policy), policy));
