@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 /**
- * `npm start`: Probot's own `run()` (what `probot run` calls) with the app's Octokit, which
- * `probot run` offers no way to pass. Without credentials this starts Probot's setup wizard;
- * with them, loading the app checks the webhook secret first.
+ * `npm start` / `node lib/server.js` / the container's command: the Probot server with the app
+ * (src/ops/start.ts). A bad configuration is one line on stderr and exit 1; SIGTERM and SIGINT
+ * drain (finish the evaluations in flight, at most 25 s) and exit 0.
  */
-import { run } from "probot";
-import app from "./index.js";
-import { GateOctokit } from "./app/octokit.js";
+import { startServer } from "./ops/start.js";
 
-run(app, { Octokit: GateOctokit }).catch((error: unknown) => {
+try {
+  const running = await startServer();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => void running.shutdown(signal).then((code) => process.exit(code)));
+  }
+} catch (error) {
   console.error(`provenance-gate: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
-});
+}

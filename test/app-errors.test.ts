@@ -138,7 +138,9 @@ describe("every error ends in a posted failure check", () => {
     api.get(`/repos/acme/models/pulls/42/files`).query(true).optionally().reply(200, []);
     mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
-    api.post(`/repos/acme/models/check-runs`).reply(500, { message: "Server Error" });
+    // The result, then (the run did not land) the minimal failure run that would replace it.
+    api.post(`/repos/acme/models/check-runs`).times(2).reply(500, { message: "Server Error" });
+    mockCheckRuns(api, HEAD);
 
     await expect(
       probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any }),

@@ -2,52 +2,16 @@
  * Detection quality on the shared corpus of 171 real commits (copied from
  * ../shared/corpus/ai-commits.jsonl). Prints recall on `ai`, false positives on `not-ai` and
  * tool-id accuracy, lists every miss, and holds the figures issue 2 requires.
- *
- * Conversion of a corpus line to a SnapshotCommit: the corpus has no GitHub logins, so `login`
- * is null everywhere (detection must work from names and e-mails, as it does for the local-git
- * loader); `type` is "Bot" when the name or the login inside a GitHub no-reply address ends in
- * `[bot]` — the only bot evidence git metadata carries — and undefined otherwise.
+ * The conversion of a line to a SnapshotCommit is in ./helpers/corpus.ts.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { detectCommit } from "../src/evaluate/detect.js";
-import { noreplyLogin } from "../src/evaluate/trailers.js";
 import type { Policy } from "../src/model/policy.js";
-import type { GitIdentity, SnapshotCommit } from "../src/model/snapshot.js";
+import { readCorpus, toCommit } from "./helpers/corpus.js";
 
-interface CorpusEntry {
-  repo: string;
-  sha: string;
-  author_name: string;
-  author_email: string;
-  committer_name: string;
-  committer_email: string;
-  message: string;
-  expect: "ai" | "not-ai" | "either";
-  tool: string | null;
-  note: string;
-}
-
-const corpus: CorpusEntry[] = readFileSync(new URL("./fixtures/ai-commits.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as CorpusEntry);
+const corpus = readCorpus(new URL("./fixtures/ai-commits.jsonl", import.meta.url));
 
 const EMPTY_CONFIG: Policy["ai"] = { labels: ["ai-assisted"], tools: {} };
-
-function identity(name: string, email: string): GitIdentity {
-  const isBot = name.toLowerCase().endsWith("[bot]") || (noreplyLogin(email) ?? "").endsWith("[bot]");
-  return isBot ? { login: null, name, email, type: "Bot" } : { login: null, name, email };
-}
-
-function toCommit(e: CorpusEntry): SnapshotCommit {
-  return {
-    sha: e.sha,
-    message: e.message,
-    author: identity(e.author_name, e.author_email),
-    committer: identity(e.committer_name, e.committer_email),
-  };
-}
 
 const results = corpus.map((entry) => {
   const signals = detectCommit(toCommit(entry), EMPTY_CONFIG);

@@ -69,7 +69,7 @@ describe("commits", () => {
     snapshotReply(typicalPr({ commits }), commits, (data) => {
       data.repository.pullRequest.commits.totalCount = 4;
     });
-    await expect(loader().commits()).rejects.toThrow(/listed 3 commits.*has 4/);
+    await expect(loader().commits()).rejects.toThrow(/listed 3 commits.*reports 4/);
   });
 });
 
@@ -96,6 +96,7 @@ describe("files", () => {
 
   it("fails closed when a page repeats", async () => {
     const files = Array.from({ length: 100 }, (_, i) => ({ filename: `data/f${i}.csv`, status: "added" }));
+    snapshotReply(typicalPr({ files }), typicalPr().commits);
     nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "1" }).reply(200, files);
     nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "2" }).reply(200, files);
     await expect(loader().files()).rejects.toThrow(/twice/);
@@ -148,12 +149,12 @@ describe("policies and push time", () => {
     nock(API)
       .post("/graphql")
       .reply(200, { data: graphqlData(spec), errors: [{ type: "NOT_FOUND", path: ["fallbackRepo"], message: "Could not resolve" }] });
-    expect((await loader().policyCandidates()).fallback).toBeNull();
+    expect((await loader().policy.candidates()).fallback).toBeNull();
 
     nock(API)
       .post("/graphql")
       .reply(200, { data: graphqlData(spec), errors: [{ type: "FORBIDDEN", path: ["fallbackRepo"], message: "Resource not accessible" }] });
-    await expect(loader().policyCandidates()).rejects.toThrow(/Resource not accessible/);
+    await expect(loader().policy.candidates()).rejects.toThrow(/Resource not accessible/);
   });
 
   it("reads the policy from the base the pull request has now, re-querying when the event's base is outdated", async () => {
@@ -163,7 +164,7 @@ describe("policies and push time", () => {
       .post("/graphql", (b: any) => (expressions.push(b.variables.policyExpr), true))
       .times(2)
       .reply(200, { data: graphqlData(spec) });
-    const candidates = await loader().policyCandidates();
+    const candidates = await loader().policy.candidates();
     expect(expressions).toEqual(["refs/heads/main:.provenance.yml", "refs/heads/release:.provenance.yml"]);
     expect(candidates.base).toMatchObject({ path: ".provenance.yml", ref: "release", blob_sha: "e".repeat(40) });
   });

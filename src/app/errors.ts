@@ -6,6 +6,7 @@
  */
 import { IncompleteDataError } from "../load/pull-request-data.js";
 import type { EvaluationErrorReport } from "../report/check-run.js";
+import { BrokenAnswerError, RequestDeadlineError } from "./deadlines.js";
 
 const RETRY = "Click Re-evaluate on this check run, or push a new commit.";
 const NOT_ACCESSIBLE = /resource not accessible by integration/i;
@@ -44,6 +45,9 @@ const ALL_PERMISSIONS = "checks: write; contents, metadata, pull requests, merge
 export function describeError(error: unknown): EvaluationErrorReport {
   if (error instanceof IncompleteDataError) {
     return { kind: "incomplete", message: error.message, remedy: error.remedy };
+  }
+  if (error instanceof RequestDeadlineError || error instanceof BrokenAnswerError) {
+    return { kind: "network", message: error.message, remedy: `GitHub or the network to it was too slow; this is usually brief. ${RETRY}` };
   }
   if (isRequestError(error)) return describeRequestError(error);
   if (isGraphqlError(error)) return describeGraphqlError(error);

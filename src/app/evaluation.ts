@@ -9,14 +9,16 @@ import { POLICY_PATH, type Policy } from "../model/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
-import { RequestCache, httpStatus, type GitHubClient, type RepoRef } from "../load/github/client.js";
+import { RequestCache, type GitHubClient, type RepoRef } from "../load/github/client.js";
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
 import { renderCheckRun, renderEvaluationError, renderNoPolicy, withSiblings, type CheckRunOutput } from "../report/check-run.js";
 import { openSiblings, type SiblingRun } from "./siblings.js";
 import { OneAtATime } from "./one-at-a-time.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
-import { publishCheckRun, readHead, type PublishResult } from "./publish.js";
+import { readHead, type PublishResult } from "./publish.js";
+import { publishOrFallBack } from "./fallback.js";
+import { logEvaluation, publishOutcome, type EvaluationFields } from "../ops/evaluation-log.js";
 
 export interface AppDeps {
   gh: GitHubClient;
@@ -41,6 +43,8 @@ export interface Evaluation {
   headSha?: string;
   verdict?: Verdict;
   error?: unknown;
+  /** What the evaluation log line says about it (logged once published, with the outcome). */
+  record: EvaluationFields;
 }
 
 export interface EvaluationOutcome {
@@ -77,6 +81,7 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
 }
 
 async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): Promise<Published> {
+  const started = performance.now();
   const cache = new RequestCache();
   const data = new GitHubPullRequestData(deps.gh, {
     owner: target.owner,
@@ -111,7 +116,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
   const headSha = evaluation.headSha ?? target.headSha;
   const { output, siblings } = await withOpenSiblings(deps, repo, target.number, headSha, evaluation.output, data);
   try {
-    const publish = await publishCheckRun(publisherDeps, {
+    const { publish, output: posted } = await publishOrFallBack(publisherDeps, {
       repo,
       pullNumber: target.number,
       headSha,
@@ -121,25 +126,12 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
     });
-    return { outcome: { evaluation, publish }, outOfStep: siblings.filter((sibling) => sibling.posted !== output.conclusion) };
+    const replaced = posted !== output;
+    logEvaluation(deps.log, { ...evaluation.record, conclusion: posted.conclusion }, started, `${publishOutcome(publish)}${replaced ? " (minimal failure)" : ""}`);
+    const outcome = { evaluation: replaced ? { ...evaluation, output: posted } : evaluation, publish };
+    return { outcome, outOfStep: replaced ? [] : siblings.filter((sibling) => sibling.posted !== output.conclusion) };
   } catch (error) {
-    // GitHub rejected the run itself (422: an output it will not take). A required check must
-    // not go missing over that: post the smallest failure it can take, once.
-    if (httpStatus(error) === 422 && headSha) {
-      deps.log.warn({ err: error, repository: data.repository, pr: target.number }, "provenance-gate: GitHub rejected the check run; posting a minimal failure");
-      const report = describeError(error);
-      const output = renderEvaluationError({ ...report, message: `GitHub rejected this app's check run: ${report.message}` });
-      try {
-        const publish = await publishCheckRun(publisherDeps, { repo, pullNumber: target.number, headSha, output, checkHead: false });
-        return { outcome: { evaluation: { ...evaluation, output }, publish }, outOfStep: [] };
-      } catch (fallbackError) {
-        error = fallbackError;
-      }
-    }
-    deps.log.error(
-      { err: error, repository: data.repository, pr: target.number, conclusion: evaluation.output.conclusion },
-      "provenance-gate: could not post the check run",
-    );
+    logEvaluation(deps.log, evaluation.record, started, publishOutcome({ error }));
     throw error;
   }
 }
@@ -181,15 +173,15 @@ async function reevaluateSiblings(deps: AppDeps, repo: RepoRef, siblings: readon
 export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData): Promise<Evaluation> {
   const now = deps.now();
   try {
-    const resolution = resolvePolicy(await data.policyCandidates());
+    const resolution = resolvePolicy(await data.policy.candidates());
     let policy: Policy;
     if (resolution.kind === "none") {
       // Nothing is enforced without a policy, but a pull request adding a broken one must hear so.
       if ((await pullRequestPolicyErrors(data)).length === 0) {
         const headSha = await data.headSha();
         const output = renderNoPolicy(resolution.searched);
-        audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null });
-        return { output, headSha };
+        const record = { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null };
+        return { output, headSha, record };
       }
       policy = floorOnlyPolicy(resolution.searched);
     } else {
@@ -200,7 +192,7 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       pullRequestPolicyErrors(data),
     ]);
     const verdict = evaluate(policy, snapshot, { now, prConfigErrors });
-    audit(deps.log, {
+    const record = {
       repository: verdict.repository,
       pr: verdict.pull_number,
       head_sha: verdict.head_sha,
@@ -211,14 +203,14 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       policy_path: verdict.policy.path,
       policy_blob_sha: verdict.policy.blob_sha ?? null,
       fallback: verdict.policy.fallback_reason !== undefined,
-    });
-    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict };
+    };
+    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict, record };
   } catch (error) {
     const report = describeError(error);
     const level = error instanceof IncompleteDataError ? "warn" : "error";
     deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
-    audit(deps.log, { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind });
-    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error };
+    const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind };
+    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error, record };
   }
 }
 
@@ -226,11 +218,7 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
 async function pullRequestPolicyErrors(data: GitHubPullRequestData) {
   const files = await data.files();
   if (!files.some((file) => file.filename === POLICY_PATH && file.status !== "removed")) return [];
-  const text = await data.headPolicyText();
+  const text = await data.policy.headPolicyText();
   return text === null ? [] : headPolicyErrors(text, POLICY_PATH);
 }
 
-/** The audit trail: one structured line per evaluation. */
-function audit(log: Logger, entry: Record<string, unknown>): void {
-  log.info(entry, "provenance-gate evaluation");
-}

@@ -27,7 +27,7 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
 
   const deps = async (context: Context): Promise<AppDeps> => ({
     gh: context.octokit,
-    log: context.log,
+    log: context.log.child({ delivery_id: context.id, event: eventName(context) }),
     appId: await identity.appId(),
     now: options.now,
   });
@@ -189,6 +189,12 @@ async function settleAll<T>(items: readonly T[], limit: number, task: (item: T) 
   const errors = results.filter((r) => r !== undefined);
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new AggregateError(errors, `${errors.length} evaluations could not be posted`);
+}
+
+/** `pull_request.synchronize`, `push`: what the evaluation log line names as its cause. */
+function eventName(context: Context): string {
+  const action = (context.payload as { action?: unknown }).action;
+  return typeof action === "string" ? `${context.name}.${action}` : context.name;
 }
 
 function repoOf(payload: { repository: { name: string; owner: { login: string } } }): RepoRef {

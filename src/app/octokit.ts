@@ -7,6 +7,8 @@
  * at once so the check run can say "rate-limited, retry after …" instead of hanging or vanishing.
  */
 import { ProbotOctokit } from "probot";
+import { DEFAULT_DEADLINES, fetchWithDeadlines, type Deadlines } from "./deadlines.js";
+import { githubMetrics } from "../ops/github-metrics.js";
 
 /**
  * Longest wait the app accepts inside a webhook handler. GitHub suggests waiting `retry-after`
@@ -55,11 +57,20 @@ export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
  * retries of rate limits, and the throttle's queues keyed per installation — GitHub's "one second
  * between writes" applies per token, so one busy installation must not slow the rest.
  */
-export function withGateOptions(options: Record<string, any> = {}): Record<string, any> {
+export function withGateOptions(options: Record<string, any> = {}, tuning: GateTuning = {}): Record<string, any> {
   const installation = options.auth?.installationId;
+  const deadlines = tuning.deadlines ?? DEFAULT_DEADLINES;
+  // The installation token is fetched by the auth strategy's own `request`: it gets the deadlines too.
+  const authRequest = options.auth?.request;
+  const auth =
+    typeof authRequest?.defaults === "function"
+      ? { ...options.auth, request: authRequest.defaults({ request: { fetch: withDeadlinesOnce(authRequest.endpoint?.DEFAULTS?.request?.fetch, deadlines) } }) }
+      : options.auth;
   return {
     ...options,
-    retry: { ...(options.retry ?? {}), doNotRetry: DO_NOT_RETRY },
+    ...(auth === undefined ? {} : { auth }),
+    request: { ...(options.request ?? {}), fetch: withDeadlinesOnce(options.request?.fetch, deadlines) },
+    retry: { ...(options.retry ?? {}), doNotRetry: DO_NOT_RETRY, ...(tuning.retryBaseMs === undefined ? {} : { retryAfterBaseValue: tuning.retryBaseMs }) },
     throttle: {
       ...(options.throttle ?? {}),
       ...RATE_LIMIT_HANDLERS,
@@ -68,5 +79,25 @@ export function withGateOptions(options: Record<string, any> = {}): Record<strin
   };
 }
 
+/** Deadlines and retry pacing: the shipped values, or shorter ones for tests of faults. */
+export interface GateTuning {
+  deadlines?: Deadlines;
+  /** Octokit's retry back-off unit (1,000 ms: waits of 1, 4 and 9 s). */
+  retryBaseMs?: number;
+}
+
+const WITH_DEADLINES = Symbol("provenance-gate:deadlines");
+
+/** Probot derives each installation's Octokit from the app's options: wrap the fetch only once. */
+function withDeadlinesOnce(fetch: any, deadlines: Deadlines): typeof globalThis.fetch {
+  if (fetch?.[WITH_DEADLINES]) return fetch;
+  return Object.assign(fetchWithDeadlines(deadlines, fetch ?? globalThis.fetch), { [WITH_DEADLINES]: true });
+}
+
+/** The app's Octokit with other deadlines and retry pacing (tests of faults). */
+export function tunedGateOctokit(tuning: GateTuning) {
+  return ProbotOctokit.plugin(githubMetrics).defaults((options: Record<string, any>) => withGateOptions(options, tuning));
+}
+
 /** A function default runs after the options Probot itself passes, so ours take precedence. */
-export const GateOctokit = ProbotOctokit.defaults(withGateOptions);
+export const GateOctokit = tunedGateOctokit({});

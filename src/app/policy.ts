@@ -5,7 +5,7 @@
  */
 import type { ConfigError, Policy } from "../model/policy.js";
 import { formatConfigError, parsePolicy, strictFallbackPolicy } from "../policy/index.js";
-import type { PolicyBlob, PolicyCandidates } from "../load/github/pull-request-data.js";
+import type { PolicyBlob, PolicyCandidates } from "../load/github/policy-source.js";
 
 export type PolicyResolution = { kind: "none"; searched: string[] } | { kind: "policy"; policy: Policy };
 

@@ -45,12 +45,20 @@ export interface PublishRequest {
   currentHead?: Promise<string>;
   /** The event's evidence of the push time, for a newly created run's `started_at`. */
   eventTime?: Date;
+  /** Create a new run without looking for ours on the head (the fallback after a failed write). */
+  fresh?: boolean;
+  /**
+   * Asked right before anything is written: false drops the result (a newer evaluation of the
+   * pull request is queued, or this one's lock has expired; see coordination/).
+   */
+  mayWrite?: (conclusion: Conclusion) => Promise<boolean>;
 }
 
 export type PublishResult =
   | { kind: "created" | "updated"; id: number; headSha: string; requests: number }
   | { kind: "unchanged"; id: number; headSha: string }
-  | { kind: "stale"; headSha: string; currentSha: string };
+  | { kind: "stale"; headSha: string; currentSha: string }
+  | { kind: "superseded"; headSha: string };
 
 export async function publishCheckRun(deps: PublisherDeps, request: PublishRequest): Promise<PublishResult> {
   const { gh, log } = deps;
@@ -75,7 +83,7 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
     throw new Error("publishCheckRun: an external_id or a pull request number is required");
   }
   const externalId = request.externalId ?? String(request.pullNumber);
-  const runs = await listOwnCheckRuns(gh, repo, headSha, deps.appId, deps.cache).catch((error: unknown) => {
+  const runs = request.fresh ? [] : await listOwnCheckRuns(gh, repo, headSha, deps.appId, deps.cache).catch((error: unknown) => {
     // Posting must not hinge on the lookup: a second run on the head beats a missing required
     // check, and it cannot loosen the push time: a later `started_at` only makes approvals look older.
     log.warn({ err: error, repository: `${repo.owner}/${repo.repo}`, head_sha: headSha }, "provenance-gate: could not list existing check runs; creating a new one");
@@ -94,6 +102,11 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
   ) {
     log.debug({ check_run_id: existing.id }, "provenance-gate: result unchanged; check run left alone");
     return { kind: "unchanged", id: existing.id, headSha };
+  }
+
+  if (request.mayWrite && !(await request.mayWrite(output.conclusion))) {
+    log.info({ repository: `${repo.owner}/${repo.repo}`, pr: request.pullNumber, head_sha: headSha, conclusion: output.conclusion }, "provenance-gate: a newer evaluation follows; not publishing this result");
+    return { kind: "superseded", headSha };
   }
 
   // GitHub appends annotations on every update; re-sending unchanged ones would duplicate them.

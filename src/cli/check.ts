@@ -63,6 +63,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const snapshot = await buildSnapshot(data, policy, data.repository);
+  for (const w of data.recordWarnings) io.stderr.write(`provenance-gate: warning: ${w.from}${w.commit ? ` on ${w.commit.slice(0, 7)}` : ""}: ${w.message} (ignored)\n`);
   const savePath = stringFlag(flags, "save-snapshot");
   if (savePath !== undefined) {
     try {

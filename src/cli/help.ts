@@ -11,6 +11,7 @@ Commands:
   validate    check a .provenance.yml
   explain     show which classes and rules a path falls under
   detect      list the AI signals of each commit in a range
+  ledger      which lines of the protected files came from which AI tool
   demo        run the whole app against the embedded sandbox
   help        show help for a command
 
@@ -63,6 +64,23 @@ Show the classes each path belongs to and the rules that would apply to a change
 List the AI signals of each commit, oldest first. REVRANGE is anything 'git log' accepts, e.g.
 main..HEAD (default: the merge base with the default branch ..HEAD). Tools declared in the
 policy's ai.tools are detected too. JSON: an array of { "sha", "ai", "tools", "signals" }.
+`,
+  ledger: `Usage: provenance-gate ledger [REV] [options]
+
+Every file at REV (default HEAD) in one of the policy's classes, each line traced to the commit
+that introduced it (git blame, following renames) and judged by the gate's detector: trailers and
+identities, git-ai notes (refs/notes/ai) and Agent Trace records (.agent-trace/traces.jsonl,
+refs/notes/agent-trace). Only files whose history holds an AI-marked commit are blamed.
+Fetch notes first in a clone: git fetch origin 'refs/notes/*:refs/notes/*'
+
+  --config FILE          policy file (default: .provenance.yml at REV)
+  --all-files            every file at REV, not only the policy's classes
+  --tools T              whose lines count: all (default), external, or ids (claude-code,codex)
+  --format F             text (default), json, jsonl (one file a line), csv, html (one page)
+  --exclude-list         print the paths with any line from the selected tools (default:
+                         external tools), one a line, for a training-data pipeline
+
+Exit: 0 on success, 2 for a usage or config error.
 `,
   demo: `Usage: provenance-gate demo
 

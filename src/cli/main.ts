@@ -12,6 +12,7 @@ import { detectCommand } from "./detect.js";
 import { ConfigFileError, UsageError } from "./errors.js";
 import { evaluateCommand } from "./evaluate.js";
 import { explainCommand } from "./explain.js";
+import { ledgerCommand } from "./ledger.js";
 import { COMMAND_HELP, OVERVIEW } from "./help.js";
 import { EXIT_PASS, EXIT_USAGE, type CliIO } from "./io.js";
 import { validateCommand } from "./validate.js";
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   explain: explainCommand,
   detect: detectCommand,
+  ledger: ledgerCommand,
   demo: demoCommand,
 };
 

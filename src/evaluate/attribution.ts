@@ -8,7 +8,8 @@ import type { Policy } from "../model/policy.js";
 import type { CommitFile, Snapshot, SnapshotCommit, SnapshotFile } from "../model/snapshot.js";
 import type { Signal } from "../model/verdict.js";
 import { pathKey } from "./classify.js";
-import { detectCommit, detectPullRequest } from "./detect.js";
+import { detectPullRequest } from "./detect.js";
+import { commitSignals } from "./record-signals.js";
 import { sortedBy, uniqueSorted } from "./order.js";
 
 export interface MarkedCommit {
@@ -85,7 +86,7 @@ function lineage(commits: SnapshotCommit[]): { origins: Map<string, Set<number>>
 export function attribute(policy: Policy, snapshot: Snapshot): Attribution {
   const marked = new Map<number, MarkedCommit>();
   snapshot.commits.forEach((commit, i) => {
-    const signals = detectCommit(commit, policy.ai).filter((s) => s.decisive);
+    const signals = commitSignals(commit, policy.ai).filter((s) => s.decisive);
     if (signals.length > 0) marked.set(i, { commit, signals, tools: uniqueSorted(signals.map((s) => s.tool)) });
   });
 

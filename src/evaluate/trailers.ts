@@ -2,6 +2,7 @@
  * Reading commit messages and PR bodies the way detection needs them: every line (squash merges
  * put trailers in the middle of the body), keys case-insensitive, any line ending.
  */
+import { noreplyLogin as githubNoreplyLogin } from "../shared/identity.js";
 
 /**
  * Physical lines, plus lines separated by a literal `\n`: a message committed with
@@ -48,13 +49,10 @@ export function parseNamedAddress(value: string): NamedAddress {
   return { name: bare, email: "" };
 }
 
-const GITHUB_NOREPLY = /^(?:\d+\+)?([^@\s]+)@users\.noreply\.github\.com$/i;
-
 /**
  * The GitHub login inside a no-reply address (`ID+login@users.noreply.github.com` or the older
  * `login@users.noreply.github.com`), lower-cased.
  */
 export function noreplyLogin(email: string): string | undefined {
-  const m = GITHUB_NOREPLY.exec(email.trim());
-  return m ? m[1].toLowerCase() : undefined;
+  return githubNoreplyLogin(email)?.toLowerCase();
 }

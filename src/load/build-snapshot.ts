@@ -5,7 +5,7 @@
  */
 import type { Policy } from "../model/policy.js";
 import type { Permission, Snapshot, SnapshotCommit, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
-import { detectCommit } from "../evaluate/detect.js";
+import { commitSignals } from "../evaluate/record-signals.js";
 import { isBotAccount, latestReviews } from "../evaluate/reviews.js";
 import { commitPeople, loginsByEmail } from "../evaluate/session-authors.js";
 import type { PullRequestData } from "./pull-request-data.js";
@@ -66,7 +66,7 @@ function firstCommitThatMatters(pullRequest: SnapshotPullRequest, commits: Snaps
   const known = loginsByEmail(commits);
   const index = commits.findIndex(
     (commit) =>
-      detectCommit(commit, policy.ai).length > 0 ||
+      commitSignals(commit, policy.ai).length > 0 ||
       commitPeople(commit, known, policy.ai).some((p) => p.login !== null && approvers.has(p.login.toLowerCase())),
   );
   return index < 0 ? commits.length : index;

@@ -17,6 +17,7 @@ import type {
   SnapshotReview,
 } from "../model/snapshot.js";
 import { nearest } from "../shared/did-you-mean.js";
+import { validateAiRecords } from "../provenance-records/validate.js";
 
 export class SnapshotError extends Error {
   override readonly name = "SnapshotError";
@@ -122,7 +123,7 @@ function commitFile(v: unknown, path: string): CommitFile {
 }
 
 function commit(v: unknown, path: string): SnapshotCommit {
-  const o = object(v, path, ["sha", "message", "author", "committer"], ["files"]);
+  const o = object(v, path, ["sha", "message", "author", "committer"], ["files", "ai_records"]);
   const c: SnapshotCommit = {
     sha: nonEmptyString(o.sha, `${path}.sha`),
     message: string(o.message, `${path}.message`),
@@ -130,6 +131,9 @@ function commit(v: unknown, path: string): SnapshotCommit {
     committer: gitIdentity(o.committer, `${path}.committer`),
   };
   if (o.files !== undefined) c.files = array(o.files, `${path}.files`).map((f, i) => commitFile(f, `${path}.files[${i}]`));
+  if (o.ai_records !== undefined) c.ai_records = validateAiRecords(o.ai_records, `${path}.ai_records`, (p, problem) => {
+    throw new SnapshotError(p, problem);
+  });
   return c;
 }
 

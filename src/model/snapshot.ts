@@ -3,6 +3,7 @@
  * (SPEC §5). Loaders fill it (GitHub API, local git, a JSON file); `evaluate` reads only it.
  * Shapes follow GitHub's REST objects so a snapshot can be written by hand from an API dump.
  */
+import type { AiRecord } from "../provenance-records/record.js";
 
 /** A git identity as GitHub reports it on a commit; `login` is null when GitHub ties no account to the e-mail. */
 export interface GitIdentity {
@@ -27,6 +28,11 @@ export interface SnapshotCommit {
    * request (the safe direction), and as renaming nothing.
    */
   files?: CommitFile[];
+  /**
+   * Line-level AI attestations for this commit from git-ai notes or Agent Trace records (SPEC §9),
+   * filled by loaders that can read them. Optional: a snapshot without them means what it meant.
+   */
+  ai_records?: AiRecord[];
 }
 
 /** One file a commit changed: a bare path, or an entry shaped like GitHub's commit file. */

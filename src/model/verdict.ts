@@ -17,7 +17,11 @@ export type SignalKind =
   | "label"
   | "pr-author"
   | "pr-body"
-  | "branch-hint";
+  | "branch-hint"
+  /** A git-ai note (`refs/notes/ai`) gives lines of the commit to an AI session (SPEC §9). */
+  | "git-ai-note"
+  /** An Agent Trace record gives lines of the commit to an AI contributor (SPEC §9). */
+  | "agent-trace";
 
 export interface Signal {
   /** Canonical lower-case tool id (catalogue or config), e.g. `claude-code`. */

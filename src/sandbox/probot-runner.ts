@@ -33,6 +33,8 @@ export interface StartAppOptions {
    * the app's own request pattern.
    */
   throttle?: boolean;
+  /** The Octokit class to run with (default: the shipped one); fault tests pass shorter deadlines. */
+  Octokit?: typeof GateOctokit;
 }
 
 /**
@@ -98,7 +100,7 @@ export async function startProbotServer(opts: ProbotServerOptions): Promise<Runn
       baseUrl: opts.baseUrl,
       log,
       // What `npm start` runs with (src/server.ts), or the same without throttling for the bench.
-      Octokit: opts.throttle === false ? UnthrottledOctokit : GateOctokit,
+      Octokit: opts.Octokit ?? (opts.throttle === false ? UnthrottledOctokit : GateOctokit),
     }),
   });
   try {

@@ -38,6 +38,25 @@ export interface RestHost {
   state: SandboxState;
   appId: number;
   submitReviewFromApi(repo: SandboxRepo, number: number, login: string, event: string, body: string): unknown;
+  /** The app's webhook deliveries, oldest first (GitHub's "Recent deliveries"). */
+  hookDeliveries(): readonly HookDelivery[];
+  /** Sends a delivery again, in the background, as GitHub does after `POST …/attempts`. */
+  redeliver(id: number): boolean;
+}
+
+/** One attempt at delivering a webhook, as `GET /app/hook/deliveries` lists it. */
+export interface HookDelivery {
+  id: number;
+  guid: string;
+  delivered_at: string;
+  redelivery: boolean;
+  duration: number;
+  status: string;
+  status_code: number;
+  event: string;
+  action: string | null;
+  installation_id: number | null;
+  repository_id: number | null;
 }
 
 export type Auth = "jwt" | "token";
@@ -156,6 +175,43 @@ route("GET", "/repos/{owner}/{repo}/installation", "apps.getRepoInstallation", "
   const inst = host.state.installationFor(repo.owner);
   if (!inst || inst.app_id !== req.caller.appId) notFound();
   return json({ id: inst!.id, app_id: inst!.app_id, account: userJson(host.state, inst!.account), repository_selection: "all" });
+});
+
+// ── The app's webhook deliveries ───────────────────────────────────────────────────────────────
+
+route("GET", "/app/hook/deliveries", "apps.listWebhookDeliveries", "jwt", (host, req) => {
+  // Newest first, paged by a cursor (the id to continue below), as GitHub does.
+  const per = Math.min(Math.max(Number(req.query.get("per_page") ?? 30) || 30, 1), 100);
+  const cursor = Number(req.query.get("cursor") ?? Number.POSITIVE_INFINITY);
+  const list = [...host.hookDeliveries()].reverse().filter((d) => d.id < cursor);
+  const slice = list.slice(0, per);
+  const headers: Record<string, string> = {};
+  if (list.length > per) {
+    const u = new URL(req.url);
+    u.searchParams.set("per_page", String(per));
+    u.searchParams.set("cursor", String(slice[slice.length - 1].id));
+    headers.link = `<${u.toString()}>; rel="next"`;
+  }
+  return json(slice, 200, headers);
+});
+
+route("GET", "/app/hook/deliveries/{id}", "apps.getWebhookDelivery", "jwt", (host, req) => {
+  const delivery = host.hookDeliveries().find((d) => d.id === Number(req.params.id));
+  if (!delivery) notFound();
+  return json(delivery);
+});
+
+route("POST", "/app/hook/deliveries/{id}/attempts", "apps.redeliverWebhookDelivery", "jwt", (host, req) => {
+  if (!host.redeliver(Number(req.params.id))) notFound();
+  return json({}, 202);
+});
+
+route("GET", "/installation/repositories", "apps.listReposAccessibleToInstallation", "token", (host, req) => {
+  if (req.caller.kind !== "installation") throw new SandboxError(403, "You must authenticate with an installation access token.");
+  const account = host.state.installations.get(req.caller.installationId!)?.account.toLowerCase();
+  const repos = [...host.state.repos.values()].filter((r) => r.owner.toLowerCase() === account);
+  const { slice, headers } = paginate(repos, req);
+  return json({ total_count: repos.length, repository_selection: "all", repositories: slice.map((r) => repoJson(host.state, r)) }, 200, headers);
 });
 
 // ── Pull requests ─────────────────────────────────────────────────────────────────────────────

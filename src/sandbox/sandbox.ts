@@ -10,6 +10,7 @@ import { isoSeconds, virtualClock, type SandboxClock } from "./clock.js";
 import { SandboxHttp, type RequestCounters } from "./server.js";
 import { pullJson, repoJson, reviewJson, userJson, checkRunJson } from "./shapes.js";
 import { deliverWebhook, type Delivery } from "./webhooks.js";
+import type { HookDelivery } from "./rest.js";
 import { SandboxError, SandboxState, type CommitSpec, type SandboxCheckRun, type SandboxPull, type SandboxRepo, type SandboxReview } from "./state.js";
 
 export { SandboxError } from "./state.js";
@@ -55,6 +56,9 @@ export class Sandbox {
   url = "";
   private webhook?: { url: string; secret: string };
   readonly deliveries: Delivery[] = [];
+  /** Every delivery attempt as GitHub's app-delivery API lists it (oldest first). */
+  readonly hookDeliveries: HookDelivery[] = [];
+  readonly #payloads = new Map<number, { event: string; guid: string; payload: Record<string, unknown> }>();
   private pending = new Set<Promise<unknown>>();
 
   private constructor(opts: SandboxOptions) {
@@ -71,6 +75,13 @@ export class Sandbox {
         // A review made over the API is delivered in the background, as GitHub does.
         this.track(this.deliverReview(repo, pr, review, "submitted"));
         return reviewJson(this.state, repo, pr, review);
+      },
+      hookDeliveries: () => this.hookDeliveries,
+      redeliver: (id) => {
+        const original = this.#payloads.get(id);
+        if (!original) return false;
+        this.track(this.deliver(original.event, original.payload, { guid: original.guid, redelivery: true }));
+        return true;
       },
     });
     this.http.latencyMs = opts.latencyMs ?? 0;
@@ -359,11 +370,43 @@ export class Sandbox {
     });
   }
 
-  /** Sends an arbitrary event; `signature` overrides the computed one (forged deliveries). */
-  async deliver(event: string, payload: Record<string, unknown>, opts: { signature?: string } = {}): Promise<Delivery> {
+  /**
+   * Sends an arbitrary event; `signature` overrides the computed one (forged deliveries). A
+   * delivery that cannot connect (the app is down) is recorded as failed, as GitHub does, with
+   * status 0, rather than thrown.
+   */
+  async deliver(event: string, payload: Record<string, unknown>, opts: { signature?: string; guid?: string; redelivery?: boolean } = {}): Promise<Delivery> {
     if (!this.webhook) throw new Error("Sandbox: no webhook target set (call setWebhook)");
-    const d = await deliverWebhook({ url: this.webhook.url, secret: this.webhook.secret, event, payload, signature: opts.signature });
+    const guid = opts.guid ?? randomUUID();
+    const started = performance.now();
+    const d = await deliverWebhook({ url: this.webhook.url, secret: this.webhook.secret, event, payload, signature: opts.signature, id: guid }).catch(
+      (error: unknown): Delivery => ({
+        id: guid,
+        event,
+        action: typeof payload.action === "string" ? payload.action : undefined,
+        status: 0,
+        response: error instanceof Error ? error.message : String(error),
+        ms: performance.now() - started,
+      }),
+    );
     this.deliveries.push(d);
+    const id = this.hookDeliveries.length + 1;
+    const repository = payload.repository as { id?: number } | undefined;
+    const installation = payload.installation as { id?: number } | undefined;
+    this.hookDeliveries.push({
+      id,
+      guid,
+      delivered_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      redelivery: opts.redelivery === true,
+      duration: d.ms / 1000,
+      status: d.status >= 200 && d.status < 300 ? "OK" : d.status === 0 ? "failed to connect" : `Invalid HTTP Response: ${d.status}`,
+      status_code: d.status,
+      event,
+      action: d.action ?? null,
+      installation_id: installation?.id ?? null,
+      repository_id: repository?.id ?? null,
+    });
+    this.#payloads.set(id, { event, guid, payload });
     return d;
   }
 

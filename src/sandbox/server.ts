@@ -10,6 +10,7 @@ import { execute, GraphqlSyntaxError, parseDocument } from "./graphql-exec.js";
 import { queryRoot } from "./graphql-schema.js";
 import { matchRoute, type Caller, type RestHost } from "./rest.js";
 import { SandboxError } from "./state.js";
+import { applyFault, FaultInjector, repoOfRequest } from "./faults.js";
 
 export interface RequestRecord {
   method: string;
@@ -37,6 +38,8 @@ export class SandboxHttp {
   private inFlight = 0;
   /** Every unknown route since start; unlike the counters, never reset. */
   readonly unknownEver: string[] = [];
+  /** Faults to inject, by operation and repository (see faults.ts). */
+  readonly faults = new FaultInjector();
 
   constructor(private readonly host: RestHost) {}
 
@@ -110,7 +113,7 @@ export class SandboxHttp {
       }
 
       if (method === "POST" && (pathname === "/graphql" || pathname === "/api/graphql")) {
-        return this.graphql(req, res, body, pathname);
+        return await this.graphql(req, res, body, pathname);
       }
 
       const match = matchRoute(method, pathname);
@@ -119,6 +122,7 @@ export class SandboxHttp {
         return send(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
       }
       const { route, params } = match;
+      if (await this.injectFault(req, res, route.operation, method, pathname, repoOfRequest(pathname) ?? this.installationOwner(pathname))) return;
       const caller = route.auth === "jwt" ? this.jwtCaller(req) : this.tokenCaller(req);
       if (typeof caller === "string") {
         this.count(req, route.operation, method, pathname, 401);
@@ -142,7 +146,23 @@ export class SandboxHttp {
     }
   }
 
-  private graphql(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, pathname: string) {
+  /** `owner/*` for a request about an installation (its access token). */
+  private installationOwner(pathname: string): string | undefined {
+    const id = /^\/app\/installations\/(\d+)\//.exec(pathname)?.[1];
+    const account = id === undefined ? undefined : this.host.state.installations.get(Number(id))?.account;
+    return account === undefined ? undefined : `${account}/*`;
+  }
+
+  /** Answers with the fault the request meets, if it meets one that answers in place of the operation. */
+  private async injectFault(req: IncomingMessage, res: ServerResponse, operation: string, method: string, pathname: string, repo: string | undefined): Promise<boolean> {
+    const fault = this.faults.take(operation, repo);
+    if (fault === undefined) return false;
+    const answered = await applyFault(fault, req, res, githubHeaders());
+    if (answered) this.count(req, operation, method, pathname, typeof fault === "number" ? fault : 0);
+    return answered;
+  }
+
+  private async graphql(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, pathname: string) {
     const caller = this.tokenCaller(req);
     const query = typeof body.query === "string" ? body.query : "";
     let operation = "graphql";
@@ -150,6 +170,7 @@ export class SandboxHttp {
       const doc = parseDocument(query);
       const name = (typeof body.operationName === "string" && body.operationName) || doc.operations[0]?.name;
       operation = name ? `graphql:${name}` : "graphql";
+      if (await this.injectFault(req, res, operation, "POST", pathname, repoOfRequest(pathname, body.variables as Record<string, unknown> | undefined))) return;
       if (typeof caller === "string") {
         this.count(req, operation, "POST", pathname, 401);
         return send(res, 401, { message: caller });

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { Permission } from "../model/snapshot.js";
 import { isoSeconds, type SandboxClock } from "./clock.js";
+import { noreplyLogin } from "../shared/identity.js";
 
 export class SandboxError extends Error {
   override readonly name = "SandboxError";
@@ -181,10 +182,10 @@ export class SandboxState {
   /** GitHub ties a commit identity to an account by its e-mail (or a no-reply address). */
   userByEmail(email: string): SandboxUser | undefined {
     const e = email.toLowerCase();
-    const noreply = /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/.exec(e);
+    const noreply = noreplyLogin(e)?.toLowerCase();
     for (const u of this.users.values()) {
       if (u.email.toLowerCase() === e) return u;
-      if (noreply && u.login.toLowerCase() === noreply[1]) return u;
+      if (noreply && u.login.toLowerCase() === noreply) return u;
     }
     return undefined;
   }

@@ -26,11 +26,13 @@ export interface DeliverOptions {
   /** Override the signature (tests of forged deliveries). */
   signature?: string;
   timeoutMs?: number;
+  /** The delivery's GUID (`X-GitHub-Delivery`); a redelivery repeats the original's. */
+  id?: string;
 }
 
 export async function deliverWebhook(opts: DeliverOptions): Promise<Delivery> {
   const body = JSON.stringify(opts.payload);
-  const id = randomUUID();
+  const id = opts.id ?? randomUUID();
   const started = performance.now();
   const u = new URL(opts.url);
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {

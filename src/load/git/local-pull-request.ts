@@ -17,6 +17,8 @@ import {
 } from "../../model/snapshot.js";
 import { LOG_FORMAT, type LoggedCommit, type NameStatusEntry, commitFileEntries, loginFromEmail, parseLog, parseRaw, toSnapshotFiles } from "./parse.js";
 import { createGit, type Git, GitError } from "./run-git.js";
+import { readAiRecords } from "./ai-records.js";
+import type { RecordWarning } from "../../provenance-records/record.js";
 
 export interface LocalPullRequestOptions {
   /** Any directory inside the checkout. */
@@ -198,8 +200,18 @@ export class LocalPullRequest implements PullRequestData {
     ));
   }
 
+  /** Unreadable notes or trace lines met while loading (never fatal). */
+  readonly recordWarnings: RecordWarning[] = [];
+
   async commits(): Promise<SnapshotCommit[]> {
-    return (await this.loggedCommits()).map(toSnapshotCommit);
+    const logged = await this.loggedCommits();
+    const records = await readAiRecords(this.git, { cwd: this.root, env: this.options.env }, logged.map((c) => c.sha), this.range.headSha);
+    this.recordWarnings.push(...records.warnings);
+    return logged.map((c) => {
+      const commit = toSnapshotCommit(c);
+      const attested = records.byCommit.get(c.sha);
+      return attested ? { ...commit, ai_records: attested } : commit;
+    });
   }
 
   commitFiles(sha: string): Promise<CommitFile[]> {

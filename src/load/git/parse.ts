@@ -4,6 +4,7 @@
  */
 import type { CommitFile, FileStatus, GitIdentity, SnapshotFile } from "../../model/snapshot.js";
 import { GitError } from "./run-git.js";
+import { resolveIdentity } from "../../shared/identity.js";
 
 /** `git log -z --format=` fields, in order; `%B` (the raw message) must stay last. */
 export const LOG_FORMAT = ["%H", "%P", "%an", "%ae", "%cn", "%ce", "%cI", "%B"].join("%x00");
@@ -45,22 +46,14 @@ export function parseLog(output: string): LoggedCommit[] {
   return commits;
 }
 
-/**
- * GitHub ties `ID+login@users.noreply.github.com` (and the older `login@users.noreply.github.com`)
- * to an account; every other address is unknown to a local checkout, so its login is null.
- */
+/** The GitHub login an address names, resolved as the app's loader does (`shared/identity.ts`). */
 export function loginFromEmail(email: string): string | null {
-  // GitHub's web-flow committer (merges and edits made in the web UI).
-  if (email.trim().toLowerCase() === "noreply@github.com") return "web-flow";
-  const m = /^(?:\d+\+)?([^@+\s]+)@users\.noreply\.github\.com$/i.exec(email.trim());
-  return m ? m[1] : null;
+  return resolveIdentity("", email).login;
 }
 
+/** Who a commit identity is on GitHub, resolved as the app's loader does. */
 export function identity(name: string, email: string): GitIdentity {
-  const login = loginFromEmail(email);
-  const id: GitIdentity = { login, name, email };
-  if (login) id.type = /\[bot\]$/i.test(login) ? "Bot" : "User";
-  return id;
+  return resolveIdentity(name, email);
 }
 
 export interface NameStatusEntry {
@@ -137,4 +130,9 @@ export function commitFileEntries(entries: NameStatusEntry[]): CommitFile[] {
   return entries.map((e) =>
     (e.status === "renamed" || e.status === "copied") && e.from !== undefined ? { filename: e.path, status: e.status, previous_filename: e.from } : e.path,
   );
+}
+
+/** Every path a commit's entries name: both sides of a rename or copy. */
+export function bothSides(files: readonly CommitFile[]): string[] {
+  return files.flatMap((f) => (typeof f === "string" ? [f] : f.previous_filename !== undefined ? [f.previous_filename, f.filename] : [f.filename]));
 }

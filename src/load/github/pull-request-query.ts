@@ -1,0 +1,197 @@
+/**
+ * The main GraphQL read of a pull request (`PullRequestSnapshot`): the pull request, its commits
+ * and reviews, and both candidate policies in one request; further pages of commits and reviews
+ * through the complete-list pager. Both the pull request's data and the policy source read it,
+ * once per evaluation.
+ */
+import type { ReviewState, SnapshotCommit, SnapshotReview } from "../../model/snapshot.js";
+import { POLICY_PATH } from "../../model/policy.js";
+import { resolveIdentity } from "../../shared/identity.js";
+import type { GitHubClient, RepoRef, RequestCache } from "./client.js";
+import { IncompleteDataError } from "../pull-request-data.js";
+import { connectionPage, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection } from "./pager.js";
+import {
+  PULL_REQUEST_COMMITS_QUERY,
+  PULL_REQUEST_REVIEWS_QUERY,
+  PULL_REQUEST_SNAPSHOT_QUERY,
+  type GqlActor,
+  type GqlBlob,
+  type GqlGitActor,
+  type GqlPullRequest,
+  type PullRequestCommitsResponse,
+  type PullRequestReviewsResponse,
+  type PullRequestSnapshotResponse,
+} from "./queries.js";
+
+/** GraphQL lists at most 100 nodes per page; 250 pages of commits is far past what GitHub keeps. */
+const MAX_CONNECTION_PAGES = 250;
+
+export interface PullRequestQueryOptions extends RepoRef {
+  number: number;
+  /** The base branch, when the event tells it; otherwise one `GET pull` finds it. */
+  baseRef?: string;
+}
+
+export interface PullRequestCore {
+  pr: GqlPullRequest;
+  baseRef: string;
+  policy: Partial<GqlBlob> | null;
+  fallback: Partial<GqlBlob> | null;
+  commits: SnapshotCommit[];
+  reviews: SnapshotReview[];
+  /** `authorCanPushToRepository` of each reviewer, by lower-case login. */
+  pushPermission: Map<string, boolean>;
+}
+
+interface GraphqlErrorLike {
+  type?: string;
+  message?: string;
+  path?: Array<string | number>;
+}
+
+export class PullRequestQuery {
+  #loadedHeadSha: string | undefined;
+
+  constructor(
+    readonly gh: GitHubClient,
+    readonly options: PullRequestQueryOptions,
+    readonly cache: RequestCache,
+  ) {}
+
+  /** The head SHA, if the pull request has been read already (no request). */
+  get loadedHeadSha(): string | undefined {
+    return this.#loadedHeadSha;
+  }
+
+  core(): Promise<PullRequestCore> {
+    return this.cache.get("core", () => this.#readCore());
+  }
+
+  async #readCore(): Promise<PullRequestCore> {
+    let baseRef = this.options.baseRef ?? (await this.#baseRefFromRest());
+    let first = await this.#snapshotQuery(baseRef);
+    // The base can change between the event and the query (an `edited` event moved it): the
+    // policy must come from the base the pull request has now.
+    if (first.pr.baseRefName !== baseRef) {
+      baseRef = first.pr.baseRefName;
+      first = await this.#snapshotQuery(baseRef);
+    }
+    const { pr } = first;
+    this.#loadedHeadSha = pr.headRefOid;
+    const of = `of pull request #${pr.number}`;
+    const [commitNodes, reviewNodes] = await Promise.all([
+      readCompleteList({
+        what: `commits ${of}`,
+        counted: (n) => `${n} commit${n === 1 ? "" : "s"} ${of}`,
+        countRemedy: SPLIT_REMEDY,
+        start: "",
+        first: connectionPage(pr.commits, ""),
+        maxPages: MAX_CONNECTION_PAGES,
+        key: (node) => node?.commit.oid ?? "an empty commit",
+        read: (after) =>
+          this.#nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", (data: PullRequestCommitsResponse) => data.repository?.pullRequest?.commits),
+      }),
+      readCompleteList({
+        what: `reviews ${of}`,
+        start: "",
+        first: connectionPage(pr.reviews, ""),
+        maxPages: MAX_CONNECTION_PAGES,
+        read: (after) =>
+          this.#nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", (data: PullRequestReviewsResponse) => data.repository?.pullRequest?.reviews),
+      }),
+    ]);
+    const commits = commitNodes.flatMap((n) => (n ? [toCommit(n.commit)] : []));
+    const reviews: SnapshotReview[] = [];
+    const pushPermission = new Map<string, boolean>();
+    for (const node of reviewNodes) {
+      // Pending reviews (no submission time) and reviews by deleted accounts decide nothing.
+      if (!node || !node.author || !node.submittedAt) continue;
+      const login = actorLogin(node.author)!;
+      reviews.push({
+        user: { login, type: actorType(node.author) },
+        state: node.state as ReviewState,
+        submitted_at: node.submittedAt,
+        ...(node.commit ? { commit_id: node.commit.oid } : {}),
+      });
+      pushPermission.set(login.toLowerCase(), node.authorCanPushToRepository);
+    }
+    reviews.sort((a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at));
+    return { pr, baseRef, policy: first.policy, fallback: first.fallback, commits, reviews, pushPermission };
+  }
+
+  async #baseRefFromRest(): Promise<string> {
+    const { data } = await this.gh.rest.pulls.get({ owner: this.options.owner, repo: this.options.repo, pull_number: this.options.number });
+    return data.base.ref;
+  }
+
+  async #snapshotQuery(baseRef: string): Promise<{ pr: GqlPullRequest; policy: Partial<GqlBlob> | null; fallback: Partial<GqlBlob> | null }> {
+    const variables = {
+      owner: this.options.owner,
+      name: this.options.repo,
+      number: this.options.number,
+      // Fully qualified: git resolves a tag before a branch of the same name, and a tag `main`
+      // pushed by anyone with write access must not stand in for the base branch's policy.
+      policyExpr: `refs/heads/${baseRef}:${POLICY_PATH}`,
+      commitsAfter: null,
+      reviewsAfter: null,
+    };
+    let data: PullRequestSnapshotResponse;
+    try {
+      data = await this.gh.graphql<PullRequestSnapshotResponse>(PULL_REQUEST_SNAPSHOT_QUERY, variables);
+    } catch (error) {
+      data = partialDataOrThrow(error);
+    }
+    const pr = data.repository?.pullRequest;
+    if (!pr) throw new Error(`GitHub returned no pull request #${this.options.number} in ${this.options.owner}/${this.options.repo}.`);
+    return { pr, policy: data.repository?.policy ?? null, fallback: data.fallbackRepo?.object ?? null };
+  }
+
+  /** One further page of a connection of the pull request, with its own query. */
+  async #nextPage<N, R>(query: string, after: string, what: string, pick: (data: R) => Connection<N> | null | undefined) {
+    const { owner, repo, number } = this.options;
+    const data = await this.gh.graphql<R>(query, { owner, name: repo, number, after });
+    const connection = pick(data);
+    if (!connection) throw new IncompleteDataError(`GitHub stopped returning the pull request's ${what}.`, RETRY_REMEDY);
+    return connectionPage(connection, after);
+  }
+}
+
+/**
+ * GraphQL answers with partial data and errors together. The owner's `.github` repository is
+ * optional: NOT_FOUND there only means "no fallback policy". Any other error fails the evaluation.
+ */
+function partialDataOrThrow(error: unknown): PullRequestSnapshotResponse {
+  const e = error as { name?: string; errors?: GraphqlErrorLike[]; data?: PullRequestSnapshotResponse };
+  if (e?.name !== "GraphqlResponseError" || !Array.isArray(e.errors) || !e.data) throw error;
+  const basePolicyFound = typeof e.data.repository?.policy?.oid === "string";
+  const blocking = e.errors.filter((err) => {
+    if (err.path?.[0] !== "fallbackRepo") return true;
+    // With a base-branch policy the fallback is irrelevant, whatever went wrong reading it.
+    return !basePolicyFound && err.type !== "NOT_FOUND";
+  });
+  if (blocking.length > 0) throw error;
+  return { ...e.data, fallbackRepo: null };
+}
+
+/** GraphQL spells bot logins without the `[bot]` suffix REST uses; the snapshot follows REST. */
+export function actorLogin(actor: GqlActor | null): string | null {
+  if (!actor) return null;
+  return actor.__typename === "Bot" && !actor.login.endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
+}
+
+export function actorType(actor: GqlActor): string {
+  return actor.__typename === "Bot" ? "Bot" : actor.__typename === "Organization" ? "Organization" : "User";
+}
+
+function toCommit(commit: { oid: string; message: string; author: GqlGitActor | null; committer: GqlGitActor | null }): SnapshotCommit {
+  return { sha: commit.oid, message: commit.message, author: toIdentity(commit.author), committer: toIdentity(commit.committer) };
+}
+
+function toIdentity(actor: GqlGitActor | null) {
+  const name = actor?.name ?? "";
+  const email = actor?.email ?? "";
+  const user = actor?.user ? { login: actorLogin(actor.user)!, type: actorType(actor.user) } : null;
+  // GraphQL's GitActor.user is a User, so bot accounts come back null; their no-reply address
+  // still names them, exactly as REST would attribute the commit.
+  return resolveIdentity(name, email, user);
+}
