@@ -6,11 +6,13 @@
 import type { Probot } from "probot";
 import { provenanceGate } from "./app/app.js";
 import { assertWebhookSecret } from "./app/env.js";
+import { auditWriterFromEnv } from "./audit/writer.js";
 
 export { provenanceGate, type ProvenanceGateOptions } from "./app/app.js";
 export { CHECK_NAME } from "./app/constants.js";
 
 export default function provenanceGateApp(app: Probot): void {
   assertWebhookSecret(process.env);
-  provenanceGate()(app);
+  // The record of decisions: DATABASE_URL (PostgreSQL), else PROVENANCE_DB (SQLite, default data/provenance.db).
+  provenanceGate({ audit: auditWriterFromEnv(process.env, app.log) })(app);
 }
