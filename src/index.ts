@@ -6,7 +6,8 @@
 import type { Probot } from "probot";
 import { provenanceGate } from "./app/app.js";
 import { assertWebhookSecret } from "./app/env.js";
-import { auditWriterFromEnv } from "./audit/writer.js";
+import { auditWriterFromEnv, closeAuditWriters } from "./audit/writer.js";
+import { drain } from "./ops/drain.js";
 
 export { provenanceGate, type ProvenanceGateOptions } from "./app/app.js";
 export { CHECK_NAME } from "./app/constants.js";
@@ -15,4 +16,11 @@ export default function provenanceGateApp(app: Probot): void {
   assertWebhookSecret(process.env);
   // The record of decisions: DATABASE_URL (PostgreSQL), else PROVENANCE_DB (SQLite, default data/provenance.db).
   provenanceGate({ audit: auditWriterFromEnv(process.env, app.log) })(app);
+  if (!auditFlushedOnShutdown) {
+    // Records still queued are written before the process exits (bounded, inside the drain's time).
+    drain.onShutdown("audit", () => closeAuditWriters(3_000));
+    auditFlushedOnShutdown = true;
+  }
 }
+
+let auditFlushedOnShutdown = false;
