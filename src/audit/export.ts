@@ -7,33 +7,10 @@ import { RECORD_FIELDS, type AuditRecord } from "./record.js";
 
 export type ExportFormat = "jsonl" | "csv";
 
-export const CSV_COLUMNS = [
-  "seq",
-  "at",
-  "kind",
-  "repository",
-  "pull_request",
-  "head_sha",
-  "base_ref",
-  "policy_path",
-  "policy_blob",
-  "conclusion",
-  "title",
-  "approved_by",
-  "session_authors",
-  "tools",
-  "rules",
-  "delivery_id",
-  "check_run_id",
-  "merge_commit_sha",
-  "merged_by",
-  "merged_at",
-  "approved_head_matches",
-  "dropped",
-  "note",
-  "prev_hash",
-  "hash",
-] as const;
+/** The record's fields, plus `approved_by` before `session_authors`, and `rules` moved after `tools`. */
+export const CSV_COLUMNS: readonly string[] = RECORD_FIELDS.flatMap((field): string[] =>
+  field === "rules" ? [] : field === "session_authors" ? ["approved_by", field] : field === "tools" ? [field, "rules"] : [field],
+);
 
 export function jsonLine(record: AuditRecord): string {
   const ordered: Record<string, unknown> = {};
@@ -47,7 +24,7 @@ export function csvHeader(): string {
 
 export function csvLine(record: AuditRecord): string {
   const approvedBy = [...new Set(record.rules.flatMap((rule) => rule.counted))];
-  const cells: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+  const cells: Record<string, unknown> = {
     ...record,
     approved_by: approvedBy.join(" "),
     session_authors: record.session_authors.join(" "),
