@@ -6,11 +6,16 @@
 import type { Probot } from "probot";
 import { provenanceGate } from "./app/app.js";
 import { assertWebhookSecret } from "./app/env.js";
+import { installFromEnv } from "./app/coordination/index.js";
+import { addReadinessCheck } from "./ops/readiness.js";
+import { drain } from "./ops/drain.js";
 
 export { provenanceGate, type ProvenanceGateOptions } from "./app/app.js";
 export { CHECK_NAME } from "./app/constants.js";
 
 export default function provenanceGateApp(app: Probot): void {
   assertWebhookSecret(process.env);
+  // Replicas take turns on a pull request through Redis when REDIS_URL is set (SPEC 7.1).
+  installFromEnv(process.env, { addReadinessCheck, onShutdown: (name, close) => drain.onShutdown(name, close) });
   provenanceGate()(app);
 }
