@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,6 +10,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // The app records its results (SPEC §10): tests that run the real entry write to a throwaway
+    // file shared by the run's workers, never to data/provenance.db in the work tree.
+    env: { PROVENANCE_DB: process.env.PROVENANCE_DB ?? join(tmpdir(), `provenance-test-${process.pid}.db`) },
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

@@ -39,7 +39,7 @@ EMAILS = {
     "agent@cosine.sh": "cosine",
     "help@firebender.com": "firebender",
     "clio-agent@sisyphuslabs.ai": "sisyphus",
-    "cline@cline.local": "cline",
+    "cline@cline.local": "cline", "bot@cline.bot": "cline", "noreply@cline.bot": "cline",
     "noreply@continue.dev": "continue", "agent@continue.dev": "continue",
 }
 
@@ -91,7 +91,8 @@ LINES = [
     (re.compile(r"generated with \[firebender\]", re.I), "firebender"),
     (re.compile(r"ultraworked with \[sisyphus\]", re.I), "sisyphus"),
     (re.compile(r"by yours truly:? +__gemini code__", re.I), "gemini"),
-    (re.compile(r"generated with \[?continue\]? *\(https://continue\.dev", re.I), "continue"),
+    (re.compile(r"generated with \[?continue\]? *\((?:https://continue\.dev|cn\))|generated with \[cn\]\(https://docs\.continue\.dev/", re.I), "continue"),
+    (re.compile(r"^ASSISTANT: \S"), "aider"),
     (re.compile(r"opencode\.ai/s/\w", re.I), "opencode"),
 ]
 
@@ -204,7 +205,12 @@ def evidence_form(signal):
     """A signal's evidence with ids masked, so forms can be reviewed once each."""
     text = signal["evidence"]
     emails = re.findall(r"[\w.+\[\]-]+@[\w.-]+", text)
-    core = emails[-1].lower() if emails and signal["kind"] in ("author", "committer", "co-author-trailer") else text
+    if emails and signal["kind"] in ("author", "committer", "co-author-trailer"):
+        core = emails[-1].lower()
+    elif signal["kind"] in ("footer", "subject-prefix"):
+        core = " ".join(text.split()[:4])  # the tool's words; the rest is the commit's own prose
+    else:
+        core = text
     masked = re.sub(r"[0-9a-f]{8,}|[0-9]{5,}|T-[\w-]+", "…", core)[:90]
     return f"{signal['tool']:12} {signal['kind']:18} {masked}"
 

@@ -8,6 +8,7 @@ import { provenanceGate } from "./app/app.js";
 import { assertWebhookSecret } from "./app/env.js";
 import { installFromEnv } from "./app/coordination/index.js";
 import { addReadinessCheck } from "./ops/readiness.js";
+import { auditWriterFromEnv, closeAuditWriters } from "./audit/writer.js";
 import { drain } from "./ops/drain.js";
 
 export { provenanceGate, type ProvenanceGateOptions } from "./app/app.js";
@@ -17,5 +18,13 @@ export default function provenanceGateApp(app: Probot): void {
   assertWebhookSecret(process.env);
   // Replicas take turns on a pull request through Redis when REDIS_URL is set (SPEC 7.1).
   installFromEnv(process.env, { addReadinessCheck, onShutdown: (name, close) => drain.onShutdown(name, close) });
-  provenanceGate()(app);
+  // The record of decisions: DATABASE_URL (PostgreSQL), else PROVENANCE_DB (SQLite, default data/provenance.db).
+  provenanceGate({ audit: auditWriterFromEnv(process.env, app.log) })(app);
+  if (!auditFlushedOnShutdown) {
+    // Records still queued are written before the process exits (bounded, inside the drain's time).
+    drain.onShutdown("audit", () => closeAuditWriters(3_000));
+    auditFlushedOnShutdown = true;
+  }
 }
+
+let auditFlushedOnShutdown = false;

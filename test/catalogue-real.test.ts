@@ -104,6 +104,7 @@ describe("the new accounts are tools, not people", () => {
     ["copilot@github.com", true],
     ["agent@continue.dev", true],
     ["nate@continue.dev", false],
+    ["bot@cline.bot", true],
     ["max@cline.bot", false],
     ["cline@example.com", false],
   ] as const)("%s is a tool identity: %s", (email, expected) => {

@@ -36,6 +36,7 @@ describe("the demo story", () => {
       ["bob", "pull_request_review.submitted", "success"],
       ["carol", "pull_request.synchronize", "action_required"],
       ["bob", "pull_request_review.submitted", "success"],
+      ["bob", "pull_request.closed", "success"],
     ]);
     expect(steps.every((s) => s.ok)).toBe(true);
     expect(steps[1].detail).toMatch(/422: Can not approve your own pull request/);
@@ -51,7 +52,7 @@ describe("the demo story", () => {
     expect(run).toMatchObject({ external_id: "1", app_id: sb.appId, status: "completed" });
     expect(run.actions.map((a) => a.identifier)).toContain("reevaluate");
     // A step whose conclusion differs from the expected one is not ok (the demo then exits 1).
-    const wrong = await runStep({ sandbox: sb, repo: "acme/demo", pr: 1 }, 7, { actor: "bob", action: "nothing", expected: "failure", run: async () => undefined });
+    const wrong = await runStep({ sandbox: sb, repo: "acme/demo", pr: 1 }, 8, { actor: "bob", action: "nothing", expected: "failure", run: async () => undefined });
     expect(wrong).toMatchObject({ conclusion: "success", ok: false });
   });
 });

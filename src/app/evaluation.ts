@@ -20,6 +20,8 @@ import { readHead, type PublishResult } from "./publish.js";
 import { publishOrFallBack } from "./fallback.js";
 import { CoordinationError, type Turn } from "./coordination/index.js";
 import { takeTurn, whenStoreRecovers } from "./coordination/turns.js";
+import { recordResult } from "../audit/from-app.js";
+import type { AuditRecorder } from "../audit/writer.js";
 import { logEvaluation, publishOutcome, type EvaluationFields } from "../ops/evaluation-log.js";
 
 export interface AppDeps {
@@ -27,6 +29,10 @@ export interface AppDeps {
   log: Logger;
   appId: number;
   now: () => Date;
+  /** The record of decisions (SPEC §10): gets every posted result, after it is posted. */
+  audit?: AuditRecorder;
+  /** The webhook delivery being handled, for the record. */
+  deliveryId?: string;
 }
 
 export interface PullRequestTarget extends RepoRef {
@@ -156,6 +162,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, t
       mayWrite: turn.mayWrite,
     });
     const replaced = posted !== output;
+    recordResult(deps, { repository: repo, pullNumber: target.number, baseRef: target.baseRef, verdict: evaluation.verdict, output: posted, publish });
     logEvaluation(deps.log, { ...evaluation.record, conclusion: posted.conclusion }, started, `${publishOutcome(publish)}${replaced ? " (minimal failure)" : ""}`);
     const outcome = { evaluation: replaced ? { ...evaluation, output: posted } : evaluation, publish };
     return { outcome, outOfStep: replaced ? [] : siblings.filter((sibling) => sibling.posted !== output.conclusion) };

@@ -12,6 +12,8 @@ import { evaluateAndPublish, type AppDeps } from "./evaluation.js";
 import type { AppIdentity } from "./identity.js";
 import { checkMergeGroup } from "./merge-group.js";
 import { pullNumberFromExternalId, pullNumbersOf } from "./siblings.js";
+import { mergeRecord, type MergedPullRequest } from "../audit/from-app.js";
+import type { AuditRecorder } from "../audit/writer.js";
 
 /** GitHub lists at most 20 commits in a push payload; a longer push may hide a policy change. */
 const PUSH_PAYLOAD_COMMIT_CAP = 20;
@@ -19,6 +21,7 @@ const PUSH_PAYLOAD_COMMIT_CAP = 20;
 export interface HandlerOptions {
   identity: AppIdentity;
   now: () => Date;
+  audit?: AuditRecorder;
 }
 
 
@@ -30,6 +33,8 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
     log: context.log.child({ delivery_id: context.id, event: eventName(context) }),
     appId: await identity.appId(),
     now: options.now,
+    audit: options.audit,
+    deliveryId: context.id,
   });
 
   /** Events the app itself caused (its bot is the sender) would only loop. */
@@ -81,6 +86,8 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
     const payload = context.payload as PullRequestPayload;
     const pr = payload.pull_request;
     const d = await deps(context);
+    // The record of the merge (SPEC §10), before anything here can fail.
+    d.audit?.record(mergeRecord(context.payload as MergedPullRequest, context.id, d.now()));
     const repo = repoOf(payload);
     const runs = await listOwnCheckRuns(d.gh, repo, pr.head.sha, d.appId, new RequestCache());
     const others = pullNumbersOf(runs).filter((number) => number !== pr.number);

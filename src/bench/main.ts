@@ -13,6 +13,7 @@ import { DEMO_POLICY } from "../sandbox/story.js";
 import { startAppProcess } from "./app-process.js";
 import { measureClassification, type ClassificationResult } from "./classification.js";
 import { SCENARIOS, scenarioCommits, type Scenario } from "./scenarios.js";
+import { measureAudit, renderAudit } from "./audit.js";
 
 interface ScenarioResult {
   name: string;
@@ -33,10 +34,10 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = "usage: node lib/bench/main.js [--json] [--quick]";
+const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit]";
 
 export async function main(argv: string[]): Promise<number> {
-  const bad = argv.find((a) => !["--json", "--quick"].includes(a));
+  const bad = argv.find((a) => !["--json", "--quick", "--audit"].includes(a));
   if (bad) {
     process.stderr.write(`bench: unknown option ${bad}\n${USAGE}\n`);
     return 2;
@@ -46,6 +47,13 @@ export async function main(argv: string[]): Promise<number> {
   const progress = (s: string) => {
     if (!json) process.stderr.write(s + "\n");
   };
+  // The record of decisions' store (SPEC §10); `--audit` runs only this part.
+  progress("bench: audit store…");
+  const audit = await measureAudit(quick);
+  if (argv.includes("--audit")) {
+    process.stdout.write((json ? JSON.stringify({ audit }, null, 2) : renderAudit(audit)) + "\n");
+    return 0;
+  }
 
   const sandbox = await Sandbox.start();
   sandbox.addUser("alice", { name: "Alice", email: "alice@acme.example" });
@@ -112,9 +120,9 @@ export async function main(argv: string[]): Promise<number> {
     const throttled = await asShipped(sandbox, typical, quick, openPr, evaluateOnce);
     progress("bench: classification…");
     const classification = measureClassification(quick ? 3 : 7);
-    const report = { date: new Date().toISOString().slice(0, 10), machine: machine(), scenarios: results, evals_per_sec: evalsPerSec, classification, throttled };
+    const report = { date: new Date().toISOString().slice(0, 10), machine: machine(), scenarios: results, evals_per_sec: evalsPerSec, classification, throttled, audit };
     if (json) process.stdout.write(JSON.stringify(report, null, 2) + "\n");
-    else process.stdout.write(renderTable(results, evalsPerSec, classification, throttled) + "\n");
+    else process.stdout.write(renderTable(results, evalsPerSec, classification, throttled) + "\n" + renderAudit(audit) + "\n");
     const unknown = sandbox.unknownRoutes();
     if (unknown.length) process.stderr.write(`bench: the app called routes the sandbox does not model: ${unknown.join(", ")}\n`);
     return 0;

@@ -113,7 +113,9 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     emailPatterns: [/^(?:aider|noreply)@aider\.(?:chat|dev)$/],
     authorNameSuffixes: [" (aider)"],
     subjectPrefixes: ["aider: "],
-    footers: [/^# Aider chat conversation:/],
+    // Its earliest commits (2023) carried the chat itself: `# Context:`, then `USER: …` and
+    // `ASSISTANT: …` lines; later ones `# Aider chat conversation:`. Both case-sensitive.
+    footers: [/^# Aider chat conversation:/, /^ASSISTANT: \S/],
   },
   {
     id: "devin",
@@ -176,9 +178,11 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     // Cline's agents commit as `Cline Agent <cline-agent@users.noreply.github.com>`, the cloud
     // agent as `cline-cloud[bot]` or co-authors as `Cline Cloud Agent` / `Cline` (the org's own
     // no-reply address: an organisation account never commits by hand), and a local agent run as
-    // `cline <cline@cline.local>`. People at cline.bot are people; `Cline Evaluation
-    // <cline@example.com>` is the evaluation harness's placeholder identity, not a tool's mark.
-    emails: ["cline@cline.local"],
+    // `cline <cline@cline.local>`; the cloud agent's co-author lines also use the role mailboxes
+    // `Cline Bot <bot@cline.bot>` and `Cline <noreply@cline.bot>`. Other people at cline.bot are
+    // people; `Cline Evaluation <cline@example.com>` is the evaluation harness's placeholder
+    // identity, not a tool's mark.
+    emails: ["cline@cline.local", "bot@cline.bot", "noreply@cline.bot"],
     logins: ["cline-agent", "cline-cloud[bot]", "cline-cloud-agent", "cline"],
   },
   {
@@ -188,7 +192,12 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     // People at continue.dev (nate@, e2e@) are people: only the agent's two mailboxes count.
     emails: ["noreply@continue.dev", "agent@continue.dev"],
     logins: ["continue[bot]", "continue-staging[bot]"],
-    footers: [/\bGenerated with \[?Continue\]? *\(https:\/\/continue\.dev\b/i],
+    // The CLI's system prompt asks for `Generated with [Continue](https://continue.dev)`; its
+    // early versions wrote `Generated with Continue (cn)` or `Commit generated with [cn](…)`.
+    footers: [
+      /\bGenerated with \[?Continue\]? *\((?:https:\/\/continue\.dev\b|cn\))/i,
+      /\bgenerated with \[cn\]\(https:\/\/docs\.continue\.dev\//i,
+    ],
   },
   {
     id: "opencode",

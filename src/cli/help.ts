@@ -11,6 +11,7 @@ Commands:
   validate    check a .provenance.yml
   explain     show which classes and rules a path falls under
   detect      list the AI signals of each commit in a range
+  audit       export or verify the record of decisions the app keeps
   ledger      which lines of the protected files came from which AI tool
   demo        run the whole app against the embedded sandbox
   help        show help for a command
@@ -63,6 +64,27 @@ Show the classes each path belongs to and the rules that would apply to a change
 List the AI signals of each commit, oldest first. REVRANGE is anything 'git log' accepts, e.g.
 main..HEAD (default: the merge base with the default branch ..HEAD). Tools declared in the
 policy's ai.tools are detected too. JSON: an array of { "sha", "ai", "tools", "signals" }.
+`,
+  audit: `Usage: provenance-gate audit export [--db FILE|URL] [--since DATE] [--until DATE]
+                                  [--repo OWNER/NAME] [--kind evaluation|merge|gap]
+                                  [--format jsonl|csv]
+       provenance-gate audit verify [--db FILE|URL] [--anchor SEQ:HASH]
+
+The record of decisions the app appends: one record per check result it posts, one per merge of
+a pull request it judged (merge commit, merged by, and whether the merged head is the head of
+the latest success), one per outage of the store. Each record is hash-chained to the one before.
+
+  --db FILE|URL    the store: a SQLite file or a postgres:// URL (default: DATABASE_URL, else
+                   PROVENANCE_DB, else data/provenance.db)
+  --since DATE     records at or after DATE (YYYY-MM-DD or an ISO 8601 time, UTC)
+  --until DATE     records before DATE; a bare date includes that whole day
+  --repo O/N       one repository
+  --kind K         evaluation, merge or gap
+  --format F       jsonl (default: every field, as hashed) or csv (one row a record)
+  --anchor SEQ:HASH  a head that an earlier verify printed: it must still be in the chain
+
+verify recomputes every hash and names the first record that does not match, or the gap in seq.
+Exit: 0 intact, 1 a record fails, 2 usage error or no store.
 `,
   ledger: `Usage: provenance-gate ledger [REV] [options]
 

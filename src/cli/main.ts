@@ -7,6 +7,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { formatConfigError } from "../report/format.js";
 import { GitError } from "../load/git/index.js";
+import { auditCommand } from "./audit.js";
 import { checkCommand } from "./check.js";
 import { detectCommand } from "./detect.js";
 import { ConfigFileError, UsageError } from "./errors.js";
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   explain: explainCommand,
   detect: detectCommand,
   ledger: ledgerCommand,
+  audit: auditCommand,
   demo: demoCommand,
 };
 

@@ -8,6 +8,7 @@ import { startAppAgainstSandbox, type RunningApp } from "./probot-runner.js";
 import { Sandbox } from "./sandbox.js";
 import { DEMO_REPO, runDemoStory, setUpDemoRepo, type StepResult } from "./story.js";
 import { isoSeconds, virtualClock } from "./clock.js";
+import { demoAuditStore, readDemoRecord, type DemoRecord } from "./demo-audit.js";
 
 const USAGE = "usage: provenance-gate demo [--json] [--no-color]";
 
@@ -25,6 +26,8 @@ export async function runDemo(argv: string[]): Promise<number> {
 
   let sandbox: Sandbox | undefined;
   let app: RunningApp | undefined;
+  // The app records the story's results and its merge: to $PROVENANCE_DB, else a temporary file.
+  const audit = demoAuditStore();
   try {
     // The story takes a dozen one-second ticks: starting two minutes back keeps its timestamps
     // close to the reader's clock and still never ahead of the app's "now".
@@ -39,11 +42,14 @@ export async function runDemo(argv: string[]): Promise<number> {
       out();
     }
     const steps = await runDemoStory(sandbox, DEMO_REPO, json ? undefined : (s) => out(formatStep(s, paint)));
-    const ok = steps.every((s) => s.ok);
+    const record = await readDemoRecord(audit, DEMO_REPO);
+    const ok = steps.every((s) => s.ok) && record.merge?.approved_head_matches === true;
     const ms = Math.round(performance.now() - started);
     if (json) {
-      out(JSON.stringify({ ok, repository: DEMO_REPO, sandbox: sandbox.url, total_ms: ms, timeline: steps }, null, 2));
+      out(JSON.stringify({ ok, repository: DEMO_REPO, sandbox: sandbox.url, total_ms: ms, timeline: steps, audit: record }, null, 2));
     } else {
+      out();
+      for (const line of formatRecord(record)) out(paint.dim(line));
       out();
       const failed = steps.filter((s) => !s.ok);
       if (ok) out(paint.green(`✔ The story played out as expected in ${(ms / 1000).toFixed(1)} s.`));
@@ -61,7 +67,21 @@ export async function runDemo(argv: string[]): Promise<number> {
   } finally {
     await app?.stop().catch(() => undefined);
     await sandbox?.close().catch(() => undefined);
+    await audit.release();
   }
+}
+
+function formatRecord(record: DemoRecord): string[] {
+  const merge = record.merge;
+  const lines = [
+    merge
+      ? `Recorded in ${record.db}: ${record.evaluations} results and the merge (${merge.merge_commit_sha?.slice(0, 7)} by ${merge.merged_by}; ` +
+        `merged head is the approved head: ${merge.approved_head_matches ? "yes" : "NO"}).`
+      : `No merge record reached ${record.db}.`,
+    `See it:   provenance-gate audit export --db ${record.db} --kind merge --format csv`,
+    `Check it: provenance-gate audit verify --db ${record.db}`,
+  ];
+  return lines;
 }
 
 type Paint = ReturnType<typeof painter>;

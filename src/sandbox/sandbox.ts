@@ -356,6 +356,23 @@ export class Sandbox {
     return { head_sha: c.sha, head_ref: `refs/heads/${headRef}`, delivery };
   }
 
+  /** Merges the PR (a merge commit on its base branch, by `by`) and sends `pull_request.closed` with `merged: true`. */
+  async mergePullRequest(repo: string, number: number, by: string): Promise<{ merge_commit_sha: string; delivery?: Delivery }> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    if (pr.state !== "open") throw new SandboxError(405, "Pull Request is not mergeable");
+    const [c] = this.state.commitToBranch(r, pr.base_ref, [
+      { message: `Merge pull request #${pr.number} from ${r.owner}/${pr.head_ref}\n\n${pr.title}`, author: by, files: this.state.pullFiles(r, pr) },
+    ]);
+    const at = isoSeconds(this.state.clock.now());
+    pr.state = "closed";
+    pr.merged = { sha: c.sha, by, at };
+    pr.updated_at = at;
+    const delivery = await this.send("pull_request", { action: "closed", number, pull_request: pullJson(this.state, r, pr), ...this.envelope(r, by) });
+    return { merge_commit_sha: c.sha, delivery };
+  }
+
   /** A click on a check run's button (`requested_action`) or on "Re-run" (`rerequested`). */
   async checkRunEvent(repo: string, runId: number, action: "rerequested" | "requested_action", by: string, identifier?: string): Promise<Delivery | undefined> {
     this.state.clock.tick();

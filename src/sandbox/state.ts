@@ -83,6 +83,8 @@ export interface SandboxPull {
   /** Every push to the head branch, oldest first; `forced` for a force-push. */
   pushes: { at: string; head_sha: string; before: string; forced?: boolean }[];
   reviews: SandboxReview[];
+  /** Set when the PR was merged: the merge commit on its base branch. */
+  merged?: { sha: string; by: string; at: string };
 }
 
 export interface Annotation {

@@ -156,7 +156,7 @@ export function reasonFor(run: SandboxCheckRun, login: string): string | undefin
 /**
  * The demo story (issue 4): carol opens a PR with alice's Claude-Code-assisted commit to evals/;
  * carol cannot approve her own PR; alice's approval does not count (she drove the AI session);
- * bob's does; a new AI-assisted push makes bob's approval stale; bob approves again.
+ * bob's does; a new AI-assisted push makes bob's approval stale; bob approves again and merges.
  */
 export async function runDemoStory(sandbox: Sandbox, repo = DEMO_REPO, onStep?: (s: StepResult) => void): Promise<StepResult[]> {
   const ctx: StoryContext = { sandbox, repo, pr: 0 };
@@ -200,6 +200,8 @@ export async function runDemoStory(sandbox: Sandbox, repo = DEMO_REPO, onStep?: 
         ).delivery,
     },
     { actor: "bob", action: "approves again", expected: "success", run: approve("bob") },
+    // The record of decisions (SPEC §10) keeps the merge: what was merged is what was approved.
+    { actor: "bob", action: "merges the PR", expected: "success", run: async () => (await sandbox.mergePullRequest(repo, ctx.pr, "bob")).delivery },
   ];
   const steps: StepResult[] = [];
   for (const [i, step] of story.entries()) {
