@@ -19,7 +19,7 @@ export default function provenanceGateApp(app: Probot): void {
   // Replicas take turns on a pull request through Redis when REDIS_URL is set (SPEC 7.1).
   installFromEnv(process.env, { addReadinessCheck, onShutdown: (name, close) => drain.onShutdown(name, close) });
   // The record of decisions: DATABASE_URL (PostgreSQL), else PROVENANCE_DB (SQLite, default data/provenance.db).
-  provenanceGate({ audit: auditWriterFromEnv(process.env, app.log) })(app);
+  provenanceGate({ audit: auditWriterFromEnv(process.env, app.log), reconcileIntervalMs: reconcileInterval(process.env) })(app);
   if (!auditFlushedOnShutdown) {
     // Records still queued are written before the process exits (bounded, inside the drain's time).
     drain.onShutdown("audit", () => closeAuditWriters(3_000));
@@ -28,3 +28,9 @@ export default function provenanceGateApp(app: Probot): void {
 }
 
 let auditFlushedOnShutdown = false;
+
+/** RECONCILE_INTERVAL_MS (default 10 minutes; 0 turns the reconciler off). */
+function reconcileInterval(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.RECONCILE_INTERVAL_MS ?? 600_000);
+  return Number.isFinite(value) && value >= 0 ? value : 600_000;
+}
