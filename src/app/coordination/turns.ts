@@ -5,9 +5,40 @@
  * evaluation is run again by itself once the store answers again.
  */
 import type { OneAtATime } from "../one-at-a-time.js";
+import { addQueueDepthSource } from "../../ops/metrics.js";
 import { coordinator, CoordinationError, type Turn } from "./index.js";
 
+/**
+ * Evaluations waiting or running in this process. Bounded: past the bound a new one is refused
+ * (the delivery fails, so GitHub's redelivery and the reconciler bring it back) instead of
+ * growing an invisible backlog. Visible as `provenance_gate_queue_depth{…}` (ops/metrics.ts).
+ */
+export const MAX_PENDING_EVALUATIONS = Number(process.env.MAX_PENDING_EVALUATIONS) > 0 ? Number(process.env.MAX_PENDING_EVALUATIONS) : 500;
+let pending = 0;
+addQueueDepthSource("evaluations", () => pending);
+
+export class QueueFullError extends Error {
+  override readonly name = "QueueFullError";
+}
+
 export async function takeTurn<T>(
+  key: string,
+  queue: OneAtATime<T>,
+  run: (turn: Turn) => Promise<T>,
+  onStoreError: (error: CoordinationError) => Promise<T>,
+): Promise<T> {
+  if (pending >= MAX_PENDING_EVALUATIONS) {
+    throw new QueueFullError(`${pending} evaluations are already waiting in this replica; refusing more until they are done (the delivery will be redelivered)`);
+  }
+  pending++;
+  try {
+    return await takeTurnCounted(key, queue, run, onStoreError);
+  } finally {
+    pending--;
+  }
+}
+
+async function takeTurnCounted<T>(
   key: string,
   queue: OneAtATime<T>,
   run: (turn: Turn) => Promise<T>,
