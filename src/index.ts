@@ -8,7 +8,7 @@ import { provenanceGate } from "./app/app.js";
 import { assertWebhookSecret } from "./app/env.js";
 import { installFromEnv } from "./app/coordination/index.js";
 import { addReadinessCheck } from "./ops/readiness.js";
-import { auditWriterFromEnv, closeAuditWriters } from "./audit/writer.js";
+import { auditWriterFromEnv } from "./audit/writer.js";
 import { drain } from "./ops/drain.js";
 
 export { provenanceGate, type ProvenanceGateOptions } from "./app/app.js";
@@ -20,14 +20,7 @@ export default function provenanceGateApp(app: Probot): void {
   installFromEnv(process.env, { addReadinessCheck, onShutdown: (name, close) => drain.onShutdown(name, close) });
   // The record of decisions: DATABASE_URL (PostgreSQL), else PROVENANCE_DB (SQLite, default data/provenance.db).
   provenanceGate({ audit: auditWriterFromEnv(process.env, app.log), reconcileIntervalMs: reconcileInterval(process.env) })(app);
-  if (!auditFlushedOnShutdown) {
-    // Records still queued are written before the process exits (bounded, inside the drain's time).
-    drain.onShutdown("audit", () => closeAuditWriters(3_000));
-    auditFlushedOnShutdown = true;
-  }
 }
-
-let auditFlushedOnShutdown = false;
 
 /** RECONCILE_INTERVAL_MS (default 10 minutes; 0 turns the reconciler off). */
 function reconcileInterval(env: NodeJS.ProcessEnv): number {

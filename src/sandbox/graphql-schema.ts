@@ -151,6 +151,10 @@ function commit(state: SandboxState, repo: SandboxRepo, c: SandboxCommit): GqlOb
     additions: c.changes.length,
     deletions: 0,
     url: `https://github.com/${repo.owner}/${repo.name}/commit/${c.sha}`,
+    file: ({ path }: Record<string, unknown>) => {
+      const object = gitObject(state, repo, `${c.sha}:${String(path)}`);
+      return object ? { __typename: "TreeEntry", name: String(path).split("/").pop(), path, object } : null;
+    },
   };
 }
 

@@ -16,6 +16,7 @@ import { nextRestPage, readCompleteList, SPLIT_REMEDY } from "./pager.js";
 import { GitHubPolicySource } from "./policy-source.js";
 import { PullRequestQuery, actorLogin, actorType } from "./pull-request-query.js";
 import { lastPushAt } from "./push-time.js";
+import { commitsWithAiRecords } from "./ai-records.js";
 import type { GqlPullRequest } from "./queries.js";
 
 /** GitHub lists at most 3,000 files of a pull request, and of a commit. */
@@ -95,8 +96,10 @@ export class GitHubPullRequestData implements PullRequestData {
     return this.cache.get("files", () => this.#readFiles());
   }
 
+  /** With git-ai notes and Agent Trace records attached (SPEC §9; see `ai-records.ts`). */
   async commits(): Promise<SnapshotCommit[]> {
-    return (await this.#query.core()).commits;
+    const core = await this.#query.core();
+    return (await this.cache.get("attested-commits", () => commitsWithAiRecords(this.gh, this.#repo, core))).commits;
   }
 
   commitFiles(sha: string): Promise<string[]> {

@@ -41,6 +41,8 @@ export interface PullRequestCore {
   reviews: SnapshotReview[];
   /** `authorCanPushToRepository` of each reviewer, by lower-case login. */
   pushPermission: Map<string, boolean>;
+  /** Which notes refs of line-level AI attestations exist (SPEC §9). */
+  notesRefs: string[];
 }
 
 interface GraphqlErrorLike {
@@ -116,7 +118,7 @@ export class PullRequestQuery {
       pushPermission.set(login.toLowerCase(), node.authorCanPushToRepository);
     }
     reviews.sort((a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at));
-    return { pr, baseRef, policy: first.policy, fallback: first.fallback, commits, reviews, pushPermission };
+    return { pr, baseRef, policy: first.policy, fallback: first.fallback, commits, reviews, pushPermission, notesRefs: first.notesRefs };
   }
 
   async #baseRefFromRest(): Promise<string> {
@@ -124,7 +126,7 @@ export class PullRequestQuery {
     return data.base.ref;
   }
 
-  async #snapshotQuery(baseRef: string): Promise<{ pr: GqlPullRequest; policy: Partial<GqlBlob> | null; fallback: Partial<GqlBlob> | null }> {
+  async #snapshotQuery(baseRef: string): Promise<{ pr: GqlPullRequest; policy: Partial<GqlBlob> | null; fallback: Partial<GqlBlob> | null; notesRefs: string[] }> {
     const variables = {
       owner: this.options.owner,
       name: this.options.repo,
@@ -143,7 +145,8 @@ export class PullRequestQuery {
     }
     const pr = data.repository?.pullRequest;
     if (!pr) throw new Error(`GitHub returned no pull request #${this.options.number} in ${this.options.owner}/${this.options.repo}.`);
-    return { pr, policy: data.repository?.policy ?? null, fallback: data.fallbackRepo?.object ?? null };
+    const notesRefs = [data.repository?.aiNotes ? "refs/notes/ai" : "", data.repository?.traceNotes ? "refs/notes/agent-trace" : ""].filter(Boolean);
+    return { pr, policy: data.repository?.policy ?? null, fallback: data.fallbackRepo?.object ?? null, notesRefs };
   }
 
   /** One further page of a connection of the pull request, with its own query. */

@@ -27,6 +27,9 @@ const REVIEW_FIELDS = `
     commit { oid }
   }`;
 
+// `aiNotes`, `traceNotes` and `headRef…traceFile` ask for the line-level AI attestations (SPEC §9):
+// whether the notes refs exist (their blobs are read only then, see `ai-records.ts`) and the
+// traces file at the head.
 export const PULL_REQUEST_SNAPSHOT_QUERY = `
 query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $policyExpr: String!, $commitsAfter: String, $reviewsAfter: String) {
   repository(owner: $owner, name: $name) {
@@ -47,10 +50,13 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
       }
       reviews(first: 100, after: $reviewsAfter) {${REVIEW_FIELDS}
       }
+      headRef { target { oid ... on Commit { traceFile: file(path: ".agent-trace/traces.jsonl") { object { ... on Blob { text isTruncated } } } } } }
     }
     policy: object(expression: $policyExpr) {
       ... on Blob { oid text isTruncated }
     }
+    aiNotes: ref(qualifiedName: "refs/notes/ai") { name }
+    traceNotes: ref(qualifiedName: "refs/notes/agent-trace") { name }
   }
   fallbackRepo: repository(owner: $owner, name: ".github") {
     object(expression: "HEAD:.provenance.yml") {
@@ -137,6 +143,8 @@ export interface GqlPullRequest {
   forcePushes?: { nodes: Array<{ createdAt?: string; afterCommit?: { oid: string } | null } | null> } | null;
   commits: GqlCommitConnection;
   reviews: GqlReviewConnection;
+  /** The head branch and its `.agent-trace/traces.jsonl` (SPEC §9); null when the branch is gone. */
+  headRef?: { target: { oid: string; traceFile?: { object: Partial<GqlBlob> | null } | null } | null } | null;
 }
 
 export interface PullRequestSnapshotResponse {
@@ -144,6 +152,9 @@ export interface PullRequestSnapshotResponse {
     pullRequest: GqlPullRequest | null;
     /** Empty object when the expression names something other than a blob. */
     policy: Partial<GqlBlob> | null;
+    /** Present when the repository has the notes ref (SPEC §9). */
+    aiNotes?: { name: string } | null;
+    traceNotes?: { name: string } | null;
   } | null;
   fallbackRepo: { object: Partial<GqlBlob> | null } | null;
 }
