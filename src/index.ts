@@ -6,8 +6,7 @@
 import type { Probot } from "probot";
 import { provenanceGate } from "./app/app.js";
 import { assertWebhookSecret } from "./app/env.js";
-import { auditWriterFromEnv, closeAuditWriters } from "./audit/writer.js";
-import { drain } from "./ops/drain.js";
+import { auditWriterFromEnv } from "./audit/writer.js";
 
 export { provenanceGate, type ProvenanceGateOptions } from "./app/app.js";
 export { CHECK_NAME } from "./app/constants.js";
@@ -16,11 +15,4 @@ export default function provenanceGateApp(app: Probot): void {
   assertWebhookSecret(process.env);
   // The record of decisions: DATABASE_URL (PostgreSQL), else PROVENANCE_DB (SQLite, default data/provenance.db).
   provenanceGate({ audit: auditWriterFromEnv(process.env, app.log) })(app);
-  if (!auditFlushedOnShutdown) {
-    // Records still queued are written before the process exits (bounded, inside the drain's time).
-    drain.onShutdown("audit", () => closeAuditWriters(3_000));
-    auditFlushedOnShutdown = true;
-  }
 }
-
-let auditFlushedOnShutdown = false;

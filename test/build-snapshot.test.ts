@@ -81,7 +81,7 @@ function contents(overrides: Partial<FakePullRequestContents> = {}): FakePullReq
 }
 
 describe("buildSnapshot", () => {
-  it("fetches the four lists once each, files only for AI-marked commits, and permissions only for approving humans", async () => {
+  it("fetches the four lists once each, commit files from the first AI-marked commit on, and permissions only for approving humans", async () => {
     const data = new FakePullRequestData(contents());
     const snapshot = await buildSnapshot(data, policy(), "acme/models");
 
@@ -89,13 +89,14 @@ describe("buildSnapshot", () => {
     expect(data.count("files")).toBe(1);
     expect(data.count("commits")).toBe(1);
     expect(data.count("reviews")).toBe(1);
-    expect(data.args("commitFiles")).toEqual(["b".repeat(40)]);
+    // The later commit could move the AI's file into a protected path, so it is listed too.
+    expect(data.args("commitFiles")).toEqual(["b".repeat(40), "c".repeat(40)]);
     // carol's latest decisive review requests changes; dave only commented; bots never count.
     expect(data.args("permission")).toEqual(["bob"]);
     expect(data.count("teamsOf")).toBe(0);
 
     expect(snapshot.repository).toBe("acme/models");
-    expect(snapshot.commits.map((c) => c.files)).toEqual([undefined, ["evals/a.yaml"], undefined]);
+    expect(snapshot.commits.map((c) => c.files)).toEqual([undefined, ["evals/a.yaml"], ["src/b.ts"]]);
     const bob = snapshot.reviews.find((r) => r.user.login === "bob");
     expect(bob?.permission).toBe("write");
     expect(bob?.teams).toBeUndefined();
@@ -108,6 +109,16 @@ describe("buildSnapshot", () => {
     const snapshot = await buildSnapshot(data, policy(TEAM_POLICY_YAML), "acme/models");
     expect(data.args("teamsOf")).toEqual(["bob:acme/eval-owners,acme/ml-leads"]);
     expect(snapshot.reviews.find((r) => r.user.login === "bob")?.teams).toEqual(["acme/eval-owners"]);
+  });
+
+  it("lists commit files from the first commit by a would-be approver on, even without AI", async () => {
+    const c = contents();
+    c.commits = [c.commits[0], { ...c.commits[2], author: human("bob"), committer: human("bob") }];
+    c.pullRequest = { ...c.pullRequest, commits: 2 };
+    const data = new FakePullRequestData(c);
+    const snapshot = await buildSnapshot(data, policy(), "acme/models");
+    expect(data.args("commitFiles")).toEqual(["c".repeat(40)]);
+    expect(snapshot.commits.map((x) => x.files)).toEqual([undefined, ["src/b.ts"]]);
   });
 
   it("fetches no commit files when no commit is AI-marked, even with PR-level signals", async () => {

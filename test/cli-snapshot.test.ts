@@ -39,6 +39,15 @@ describe("parseSnapshot", () => {
     expect(parseSnapshot(JSON.stringify(good()))).toEqual(good());
   });
 
+  it("accepts the new optional fields: pushers, assignees, modes, link targets, commit renames", () => {
+    const s = good();
+    s.pull_request.pushers = ["mallory", "renovate[bot]"];
+    s.pull_request.assignees = ["alice"];
+    s.files.push({ filename: "evals/shared", status: "added", mode: "120000", link_target: "scratch/shared" });
+    s.commits[0].files = ["evals/tasks/t1.yaml", { filename: "evals/t2.yaml", status: "renamed", previous_filename: "tmp/t2.yaml" }];
+    expect(parseSnapshot(JSON.stringify(s))).toEqual(s);
+  });
+
   it("treats a missing login as null and a null body as empty (as GitHub's API returns them)", () => {
     const s = good();
     delete s.commits[0].author.login;
@@ -61,7 +70,13 @@ describe("parseSnapshot", () => {
     ["misspelt optional field", (s) => (s.files[1].previous_filenme = "x"), 'snapshot.files[1].previous_filenme: unknown field (did you mean "previous_filename"?)'],
     ["email not a string", (s) => (s.commits[0].author.email = 7), "snapshot.commits[0].author.email: expected a string, got number 7"],
     ["committer missing", (s) => delete s.commits[0].committer, "snapshot.commits[0].committer: required field is missing"],
-    ["commit files not strings", (s) => (s.commits[0].files = [null]), "snapshot.commits[0].files[0]: expected a string, got null"],
+    ["commit files not strings", (s) => (s.commits[0].files = [null]), "snapshot.commits[0].files[0]: expected a path or an object with filename and status, got null"],
+    ["a commit rename without its source", (s) => (s.commits[0].files = [{ filename: "evals/x", status: "renamed" }]), 'snapshot.commits[0].files[0].previous_filename: required when status is "renamed"'],
+    ["a misspelt commit file field", (s) => (s.commits[0].files = [{ filename: "evals/x", status: "copied", previous_filname: "a" }]), 'snapshot.commits[0].files[0].previous_filname: unknown field (did you mean "previous_filename"?)'],
+    ["a pusher that is no login", (s) => (s.pull_request.pushers = ["alice smith"]), 'snapshot.pull_request.pushers[0]: expected a GitHub login such as "alice", got "alice smith"'],
+    ["assignees not an array", (s) => (s.pull_request.assignees = "alice"), 'snapshot.pull_request.assignees: expected an array, got "alice"'],
+    ["an unknown file mode", (s) => (s.files[0].mode = "644"), 'snapshot.files[0].mode: expected a git file mode such as "100644" or "120000", got "644"'],
+    ["a link target not a string", (s) => (s.files[0].link_target = 1), "snapshot.files[0].link_target: expected a string, got number 1"],
     ["unknown review state", (s) => (s.reviews[0].state = "approved"), "snapshot.reviews[0].state: expected one of"],
     ["unknown permission", (s) => (s.reviews[0].permission = "owner"), "snapshot.reviews[0].permission: expected one of"],
     ["reviewer without login", (s) => (s.reviews[0].user = {}), "snapshot.reviews[0].user.login: required field is missing"],

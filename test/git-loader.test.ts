@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGit, GitError, LocalPullRequest, loginFromEmail, parseLog, parseNameStatus } from "../src/load/git/index.js";
-import { identity, toSnapshotFiles, touchedPaths } from "../src/load/git/parse.js";
+import { createGit, GitError, LocalPullRequest, loginFromEmail, parseLog } from "../src/load/git/index.js";
+import { commitFileEntries, identity, parseRaw, toSnapshotFiles } from "../src/load/git/parse.js";
 import { ALICE, BOB, GIT_ENV, TestRepo } from "./helpers/git-repo.js";
 
 const repos: TestRepo[] = [];
@@ -55,21 +55,42 @@ describe("parsers of git -z output", () => {
     expect(() => parseLog("abc\0def\0")).toThrow(GitError);
   });
 
-  it("maps name-status letters to GitHub statuses and keeps both sides of a rename", () => {
-    const entries = parseNameStatus("M\0a.txt\0R087\0old name.csv\0new\tname.csv\0A\0added\nfile\0D\0gone\0T\0link\0C100\0src\0copy\0");
+  const raw = (src: string, dst: string, code: string, ...paths: string[]) => `:${src} ${dst} ${"a".repeat(40)} ${"b".repeat(40)} ${code}\0${paths.join("\0")}\0`;
+
+  it("maps raw diff letters to GitHub statuses, with the head's mode, and names a rename's source", () => {
+    const entries = parseRaw(
+      raw("100644", "100644", "M", "a.txt") +
+        raw("100644", "100644", "R087", "old name.csv", "new\tname.csv") +
+        raw("000000", "100755", "A", "added\nfile") +
+        raw("100644", "000000", "D", "gone") +
+        raw("100644", "120000", "T", "link") +
+        raw("100644", "100644", "C100", "src", "copy") +
+        raw("000000", "160000", "A", "vendor/sub"),
+    );
     expect(toSnapshotFiles(entries)).toEqual([
-      { filename: "a.txt", status: "modified" },
-      { filename: "new\tname.csv", status: "renamed", previous_filename: "old name.csv" },
-      { filename: "added\nfile", status: "added" },
+      { filename: "a.txt", status: "modified", mode: "100644" },
+      { filename: "new\tname.csv", status: "renamed", previous_filename: "old name.csv", mode: "100644" },
+      { filename: "added\nfile", status: "added", mode: "100755" },
       { filename: "gone", status: "removed" },
-      { filename: "link", status: "changed" },
-      { filename: "copy", status: "copied" },
+      { filename: "link", status: "changed", mode: "120000" },
+      { filename: "copy", status: "copied", mode: "100644" },
+      { filename: "vendor/sub", status: "added", mode: "160000" },
     ]);
-    expect(touchedPaths(entries)).toEqual(["a.txt", "old name.csv", "new\tname.csv", "added\nfile", "gone", "link", "copy"]);
+    expect(commitFileEntries(entries)).toEqual([
+      "a.txt",
+      { filename: "new\tname.csv", status: "renamed", previous_filename: "old name.csv" },
+      "added\nfile",
+      "gone",
+      "link",
+      { filename: "copy", status: "copied", previous_filename: "src" },
+      "vendor/sub",
+    ]);
   });
 
-  it("rejects an unknown status letter", () => {
-    expect(() => parseNameStatus("Q\0x\0")).toThrow(/unexpected name-status/);
+  it("rejects an unknown status letter, a malformed line and truncated output", () => {
+    expect(() => parseRaw(raw("100644", "100644", "Q", "x"))).toThrow(/unexpected name-status/);
+    expect(() => parseRaw("M\0x\0")).toThrow(/unexpected raw diff line/);
+    expect(() => parseRaw(`:100644 100644 ${"a".repeat(40)} ${"b".repeat(40)} R100\0only-one\0`)).toThrow(/truncated/);
   });
 });
 
@@ -99,15 +120,36 @@ describe("LocalPullRequest", () => {
     });
   });
 
-  it("lists pull-request files with renames, and per-commit paths with both sides of a rename", async () => {
+  it("lists pull-request files with renames and modes, and per-commit renames with their source", async () => {
     const { r, rename, ai } = featureRepo();
     const pr = await open(r);
     expect(await pr.files()).toEqual([
-      { filename: "data/new name.csv", status: "renamed", previous_filename: "data/old.csv" },
-      { filename: "evals/a.yaml", status: "modified" },
+      { filename: "data/new name.csv", status: "renamed", previous_filename: "data/old.csv", mode: "100644" },
+      { filename: "evals/a.yaml", status: "modified", mode: "100644" },
     ]);
-    expect(await pr.commitFiles(rename)).toEqual(["data/old.csv", "data/new name.csv"]);
+    expect(await pr.commitFiles(rename)).toEqual([{ filename: "data/new name.csv", status: "renamed", previous_filename: "data/old.csv" }]);
     expect(await pr.commitFiles(ai)).toEqual(["evals/a.yaml"]);
+  });
+
+  it("reads a symbolic link's target and a submodule's commit", async () => {
+    const r = repo();
+    r.write("scratch/t1.yaml", "x\n").write("evals/t0.yaml", "y\n").commit("init");
+    r.git("checkout", "-q", "-b", "feature");
+    r.git("rm", "-q", "evals/t0.yaml");
+    mkdirSync(join(r.dir, "evals"), { recursive: true });
+    symlinkSync("../scratch/t1.yaml", join(r.dir, "evals/t1.yaml"));
+    r.git("add", "evals/t1.yaml");
+    const sub = "c".repeat(40);
+    // `git add -A` drops a gitlink without a checkout, so the submodule gets an empty one.
+    mkdirSync(join(r.dir, "evals/vendored"));
+    r.git("update-index", "--add", "--cacheinfo", `160000,${sub},evals/vendored`);
+    r.commit("Point the eval at scratch");
+    const files = await (await open(r)).files();
+    expect(files).toEqual([
+      { filename: "evals/t0.yaml", status: "removed" },
+      { filename: "evals/t1.yaml", status: "added", mode: "120000", link_target: "../scratch/t1.yaml" },
+      { filename: "evals/vendored", status: "added", mode: "160000", link_target: sub },
+    ]);
   });
 
   it("fills pull-request fields from git and flags", async () => {
@@ -238,7 +280,7 @@ describe("LocalPullRequest", () => {
     r.git("checkout", "-q", "-b", "f");
     r.write("data/$(touch pwned);'x'\n.csv", "1").commit("odd path");
     const files = await (await open(r)).files();
-    expect(files).toEqual([{ filename: "data/$(touch pwned);'x'\n.csv", status: "added" }]);
+    expect(files).toEqual([{ filename: "data/$(touch pwned);'x'\n.csv", status: "added", mode: "100644" }]);
     const git = createGit({ cwd: r.dir, env: GIT_ENV as NodeJS.ProcessEnv });
     expect(await git(["ls-files", "pwned"])).toBe("");
   });

@@ -7,6 +7,7 @@
  * at once so the check run can say "rate-limited, retry after …" instead of hanging or vanishing.
  */
 import { ProbotOctokit } from "probot";
+import { checkGitHubExchanges } from "../load/github/exchange-check.js";
 import { DEFAULT_DEADLINES, fetchWithDeadlines, type Deadlines } from "./deadlines.js";
 import { githubMetrics } from "../ops/github-metrics.js";
 
@@ -79,6 +80,9 @@ export function withGateOptions(options: Record<string, any> = {}, tuning: GateT
   };
 }
 
+/** Probot's Octokit with every exchange checked against GitHub's description (see exchange-check.ts). */
+export const CheckedOctokit = ProbotOctokit.plugin(checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0]);
+
 /** Deadlines and retry pacing: the shipped values, or shorter ones for tests of faults. */
 export interface GateTuning {
   deadlines?: Deadlines;
@@ -96,7 +100,7 @@ function withDeadlinesOnce(fetch: any, deadlines: Deadlines): typeof globalThis.
 
 /** The app's Octokit with other deadlines and retry pacing (tests of faults). */
 export function tunedGateOctokit(tuning: GateTuning) {
-  return ProbotOctokit.plugin(githubMetrics).defaults((options: Record<string, any>) => withGateOptions(options, tuning));
+  return CheckedOctokit.plugin(githubMetrics).defaults((options: Record<string, any>) => withGateOptions(options, tuning));
 }
 
 /** A function default runs after the options Probot itself passes, so ours take precedence. */

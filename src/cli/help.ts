@@ -31,6 +31,7 @@ with the same engine the GitHub App runs.
   --head REF             the tip of the pull request (default HEAD)
   --config FILE          policy file (default: .provenance.yml at the repository root)
   --approved-by LOGIN,…  approving reviews, counted as submitted after the head commit
+  --pusher LOGIN,…       people who pushed to the branch: they cannot approve it
   --permission LEVEL     approvers' permission (default write); or LOGIN=LEVEL, repeatable
   --team LOGIN=ORG/SLUG  a team an approver belongs to, repeatable
   --author LOGIN         the pull request author (default: the head commit author's GitHub

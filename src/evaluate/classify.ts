@@ -28,6 +28,16 @@ function matchingForm(path: string): string {
   return normalisePath(path).replace(INVISIBLE, "");
 }
 
+/**
+ * One key per path as classification sees it (NFC, no invisible characters, case folded), so
+ * attribution calls two paths the same exactly when a glob could not tell them apart: a
+ * case-only rename (`EVALS/t.yaml` → `evals/t.yaml`) keeps its history. Folding through upper
+ * case also joins `ſ`/`s` and `K`/`k`, as minimatch's case-insensitive matching does.
+ */
+export function pathKey(path: string): string {
+  return matchingForm(path).toUpperCase().toLowerCase();
+}
+
 export type Classifier = (path: string) => string[];
 
 /**

@@ -3,14 +3,15 @@
  * function. No I/O and no clock: `now` only stamps the verdict. Everything in the verdict is in a
  * stable order, so the same pull request gives the same verdict however a loader listed it.
  */
-import type { ConfigError, Policy, Rule } from "../model/policy.js";
-import { GITHUB_MAX_PR_FILES, type Snapshot } from "../model/snapshot.js";
-import type { Conclusion, Disqualified, FileResult, RuleResult, Verdict, VerdictError } from "../model/verdict.js";
+import { LINKS_RULE_NAME, type ConfigError, type Policy, type Rule } from "../model/policy.js";
+import { GITHUB_MAX_PR_FILES, SUBMODULE_MODE, SYMLINK_MODE, type Snapshot, type SnapshotFile } from "../model/snapshot.js";
+import type { Conclusion, Disqualified, FileResult, LinkChange, RuleResult, Verdict, VerdictError } from "../model/verdict.js";
 import { attribute, shortSha, type FileAttribution } from "./attribution.js";
 import { classifyEntry, compileClassifier } from "./classify.js";
+import { contributorsTo } from "./contributors.js";
 import { toolTrust } from "./detect.js";
-import { admittedBy, describeDisqualified, disqualification, latestReviews } from "./reviews.js";
-import { sessionAuthors, toSessionAuthorList } from "./session-authors.js";
+import { admittedBy, describeDisqualified, disqualification, latestReviews, type Reviewer } from "./reviews.js";
+import { loginsByEmail, sessionAuthors, toSessionAuthorList } from "./session-authors.js";
 import { reviewerList, verdictTitle } from "./title.js";
 import { byString, sortedBy, uniqueSorted } from "./order.js";
 
@@ -67,10 +68,28 @@ function applyingTools(policy: Policy, rule: Rule, fa: FileAttribution): string[
   }
 }
 
+/** A changed link or submodule at the head; null for plain files and removed entries. */
+function linkOf(file: SnapshotFile): LinkChange | null {
+  if (file.status === "removed") return null;
+  const kind = file.mode === SYMLINK_MODE ? "symlink" : file.mode === SUBMODULE_MODE ? "submodule" : null;
+  if (!kind) return null;
+  return { path: file.filename, kind, ...(file.link_target !== undefined ? { target: file.link_target } : {}) };
+}
+
+/**
+ * The built-in `provenance-links` rule (SPEC §2): a link or submodule created or changed at a
+ * path in any class needs one counted approval, AI or not — a link in `evals/` pointing at
+ * `scratch/` would let later changes to `scratch/` reach the eval harness unreviewed.
+ */
+function linksRule(policy: Policy): Rule {
+  return { name: LINKS_RULE_NAME, classes: Object.keys(policy.classes).sort(byString), when: "any-change", require: { approvals: 1 }, forbid: false, builtin: true };
+}
+
 export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOptions = {}): Verdict {
   const classify = compileClassifier(policy);
   const attribution = attribute(policy, snapshot);
-  const authors = sessionAuthors(snapshot, attribution.marked, policy.ai);
+  const authors = sessionAuthors(snapshot, attribution, policy.ai);
+  const known = loginsByEmail(snapshot.commits);
   const reviewers = latestReviews(snapshot.reviews);
   const lastPush = snapshot.pull_request.last_push_at;
 
@@ -87,28 +106,47 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
     rules: [] as string[],
   }));
 
-  const rules: RuleResult[] = policy.rules.map((rule) => {
-    const files: string[] = [];
-    const tools = new Set<string>();
+  const links = linksRule(policy);
+  /** The rule's files and the tools through which it applies; the links rule takes only links. */
+  const applying = (rule: Rule) => {
+    const hits: { e: (typeof entries)[number]; via: string[] }[] = [];
     for (const e of entries) {
       if (!rule.classes.some((c) => e.classes.includes(c))) continue;
+      if (rule === links && !linkOf(e.fa.file)) continue;
       const via = applyingTools(policy, rule, e.fa);
-      if (via === null) continue;
-      files.push(e.fa.file.filename);
-      via.forEach((t) => tools.add(t));
-      e.rules.push(rule.name);
+      if (via !== null) hits.push({ e, via });
+    }
+    return hits;
+  };
+
+  const judge = (rule: Rule): RuleResult => {
+    const hits = applying(rule);
+    for (const { e } of hits) e.rules.push(rule.name);
+    const files = hits.map(({ e }) => e.fa.file.filename).sort(byString);
+    const applies = files.length > 0;
+    // Whoever made a change is never its independent reviewer, AI or not: for any-change rules
+    // and the built-in ones, the contributors to the rule's files cannot approve it.
+    const contributors =
+      applies && (rule.when === "any-change" || rule.builtin) ? contributorsTo(snapshot, hits.map(({ e }) => e.fa), known, policy.ai) : null;
+    let candidates: Reviewer[] = eligible;
+    if (contributors && !rule.forbid) {
+      candidates = eligible.filter((r) => {
+        const reason = contributors.get(r.login);
+        if (reason) disqualified.push(describeDisqualified(r.login, reason));
+        return reason === undefined;
+      });
     }
     const required = rule.forbid ? 0 : (rule.require?.approvals ?? 1);
-    const counted = rule.forbid ? [] : eligible.filter((r) => admittedBy(rule.require?.from, r)).map((r) => r.login);
-    if (!rule.forbid && rule.require?.from && files.length > 0) {
-      for (const r of eligible) {
+    const counted = rule.forbid ? [] : candidates.filter((r) => admittedBy(rule.require?.from, r)).map((r) => r.login);
+    if (!rule.forbid && rule.require?.from && applies) {
+      for (const r of candidates) {
         if (!counted.includes(r.login)) {
           disqualified.push(describeDisqualified(r.login, `is not in rule ${rule.name}'s reviewers (${reviewerList(rule.require.from, ", ")})`));
         }
       }
     }
-    const status =
-      files.length === 0 ? "not_applicable" : rule.forbid ? "forbidden" : counted.length >= required ? "satisfied" : "pending";
+    const status = !applies ? "not_applicable" : rule.forbid ? "forbidden" : counted.length >= required ? "satisfied" : "pending";
+    const changedLinks = rule === links ? hits.map(({ e }) => linkOf(e.fa.file)!) : undefined;
     return {
       name: rule.name,
       status,
@@ -116,13 +154,16 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
       classes: [...rule.classes],
       required,
       counted: status === "not_applicable" ? [] : counted,
-      files: files.sort(byString),
-      tools: uniqueSorted(tools),
+      files,
+      tools: uniqueSorted(hits.flatMap(({ via }) => via)),
       forbid: rule.forbid,
       ...(rule.require?.from ? { from: [...rule.require.from] } : {}),
       ...(rule.builtin ? { builtin: true } : {}),
+      ...(contributors ? { contributors: [...contributors.keys()].sort(byString) } : {}),
+      ...(changedLinks ? { links: sortedBy(changedLinks, (l) => l.path) } : {}),
     };
-  });
+  };
+  const rules: RuleResult[] = [...policy.rules, links].map(judge);
 
   const errors = completenessErrors(snapshot);
   const configErrors = options.prConfigErrors ?? [];
@@ -150,6 +191,8 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
       tools: fa.tools,
       commits: fa.commits.map(shortSha),
       rules: ruleNames.sort(byString),
+      ...(fa.file.mode !== undefined ? { mode: fa.file.mode } : {}),
+      ...(fa.file.link_target !== undefined ? { link_target: fa.file.link_target } : {}),
     })),
     (f) => `${f.filename}\u0000${f.previous_filename ?? ""}`,
   );

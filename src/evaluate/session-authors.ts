@@ -3,11 +3,11 @@
  * independent reviewer. Signals only ever add people here; nothing in a commit can make a
  * reviewer eligible.
  */
-import type { Snapshot, GitIdentity } from "../model/snapshot.js";
+import type { Snapshot, GitIdentity, SnapshotCommit } from "../model/snapshot.js";
 import type { SessionAuthor, UnresolvedAuthor } from "../model/verdict.js";
-import type { MarkedCommit } from "./attribution.js";
+import type { Attribution } from "./attribution.js";
 import { shortSha } from "./attribution.js";
-import { isToolIdentity, toolDisplayName } from "./detect.js";
+import { isAgentLogin, isToolIdentity, toolDisplayName } from "./detect.js";
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
 import type { Policy } from "../model/policy.js";
 import { sortedBy } from "./order.js";
@@ -15,6 +15,9 @@ import { sortedBy } from "./order.js";
 // GitHub's own committer for web-UI and API commits: it never drove anything.
 const WEB_FLOW_LOGIN = "web-flow";
 const WEB_FLOW_EMAIL = "noreply@github.com";
+
+export const OPENED_REASON = "opened the pull request";
+export const PUSHED_REASON = "pushed to the head branch";
 
 /** Every `Co-authored-by:` line of a message, wherever it stands (squash bodies). */
 function coAuthors(message: string): { name: string; email: string }[] {
@@ -32,9 +35,9 @@ export interface SessionAuthors {
 }
 
 /** Logins that GitHub ties to e-mails anywhere in the pull request, for resolving co-authors. */
-function loginsByEmail(snapshot: Snapshot): Map<string, string> {
+export function loginsByEmail(commits: readonly SnapshotCommit[]): Map<string, string> {
   const map = new Map<string, string>();
-  for (const c of snapshot.commits) {
+  for (const c of commits) {
     for (const id of [c.author, c.committer]) {
       if (id.login && id.email) map.set(id.email.toLowerCase(), id.login);
     }
@@ -46,10 +49,92 @@ function resolveLogin(email: string, known: Map<string, string>): string | null 
   return noreplyLogin(email) ?? known.get(email.toLowerCase()) ?? null;
 }
 
-export function sessionAuthors(snapshot: Snapshot, marked: MarkedCommit[], ai: Policy["ai"]): SessionAuthors {
+/** A person behind one commit, with what they did in it ("authored", "committed", "co-authored"). */
+export interface CommitPerson {
+  login: string | null;
+  name: string;
+  email: string;
+  roles: string[];
+}
+
+/**
+ * The people behind a commit: its author, its committer unless that is GitHub's web-flow, and
+ * every `Co-authored-by:` person, resolved to logins where the pull request allows. Tool
+ * identities are not people. One entry per person, whatever roles they had.
+ */
+export function commitPeople(commit: SnapshotCommit, known: Map<string, string>, ai: Policy["ai"]): CommitPerson[] {
+  const people = new Map<string, CommitPerson>();
+  const person = (id: Pick<GitIdentity, "login" | "name" | "email">, role: string) => {
+    if (isToolIdentity(id, ai)) return;
+    const login = id.login ?? resolveLogin(id.email, known);
+    const key = login ? `@${login.toLowerCase()}` : id.email.toLowerCase();
+    const entry = people.get(key) ?? { login, name: id.name, email: id.email, roles: [] };
+    if (!entry.roles.includes(role)) entry.roles.push(role);
+    people.set(key, entry);
+  };
+  person(commit.author, "authored");
+  const committer = commit.committer;
+  const isWebFlow = committer.login?.toLowerCase() === WEB_FLOW_LOGIN || committer.email.toLowerCase() === WEB_FLOW_EMAIL;
+  if (!isWebFlow) person(committer, "committed");
+  for (const co of coAuthors(commit.message)) person({ login: null, ...co }, "co-authored");
+  return [...people.values()];
+}
+
+// `Requested by: @alice`, `**Requested by:** Alice (@alice)`: the line an agent writes into its
+// pull request's description to name the person who asked it. Anchored at the line start, with
+// one bounded run of decoration, so it reads any body in linear time.
+const REQUESTED_BY = /^[\s>*_#-]{0,16}requested[ \t]+by[\s*_]{0,8}:([^]*)$/i;
+// A GitHub login as written after `@`; decoration around it (`**`, `.`, `,`) is trimmed first.
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+/** Longer lines are never a trailer (SPEC §3); skipping them keeps the scan linear. */
+const MAX_LINE = 4096;
+
+export interface Requester {
+  login: string | null;
+  /** The address written on the line, when it names one instead of a login. */
+  email?: string;
+}
+
+/**
+ * Every person on a `Requested by:` line of a pull request's body: `@login` mentions, and bare
+ * addresses (`Alice (alice@acme.example)`). Tokens are split once and tested with anchored
+ * patterns, so the scan is linear in the body's length.
+ */
+export function requestedBy(body: string): Requester[] {
+  const out: Requester[] = [];
+  for (const line of messageLines(body)) {
+    if (line.length > MAX_LINE) continue;
+    const m = REQUESTED_BY.exec(line);
+    if (!m) continue;
+    for (const raw of m[1].split(/[\s<>(),;[\]]+/)) {
+      const token = trimDecoration(raw);
+      const at = token.indexOf("@");
+      if (at === 0) {
+        if (LOGIN.test(token.slice(1))) out.push({ login: token.slice(1) });
+      } else if (at > 0 && token.indexOf("@", at + 1) < 0 && token.slice(at + 1).includes(".")) {
+        out.push({ login: noreplyLogin(token) ?? null, email: token.toLowerCase() });
+      }
+    }
+  }
+  return out;
+}
+
+const LEADING = new Set(["*", "_", "`", "'", '"']);
+const TRAILING = new Set([...LEADING, ".", ":", "!", "?"]);
+
+/** `**@alice**,` → `@alice`, by index (a regex anchored at the end would rescan long runs). */
+function trimDecoration(token: string): string {
+  let start = 0;
+  let end = token.length;
+  while (start < end && LEADING.has(token[start])) start++;
+  while (end > start && TRAILING.has(token[end - 1])) end--;
+  return token.slice(start, end);
+}
+
+export function sessionAuthors(snapshot: Snapshot, attribution: Attribution, ai: Policy["ai"]): SessionAuthors {
   const byLogin = new Map<string, string[]>();
   const unresolved: UnresolvedAuthor[] = [];
-  const known = loginsByEmail(snapshot);
+  const known = loginsByEmail(snapshot.commits);
   const add = (login: string, reason: string) => {
     const key = login.toLowerCase();
     const reasons = byLogin.get(key) ?? [];
@@ -58,27 +143,33 @@ export function sessionAuthors(snapshot: Snapshot, marked: MarkedCommit[], ai: P
   };
 
   const pr = snapshot.pull_request;
-  add(pr.author, "opened the pull request");
+  add(pr.author, OPENED_REASON);
+  // Nobody can tell which push carried which commit, and a commit's identity is whatever the
+  // pusher typed: every pusher drove whatever the branch holds.
+  for (const login of pr.pushers ?? []) add(login, PUSHED_REASON);
 
-  for (const m of marked) {
+  // An agent's pull request was asked for by someone: its assignees and the people its
+  // description names. (The agent itself, and other bots, are not people.)
+  const agent = attribution.agentAuthor;
+  if (agent) {
+    const reason = `asked ${toolDisplayName(agent.tool)} for this pull request`;
+    const person = (login: string) => login.toLowerCase() !== pr.author.toLowerCase() && !/\[bot\]$/i.test(login) && !isAgentLogin(login, ai);
+    for (const login of pr.assignees ?? []) if (person(login)) add(login, reason);
+    for (const r of requestedBy(pr.body)) {
+      const login = r.login ?? resolveLogin(r.email!, known);
+      if (login) {
+        if (person(login)) add(login, reason);
+      } else {
+        unresolved.push({ name: "", email: r.email!, reason: `${reason}; no GitHub account is tied to this e-mail` });
+      }
+    }
+  }
+
+  for (const m of attribution.marked) {
     const sha = shortSha(m.commit.sha);
     const tools = m.tools.map(toolDisplayName).join(", ");
     // One reason per person and commit ("authored and committed 3f2a1bc with Claude Code").
-    const people = new Map<string, { login: string | null; name: string; email: string; roles: string[] }>();
-    const person = (id: Pick<GitIdentity, "login" | "name" | "email">, role: string) => {
-      if (isToolIdentity(id, ai)) return;
-      const login = id.login ?? resolveLogin(id.email, known);
-      const key = login ? `@${login.toLowerCase()}` : id.email.toLowerCase();
-      const entry = people.get(key) ?? { login, name: id.name, email: id.email, roles: [] };
-      if (!entry.roles.includes(role)) entry.roles.push(role);
-      people.set(key, entry);
-    };
-    person(m.commit.author, "authored");
-    const committer = m.commit.committer;
-    const isWebFlow = committer.login?.toLowerCase() === WEB_FLOW_LOGIN || committer.email.toLowerCase() === WEB_FLOW_EMAIL;
-    if (!isWebFlow) person(committer, "committed");
-    for (const co of coAuthors(m.commit.message)) person({ login: null, ...co }, "co-authored");
-    for (const p of people.values()) {
+    for (const p of commitPeople(m.commit, known, ai)) {
       const reason = `${p.roles.join(" and ")} ${sha} with ${tools}`;
       if (p.login) add(p.login, reason);
       else unresolved.push({ name: p.name, email: p.email, reason: `${reason}; no GitHub account is tied to this e-mail` });

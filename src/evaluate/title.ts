@@ -2,7 +2,7 @@
  * The check run's title: one line a developer understands at a glance, naming what is needed
  * and for which classes of files.
  */
-import { FLOOR_RULE_NAME } from "../model/policy.js";
+import { FLOOR_RULE_NAME, LINKS_RULE_NAME } from "../model/policy.js";
 import type { RuleResult, Verdict, VerdictError } from "../model/verdict.js";
 import { toolDisplayName } from "./detect.js";
 
@@ -21,6 +21,7 @@ function touchedClasses(verdict: Verdict, rule: RuleResult): string[] {
 function subject(verdict: Verdict, rule: RuleResult): string {
   if (rule.name === FLOOR_RULE_NAME) return "the change to .provenance.yml";
   const where = `in ${touchedClasses(verdict, rule).join(", ")}`;
+  if (rule.name === LINKS_RULE_NAME && rule.builtin) return linksSubject(rule, where);
   switch (rule.when) {
     case "ai-assisted":
       return `AI-assisted changes ${where}`;
@@ -29,6 +30,15 @@ function subject(verdict: Verdict, rule: RuleResult): string {
     case "any-change":
       return `changes ${where}`;
   }
+}
+
+/** `the link evals/t1.yaml → ../scratch/t1.yaml`, or `2 links in eval` when there are several. */
+function linksSubject(rule: RuleResult, where: string): string {
+  const links = rule.links!;
+  if (links.length !== 1) return `${plural(links.length, "link")} ${where}`;
+  const [link] = links;
+  const noun = link.kind === "submodule" ? "submodule" : "link";
+  return `the ${noun} ${link.path}${link.target !== undefined ? ` → ${link.target}` : ""}`;
 }
 
 const ERROR_TITLES: Record<VerdictError["kind"], (v: Verdict) => string> = {

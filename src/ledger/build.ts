@@ -9,7 +9,7 @@ import { compileClassifier } from "../evaluate/classify.js";
 import { detectCommit } from "../evaluate/detect.js";
 import { mapBounded } from "../load/build-snapshot.js";
 import { listNotes, readObjects } from "../load/git/ai-records.js";
-import { commitPaths, createGit, type Git } from "../load/git/index.js";
+import { bothSides, commitPaths, createGit, type Git } from "../load/git/index.js";
 import { FLOOR_CLASS_NAME, type Policy } from "../model/policy.js";
 import { AGENT_TRACE_FILE, AGENT_TRACE_NOTES_REF, parseAgentTrace, type TraceRecord } from "../provenance-records/agent-trace.js";
 import { GIT_AI_NOTES_REF, gitAiRecords, parseGitAiNote } from "../provenance-records/git-ai-note.js";
@@ -190,7 +190,7 @@ async function scanHistory(git: Git, o: LedgerOptions, records: Records): Promis
   });
   scanner.end();
   // git log shows merges without a diff; an AI-marked merge may have written lines (a resolution).
-  for (const sha of merges) for (const p of await commitPaths(git, sha)) aiPaths.add(p);
+  for (const sha of merges) for (const p of bothSides(await commitPaths(git, sha))) aiPaths.add(p);
   // The log is newest first; a path renamed from an AI-touched one may hold its lines.
   for (let i = renames.length - 1; i >= 0; i--) if (aiPaths.has(renames[i][0])) aiPaths.add(renames[i][1]);
   return { judged, aiPaths };

@@ -1,12 +1,13 @@
 /**
  * Turn any `PullRequestData` into a Snapshot, asking only for what the decision needs:
- * per-commit file lists only for AI-marked commits, permissions only for reviewers who would
- * otherwise count, team membership only for teams a rule's `from` names.
+ * per-commit file lists from the first commit that matters on (below), permissions only for
+ * reviewers who would otherwise count, team membership only for teams a rule's `from` names.
  */
 import type { Policy } from "../model/policy.js";
-import type { Permission, Snapshot, SnapshotCommit, SnapshotReview } from "../model/snapshot.js";
+import type { Permission, Snapshot, SnapshotCommit, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
 import { commitSignals } from "../evaluate/record-signals.js";
 import { isBotAccount, latestReviews } from "../evaluate/reviews.js";
+import { commitPeople, loginsByEmail } from "../evaluate/session-authors.js";
 import type { PullRequestData } from "./pull-request-data.js";
 
 /** How many per-commit file lists are fetched at once. */
@@ -20,15 +21,15 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
     data.reviews(),
   ]);
 
-  const marked = commits.filter((commit) => commitSignals(commit, policy.ai).length > 0);
-  const markedFiles = await mapBounded(marked, COMMIT_FILES_CONCURRENCY, (commit) => data.commitFiles(commit.sha));
-  const filesBySha = new Map(marked.map((commit, i) => [commit.sha, markedFiles[i]]));
+  const candidates = approvingHumans(reviews, policy);
+  const listed = commitsToList(pullRequest, commits, reviews, policy);
+  const listedFiles = await mapBounded(listed, COMMIT_FILES_CONCURRENCY, (commit) => data.commitFiles(commit.sha));
+  const filesBySha = new Map(listed.map((commit, i) => [commit.sha, listedFiles[i]]));
   const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {
     const paths = filesBySha.get(commit.sha);
     return paths ? { ...commit, files: paths } : { ...commit };
   });
 
-  const candidates = approvingHumans(reviews, policy);
   const teams = teamsInRules(policy);
   const [permissions, memberships] = await Promise.all([
     Promise.all(candidates.map((login) => data.permission(login))),
@@ -44,6 +45,31 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
   });
 
   return { repository, pull_request: pullRequest, files, commits: snapshotCommits, reviews: snapshotReviews };
+}
+
+/**
+ * Where per-commit file lists start to matter: at the first AI-marked commit (its files, and every
+ * later commit that may move them into a protected path), or at the first commit made by someone
+ * whose approval would otherwise count (whether it changed a rule's files decides whether they
+ * may approve it, and so may a later move). Earlier commits stay unlisted, which evaluation reads
+ * as "touched everything" for their people and "moved nothing" — neither matters for them.
+ * The commits to list, in order; exported so tests that mock GitHub mock exactly these.
+ */
+export function commitsToList(pullRequest: SnapshotPullRequest, commits: SnapshotCommit[], reviews: SnapshotReview[], policy: Policy): SnapshotCommit[] {
+  return commits.slice(firstCommitThatMatters(pullRequest, commits, approvingHumans(reviews, policy), policy));
+}
+
+function firstCommitThatMatters(pullRequest: SnapshotPullRequest, commits: SnapshotCommit[], candidates: string[], policy: Policy): number {
+  // The author and the pushers can never approve, whatever their commits changed.
+  const excluded = new Set([pullRequest.author, ...(pullRequest.pushers ?? [])].map((l) => l.toLowerCase()));
+  const approvers = new Set(candidates.map((l) => l.toLowerCase()).filter((l) => !excluded.has(l)));
+  const known = loginsByEmail(commits);
+  const index = commits.findIndex(
+    (commit) =>
+      commitSignals(commit, policy.ai).length > 0 ||
+      commitPeople(commit, known, policy.ai).some((p) => p.login !== null && approvers.has(p.login.toLowerCase())),
+  );
+  return index < 0 ? commits.length : index;
 }
 
 /** Reviewers whose latest decisive review approves and who are human accounts (original spelling). */

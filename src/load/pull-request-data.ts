@@ -3,7 +3,7 @@
  * caching), a local git checkout, or an in-memory fake in tests. `buildSnapshot` turns any of
  * them into a Snapshot, asking only for what the decision needs.
  */
-import type { Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
+import type { CommitFile, Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
 
 export interface PullRequestData {
   /** The pull request itself, including `last_push_at`. */
@@ -12,8 +12,8 @@ export interface PullRequestData {
   files(): Promise<SnapshotFile[]>;
   /** Every commit, oldest first, without `files`; throws `IncompleteDataError` when incomplete. */
   commits(): Promise<SnapshotCommit[]>;
-  /** The paths one commit changed (both sides of a rename). */
-  commitFiles(sha: string): Promise<string[]>;
+  /** What one commit changed: paths, or entries naming a rename's or copy's source. */
+  commitFiles(sha: string): Promise<CommitFile[]>;
   /** Every review, in submission order, without `permission`/`teams`. */
   reviews(): Promise<SnapshotReview[]>;
   /** A user's permission on the repository. */

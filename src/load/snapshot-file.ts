@@ -5,6 +5,7 @@
  * otherwise be dropped silently and change the verdict.
  */
 import type {
+  CommitFile,
   FileStatus,
   GitIdentity,
   Permission,
@@ -32,6 +33,8 @@ export class SnapshotError extends Error {
 const FILE_STATUSES: readonly FileStatus[] = ["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"];
 const REVIEW_STATES: readonly ReviewState[] = ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"];
 const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
+// Git's file modes: regular, executable, symbolic link, submodule (gitlink), and the tree mode.
+const GIT_MODE = /^(100644|100755|120000|160000|040000)$/;
 // ISO 8601 date-time with a zone, as GitHub writes them; `Date.parse` alone accepts far too much.
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -64,7 +67,7 @@ function pullRequest(v: unknown, path: string): SnapshotPullRequest {
     v,
     path,
     ["number", "author", "base_ref", "head_ref", "head_sha", "labels", "body", "last_push_at"],
-    ["author_type", "changed_files", "commits"],
+    ["author_type", "changed_files", "commits", "pushers", "assignees"],
   );
   const pr: SnapshotPullRequest = {
     number: integer(o.number, `${path}.number`),
@@ -80,11 +83,25 @@ function pullRequest(v: unknown, path: string): SnapshotPullRequest {
   if (o.author_type !== undefined) pr.author_type = string(o.author_type, `${path}.author_type`);
   if (o.changed_files !== undefined) pr.changed_files = integer(o.changed_files, `${path}.changed_files`);
   if (o.commits !== undefined) pr.commits = integer(o.commits, `${path}.commits`);
+  if (o.pushers !== undefined) pr.pushers = loginArray(o.pushers, `${path}.pushers`);
+  if (o.assignees !== undefined) pr.assignees = loginArray(o.assignees, `${path}.assignees`);
   return pr;
 }
 
 function file(v: unknown, path: string): SnapshotFile {
-  const o = object(v, path, ["filename", "status"], ["previous_filename"]);
+  const o = object(v, path, ["filename", "status"], ["previous_filename", "mode", "link_target"]);
+  const f: SnapshotFile = fileEntry(o, path);
+  if (o.mode !== undefined) {
+    const mode = string(o.mode, `${path}.mode`);
+    if (!GIT_MODE.test(mode)) throw new SnapshotError(`${path}.mode`, `expected a git file mode such as "100644" or "120000", got ${describe(mode)}`);
+    f.mode = mode;
+  }
+  if (o.link_target !== undefined) f.link_target = string(o.link_target, `${path}.link_target`);
+  return f;
+}
+
+/** `filename`, `status` and `previous_filename`, as a pull-request or commit file entry has them. */
+function fileEntry(o: Json, path: string): SnapshotFile {
   const f: SnapshotFile = {
     filename: nonEmptyString(o.filename, `${path}.filename`),
     status: oneOf(o.status, FILE_STATUSES, `${path}.status`),
@@ -96,6 +113,15 @@ function file(v: unknown, path: string): SnapshotFile {
   return f;
 }
 
+/** A commit's file: a path, or `{ filename, status, previous_filename }` for renames and copies. */
+function commitFile(v: unknown, path: string): CommitFile {
+  if (typeof v === "string") return v;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new SnapshotError(path, `expected a path or an object with filename and status, got ${describe(v)}`);
+  }
+  return fileEntry(object(v, path, ["filename", "status"], ["previous_filename"]), path);
+}
+
 function commit(v: unknown, path: string): SnapshotCommit {
   const o = object(v, path, ["sha", "message", "author", "committer"], ["files", "ai_records"]);
   const c: SnapshotCommit = {
@@ -104,7 +130,7 @@ function commit(v: unknown, path: string): SnapshotCommit {
     author: gitIdentity(o.author, `${path}.author`),
     committer: gitIdentity(o.committer, `${path}.committer`),
   };
-  if (o.files !== undefined) c.files = stringArray(o.files, `${path}.files`);
+  if (o.files !== undefined) c.files = array(o.files, `${path}.files`).map((f, i) => commitFile(f, `${path}.files[${i}]`));
   if (o.ai_records !== undefined) c.ai_records = validateAiRecords(o.ai_records, `${path}.ai_records`, (p, problem) => {
     throw new SnapshotError(p, problem);
   });
@@ -182,6 +208,16 @@ function nonEmptyString(v: unknown, path: string): string {
 
 function stringArray(v: unknown, path: string): string[] {
   return array(v, path).map((x, i) => string(x, `${path}[${i}]`));
+}
+
+// GitHub logins: letters, digits and single hyphens, or an app's `name[bot]`.
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])?$/;
+
+function loginArray(v: unknown, path: string): string[] {
+  return stringArray(v, path).map((login, i) => {
+    if (!LOGIN.test(login)) throw new SnapshotError(`${path}[${i}]`, `expected a GitHub login such as "alice", got ${describe(login)}`);
+    return login;
+  });
 }
 
 function integer(v: unknown, path: string): number {

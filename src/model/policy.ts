@@ -72,5 +72,7 @@ export interface ConfigError {
 
 export const POLICY_PATH = ".provenance.yml";
 export const FLOOR_RULE_NAME = "provenance-policy";
+/** The built-in rule for symbolic links and submodules at protected paths (SPEC §2). */
+export const LINKS_RULE_NAME = "provenance-links";
 /** The class the floor rule uses; reserved so a config cannot redefine it. */
 export const FLOOR_CLASS_NAME = "provenance-policy";

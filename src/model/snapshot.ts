@@ -20,11 +20,14 @@ export interface SnapshotCommit {
   author: GitIdentity;
   committer: GitIdentity;
   /**
-   * Repository paths this commit changed (both sides of a rename). Loaders may leave it out for
-   * commits that carry no AI marker; an AI-marked commit without it is treated as touching every
-   * file of the pull request (the safe direction).
+   * What this commit changed: a path, or an entry naming a rename or copy with its source (so
+   * attribution can follow the content to its new name). A bare path on both sides of a rename
+   * means the same as before: both paths changed. Loaders list the files of every commit from
+   * the first AI-marked commit or the first commit by a would-be approver on; they may leave it
+   * out for earlier commits. A commit without it is treated as touching every file of the pull
+   * request (the safe direction), and as renaming nothing.
    */
-  files?: string[];
+  files?: CommitFile[];
   /**
    * Line-level AI attestations for this commit from git-ai notes or Agent Trace records (SPEC §9),
    * filled by loaders that can read them. Optional: a snapshot without them means what it meant.
@@ -32,12 +35,30 @@ export interface SnapshotCommit {
   ai_records?: AiRecord[];
 }
 
+/** One file a commit changed: a bare path, or an entry shaped like GitHub's commit file. */
+export type CommitFile = string | CommitFileEntry;
+
+export interface CommitFileEntry {
+  filename: string;
+  status: FileStatus;
+  /** The source of a rename or copy. */
+  previous_filename?: string;
+}
+
+/** Git file modes that are not plain files: links can make other paths reach a protected one. */
+export const SYMLINK_MODE = "120000";
+export const SUBMODULE_MODE = "160000";
+
 export type FileStatus = "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
 
 export interface SnapshotFile {
   filename: string;
   status: FileStatus;
   previous_filename?: string;
+  /** The git file mode at the head (`100644`, `100755`, `120000` link, `160000` submodule), when known. */
+  mode?: string;
+  /** Where a link points (a symlink's target path, a submodule's commit), for messages. */
+  link_target?: string;
 }
 
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
@@ -71,6 +92,13 @@ export interface SnapshotPullRequest {
   changed_files?: number;
   /** GitHub's own count of commits; when present, the commit list must add up to it. */
   commits?: number;
+  /**
+   * Logins that pushed to the head branch while the pull request was open (each `synchronize`
+   * sender). Default: none besides the author.
+   */
+  pushers?: string[];
+  /** The pull request's assignees (for an agent's pull request: the people who asked it). */
+  assignees?: string[];
 }
 
 /** GitHub lists at most this many files of a pull request (REST and GraphQL alike). */

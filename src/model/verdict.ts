@@ -57,6 +57,21 @@ export interface RuleResult {
   /** The `from` restriction as written, when present. */
   from?: string[];
   builtin?: boolean;
+  /**
+   * For `any-change` and built-in rules that apply: the contributors to the rule's files (the
+   * author, pushers, and the people behind the commits that changed them), who cannot approve.
+   */
+  contributors?: string[];
+  /** For `provenance-links`: each changed link or submodule at a protected path, and where it points. */
+  links?: LinkChange[];
+}
+
+export interface LinkChange {
+  path: string;
+  /** `symlink` (mode 120000) or `submodule` (mode 160000). */
+  kind: "symlink" | "submodule";
+  /** The link's target path or the submodule's commit, when the loader read it. */
+  target?: string;
 }
 
 export interface FileResult {
@@ -71,6 +86,9 @@ export interface FileResult {
   commits: string[];
   /** Names of the rules that apply to this file. */
   rules: string[];
+  /** The git mode at the head, when the loader knows it. */
+  mode?: string;
+  link_target?: string;
 }
 
 export interface SessionAuthor {

@@ -67,9 +67,13 @@ export function unblockAdvice(verdict: Verdict): { rule: string; advice: string 
       const missing = Math.max(1, rule.required - rule.counted.length);
       const approvals = plural(missing, rule.counted.length > 0 ? "more approval" : "approval", rule.counted.length > 0 ? "more approvals" : "approvals");
       const who = rule.from?.length ? `${describeFrom(rule.from)} (with write access)` : "anyone with write access";
+      // Contributors to an any-change or built-in rule's files cannot approve it either.
+      const authors = new Set(verdict.session_authors);
+      const made = (rule.contributors ?? []).filter((l) => !authors.has(l)).map((l) => `@${l}`);
+      const norMade = made.length > 0 ? `${otherThan ? " nor" : " other than"} ${joinOr(made)} (who made these changes)` : "";
       advice.push({
         rule: rule.name,
-        advice: `${approvals} from ${who}${otherThan}. Only approvals submitted after the latest push count.`,
+        advice: `${approvals} from ${who}${otherThan}${norMade}. Only approvals submitted after the latest push count.`,
       });
     } else if (rule.status === "forbidden") {
       advice.push({ rule: rule.name, advice: forbiddenAdvice(verdict, rule) });

@@ -107,7 +107,9 @@ export function renderMarkdown(verdict: Verdict): string {
       "|:--|:--|:--|:--|",
       ...shown.map(
         (f) =>
-          `| ${code(f.filename, true)}${f.previous_filename ? ` (from ${code(f.previous_filename, true)})` : ""} | ${cell(f.classes.join(", "))} | ${
+          `| ${code(f.filename, true)}${f.previous_filename ? ` (from ${code(f.previous_filename, true)})` : ""}${
+            f.link_target !== undefined ? ` → ${code(f.link_target, true)}` : ""
+          } | ${cell(f.classes.join(", "))} | ${
             f.tools.length > 0 ? f.tools.map((t) => toolCell(t)).join(", ") : "—"
           } | ${f.commits.length > 0 ? f.commits.map((c) => code(c, true)).join(" ") : "—"} |`,
       ),

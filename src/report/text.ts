@@ -128,7 +128,7 @@ export function renderText(verdict: Verdict, opts: TextOptions): string {
       ...table(
         ["FILE", "CLASSES", "TOOLS", "COMMITS"],
         shown.map((f) => [
-          oneLine(f.previous_filename ? `${f.previous_filename} → ${f.filename}` : f.filename),
+          oneLine(`${f.previous_filename ? `${f.previous_filename} → ${f.filename}` : f.filename}${f.link_target !== undefined ? ` (link to ${f.link_target})` : ""}`),
           f.classes.join(", "),
           f.tools.join(", ") || "—",
           f.commits.join(", ") || "—",

@@ -8,8 +8,8 @@ import nock from "nock";
 import { expect } from "vitest";
 import type { Conclusion } from "../../src/model/verdict.js";
 import type { Policy } from "../../src/model/policy.js";
-import type { SnapshotCommit, GitIdentity } from "../../src/model/snapshot.js";
-import { detectCommit } from "../../src/evaluate/detect.js";
+import type { SnapshotCommit, GitIdentity, SnapshotPullRequest, SnapshotReview } from "../../src/model/snapshot.js";
+import { commitsToList } from "../../src/load/build-snapshot.js";
 import { parsePolicy, strictFallbackPolicy } from "../../src/policy/index.js";
 import {
   API,
@@ -262,11 +262,15 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
 
   mockCheckRuns(api, spec.headSha, runsFor(event, twin));
 
-  // Per-commit file lists, only for commits the app will find AI-marked.
+  // Per-commit file lists, for the commits the app lists (from the first AI-marked commit, or the
+  // first by a would-be approver, on).
   const policy = resolvedPolicy(policyFor(spec.baseRef) ?? (typeof spec.fallback === "string" && spec.fallback !== "NOT_FOUND" ? spec.fallback : null));
   if (policy && !tooLarge(spec, twin)) {
+    const reviews: SnapshotReview[] = spec.reviews.map((r) => ({ user: { login: r.login, type: r.typename === "Bot" ? "Bot" : "User" }, state: r.state as SnapshotReview["state"], submitted_at: r.submittedAt }));
+    const pr = { author: spec.author } as SnapshotPullRequest;
+    const listed = new Set(commitsToList(pr, spec.commits.map(snapshotCommit), reviews, policy).map((c) => c.sha));
     for (const commit of spec.commits) {
-      if (detectCommit(snapshotCommit(commit), policy.ai).length === 0) continue;
+      if (!listed.has(commit.sha)) continue;
       api
         .get(`/repos/${OWNER}/${REPO}/commits/${commit.sha}`)
         .query(true)

@@ -5,7 +5,7 @@
 import type { Policy, Rule } from "../../src/model/policy.js";
 import { FLOOR_CLASS_NAME } from "../../src/model/policy.js";
 import { floorClass, floorRule } from "../../src/policy/index.js";
-import type { GitIdentity, Snapshot, SnapshotCommit, SnapshotReview } from "../../src/model/snapshot.js";
+import type { CommitFile, GitIdentity, Snapshot, SnapshotCommit, SnapshotReview } from "../../src/model/snapshot.js";
 
 export const PUSHED_AT = "2026-11-20T10:00:00Z";
 export const AFTER_PUSH = "2026-11-20T11:00:00Z";
@@ -22,7 +22,7 @@ export function sha(seed?: string): string {
   return (base + "0".repeat(40)).slice(0, 40);
 }
 
-export function commit(opts: Partial<SnapshotCommit> & { by?: string; ai?: boolean; files?: string[] }): SnapshotCommit {
+export function commit(opts: Partial<SnapshotCommit> & { by?: string; ai?: boolean; files?: CommitFile[] }): SnapshotCommit {
   const who = person(opts.by ?? "alice");
   return {
     sha: opts.sha ?? sha(),
@@ -54,6 +54,8 @@ export function snapshot(opts: {
   head_ref?: string;
   changed_files?: number;
   commit_count?: number;
+  pushers?: string[];
+  assignees?: string[];
 } = {}): Snapshot {
   const files = (opts.files ?? ["evals/tasks/t1.yaml"]).map((f) => (typeof f === "string" ? { filename: f, status: "modified" as const } : f));
   return {
@@ -70,6 +72,8 @@ export function snapshot(opts: {
       last_push_at: PUSHED_AT,
       ...(opts.changed_files !== undefined ? { changed_files: opts.changed_files } : {}),
       ...(opts.commit_count !== undefined ? { commits: opts.commit_count } : {}),
+      ...(opts.pushers !== undefined ? { pushers: opts.pushers } : {}),
+      ...(opts.assignees !== undefined ? { assignees: opts.assignees } : {}),
     },
     files,
     commits: opts.commits ?? [],

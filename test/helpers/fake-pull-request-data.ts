@@ -3,7 +3,7 @@
  * for (and what it does not) without any network.
  */
 import type { PullRequestData } from "../../src/load/pull-request-data.js";
-import type { Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../../src/model/snapshot.js";
+import type { CommitFile, Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../../src/model/snapshot.js";
 
 export interface FakePullRequestContents {
   pullRequest: SnapshotPullRequest;
@@ -46,7 +46,7 @@ export class FakePullRequestData implements PullRequestData {
     return this.contents.commits.map(({ files: _files, ...commit }) => structuredClone(commit));
   }
 
-  async commitFiles(sha: string): Promise<string[]> {
+  async commitFiles(sha: string): Promise<CommitFile[]> {
     this.calls.push({ method: "commitFiles", arg: sha });
     const commit = this.contents.commits.find((c) => c.sha === sha);
     if (!commit) throw new Error(`no commit ${sha}`);

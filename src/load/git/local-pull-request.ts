@@ -5,8 +5,17 @@
  */
 import { basename } from "node:path";
 import type { PullRequestData } from "../pull-request-data.js";
-import type { Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../../model/snapshot.js";
-import { LOG_FORMAT, type LoggedCommit, loginFromEmail, parseLog, parseNameStatus, toSnapshotFiles, touchedPaths } from "./parse.js";
+import {
+  SUBMODULE_MODE,
+  SYMLINK_MODE,
+  type CommitFile,
+  type Permission,
+  type SnapshotCommit,
+  type SnapshotFile,
+  type SnapshotPullRequest,
+  type SnapshotReview,
+} from "../../model/snapshot.js";
+import { LOG_FORMAT, type LoggedCommit, type NameStatusEntry, commitFileEntries, loginFromEmail, parseLog, parseRaw, toSnapshotFiles } from "./parse.js";
 import { createGit, type Git, GitError } from "./run-git.js";
 import { readAiRecords } from "./ai-records.js";
 import type { RecordWarning } from "../../provenance-records/record.js";
@@ -22,6 +31,8 @@ export interface LocalPullRequestOptions {
   author?: string;
   labels?: string[];
   body?: string;
+  /** Logins that pushed to the branch (besides the author): AI-session authors and contributors. */
+  pushers?: string[];
   /** Logins that approve; each becomes an APPROVED review submitted after the head commit. */
   approvedBy?: string[];
   /** Everyone's permission unless `permissions` names them; default `write`. */
@@ -128,14 +139,29 @@ export async function logCommits(git: Git, revisions: readonly string[], options
 }
 
 /**
- * The paths one commit changed, both sides of a rename. A merge commit is compared with its first
- * parent — everything the merge brought into the branch — so an AI-marked merge over-attributes
- * rather than hides; a root commit is compared with the empty tree.
+ * What one commit changed: paths, and renames and copies with their source. A merge commit is
+ * compared with its first parent — everything the merge brought into the branch — so an
+ * AI-marked merge over-attributes rather than hides; a root commit is compared with the empty tree.
  */
-export async function commitPaths(git: Git, sha: string): Promise<string[]> {
+export async function commitPaths(git: Git, sha: string): Promise<CommitFile[]> {
   assertSafeRef(sha, "commit");
-  const out = await git(["diff-tree", "-r", "-M", "--root", "--diff-merges=first-parent", "--name-status", "-z", "--no-commit-id", sha]);
-  return touchedPaths(parseNameStatus(out));
+  const out = await git(["diff-tree", "-r", "-M", "-C", "--root", "--diff-merges=first-parent", "--raw", "--no-abbrev", "-z", "--no-commit-id", sha]);
+  return commitFileEntries(parseRaw(out));
+}
+
+/** A symbolic link's target is its blob's text; longer than a path can be, it is cut for messages. */
+const MAX_LINK_TARGET = 4096;
+
+/** Where each link points: a symlink's target path, a submodule's commit. */
+async function withLinkTargets(git: Git, entries: NameStatusEntry[]): Promise<SnapshotFile[]> {
+  const files = toSnapshotFiles(entries);
+  await Promise.all(
+    entries.map(async (e, i) => {
+      if (e.mode === SUBMODULE_MODE) files[i].link_target = e.object!;
+      if (e.mode === SYMLINK_MODE) files[i].link_target = (await git(["cat-file", "blob", e.object!])).slice(0, MAX_LINK_TARGET);
+    }),
+  );
+  return files;
 }
 
 export function toSnapshotCommit(c: LoggedCommit): SnapshotCommit {
@@ -169,8 +195,8 @@ export class LocalPullRequest implements PullRequestData {
   }
 
   files(): Promise<SnapshotFile[]> {
-    return (this.filesCache ??= this.git(["diff", "-z", "-M", "--name-status", "--no-ext-diff", this.range.mergeBase, this.range.headSha, "--"]).then(
-      (out) => toSnapshotFiles(parseNameStatus(out)),
+    return (this.filesCache ??= this.git(["diff", "-z", "-M", "--raw", "--no-abbrev", "--no-ext-diff", this.range.mergeBase, this.range.headSha, "--"]).then(
+      (out) => withLinkTargets(this.git, parseRaw(out)),
     ));
   }
 
@@ -188,7 +214,7 @@ export class LocalPullRequest implements PullRequestData {
     });
   }
 
-  commitFiles(sha: string): Promise<string[]> {
+  commitFiles(sha: string): Promise<CommitFile[]> {
     return commitPaths(this.git, sha);
   }
 
@@ -238,6 +264,7 @@ export class LocalPullRequest implements PullRequestData {
       body: this.options.body ?? "",
       // A local branch has no push time; its head commit's committer date stands in for it.
       last_push_at: new Date(head.committedAt).toISOString(),
+      ...(this.options.pushers?.length ? { pushers: [...this.options.pushers] } : {}),
     };
   }
 }

@@ -2,7 +2,7 @@
  * Parsers for git's NUL-separated (`-z`) output. NUL cannot occur in a path or a commit message
  * that git itself writes, so these parse any content safely — newlines, tabs, quotes, Unicode.
  */
-import type { FileStatus, GitIdentity, SnapshotFile } from "../../model/snapshot.js";
+import type { CommitFile, FileStatus, GitIdentity, SnapshotFile } from "../../model/snapshot.js";
 import { GitError } from "./run-git.js";
 import { resolveIdentity } from "../../shared/identity.js";
 
@@ -61,6 +61,9 @@ export interface NameStatusEntry {
   path: string;
   /** The source path of a rename or copy. */
   from?: string;
+  /** From `--raw`: the git mode after the change (`000000` when removed), and the blob or commit it names. */
+  mode?: string;
+  object?: string;
 }
 
 const STATUS_BY_LETTER: Record<string, FileStatus> = {
@@ -76,47 +79,60 @@ const STATUS_BY_LETTER: Record<string, FileStatus> = {
   B: "modified",
 };
 
-/** Parses `--name-status -z`: `X\0path\0`, or `R100\0old\0new\0` for renames and copies. */
-export function parseNameStatus(output: string): NameStatusEntry[] {
+function statusOf(code: string): FileStatus {
+  const status = STATUS_BY_LETTER[code.charAt(0)];
+  if (!status) throw new GitError(`unexpected name-status code "${code}" from git`);
+  return status;
+}
+
+// `:100644 120000 <old sha> <new sha> R087`: modes and objects before the status and paths.
+const RAW_HEADER = /^:(\d{6}) (\d{6}) ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z]\d*)$/;
+const ABSENT_MODE = "000000";
+
+/**
+ * Parses `--raw -z --no-abbrev`: `:srcmode dstmode srcsha dstsha X\0path\0`, with two paths for
+ * renames and copies. Unlike `--name-status` it says what each path is at the head: a file, a
+ * symbolic link (120000) or a submodule (160000).
+ */
+export function parseRaw(output: string): NameStatusEntry[] {
   const parts = output.split("\0");
   if (parts[parts.length - 1] === "") parts.pop();
   const entries: NameStatusEntry[] = [];
   let i = 0;
   while (i < parts.length) {
-    const code = parts[i++].replace(/^\n+/, "");
-    const letter = code.charAt(0);
-    const status = STATUS_BY_LETTER[letter];
-    if (!status) throw new GitError(`unexpected name-status code "${code}" from git`);
-    if (letter === "R" || letter === "C") {
-      const from = parts[i++];
-      const path = parts[i++];
-      if (from === undefined || path === undefined) throw new GitError("truncated name-status output from git");
-      entries.push({ status, path, from });
-    } else {
-      const path = parts[i++];
-      if (path === undefined) throw new GitError("truncated name-status output from git");
-      entries.push({ status, path });
-    }
+    const header = parts[i++].replace(/^\n+/, "");
+    const m = RAW_HEADER.exec(header);
+    if (!m) throw new GitError(`unexpected raw diff line "${header.slice(0, 60)}" from git`);
+    const [, , mode, , object, code] = m as unknown as [string, string, string, string, string, string];
+    const status = statusOf(code);
+    const twoPaths = code.startsWith("R") || code.startsWith("C");
+    const from = twoPaths ? parts[i++] : undefined;
+    const path = parts[i++];
+    if (path === undefined || (twoPaths && from === undefined)) throw new GitError("truncated raw diff output from git");
+    entries.push({ status, path, ...(from !== undefined ? { from } : {}), mode, object });
   }
   return entries;
 }
 
-/** Pull-request file entries, shaped like GitHub's "list pull request files". */
+/** Pull-request file entries, shaped like GitHub's "list pull request files", with the head's mode. */
 export function toSnapshotFiles(entries: NameStatusEntry[]): SnapshotFile[] {
   return entries.map((e) => {
     const file: SnapshotFile = { filename: e.path, status: e.status };
     // A copy leaves its source untouched, so only a rename names a previous path that changed.
     if (e.status === "renamed" && e.from !== undefined) file.previous_filename = e.from;
+    if (e.mode !== undefined && e.mode !== ABSENT_MODE) file.mode = e.mode;
     return file;
   });
 }
 
-/** Every path a commit changed: both sides of a rename, in order, without duplicates. */
-export function touchedPaths(entries: NameStatusEntry[]): string[] {
-  const seen = new Set<string>();
-  for (const e of entries) {
-    if (e.status === "renamed" && e.from !== undefined) seen.add(e.from);
-    seen.add(e.path);
-  }
-  return [...seen];
+/** A commit's file entries: renames and copies name their source, so attribution can follow them. */
+export function commitFileEntries(entries: NameStatusEntry[]): CommitFile[] {
+  return entries.map((e) =>
+    (e.status === "renamed" || e.status === "copied") && e.from !== undefined ? { filename: e.path, status: e.status, previous_filename: e.from } : e.path,
+  );
+}
+
+/** Every path a commit's entries name: both sides of a rename or copy. */
+export function bothSides(files: readonly CommitFile[]): string[] {
+  return files.flatMap((f) => (typeof f === "string" ? [f] : f.previous_filename !== undefined ? [f.previous_filename, f.filename] : [f.filename]));
 }
