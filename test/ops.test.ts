@@ -363,6 +363,8 @@ describe("the server (startServer) against the sandbox as GitHub", () => {
       GHE_PROTOCOL: "http",
       PORT: String(port),
       HOST: "127.0.0.1",
+      // These tests follow one delivery; the reconciler's start-up pass would evaluate alongside it.
+      RECONCILE_INTERVAL_MS: "0",
     };
     // The app's entry (src/index.ts) checks WEBHOOK_SECRET in the process environment.
     Object.assign(process.env, env);

@@ -73,12 +73,29 @@ export function withGateOptions(options: Record<string, any> = {}, tuning: GateT
     request: { ...(options.request ?? {}), fetch: withDeadlinesOnce(options.request?.fetch, deadlines) },
     retry: { ...(options.retry ?? {}), doNotRetry: DO_NOT_RETRY, ...(tuning.retryBaseMs === undefined ? {} : { retryAfterBaseValue: tuning.retryBaseMs }) },
     throttle: {
-      ...(options.throttle ?? {}),
+      ...localThrottle(options.throttle),
       ...RATE_LIMIT_HANDLERS,
       id: installation === undefined ? "provenance-gate" : `provenance-gate:installation:${installation}`,
     },
   };
 }
+
+/**
+ * With `REDIS_URL`, Probot clusters the throttle through Redis: every replica then waits its turn
+ * for one installation's writes, so replicas add no throughput, and a Redis outage hangs every
+ * request. The app keeps the spacing per replica instead (docs/reliability.md says why that is
+ * enough); Redis coordinates evaluations (app/coordination/), not requests.
+ */
+function localThrottle(throttle: Record<string, any> | undefined): Record<string, any> {
+  if (!throttle?.connection) return throttle ?? {};
+  const { connection, Bottleneck: _clustered, ...local } = throttle;
+  if (!DISCONNECTED.has(connection)) {
+    DISCONNECTED.add(connection);
+    void Promise.resolve(connection.disconnect?.(false)).catch(() => undefined);
+  }
+  return local;
+}
+const DISCONNECTED = new WeakSet<object>();
 
 /** Probot's Octokit with every exchange checked against GitHub's description (see exchange-check.ts). */
 export const CheckedOctokit = ProbotOctokit.plugin(checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0]);

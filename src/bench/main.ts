@@ -15,6 +15,7 @@ import { measureClassification, type ClassificationResult } from "./classificati
 import { measureDetection, renderDetection } from "./detection.js";
 import { SCENARIOS, scenarioCommits, type Scenario } from "./scenarios.js";
 import { measureAudit, renderAudit } from "./audit.js";
+import { measureLedger, renderLedger } from "./ledger.js";
 
 interface ScenarioResult {
   name: string;
@@ -35,10 +36,10 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--detection]";
+const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection]";
 
 export async function main(argv: string[]): Promise<number> {
-  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--detection"].includes(a));
+  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--ledger", "--detection"].includes(a));
   if (bad) {
     process.stderr.write(`bench: unknown option ${bad}\n${USAGE}\n`);
     return 2;
@@ -52,6 +53,13 @@ export async function main(argv: string[]): Promise<number> {
     // Detection alone needs no sandbox or app process: the pure detectors, timed by input size.
     const detection = measureDetection(quick ? 2 : 5);
     process.stdout.write((json ? JSON.stringify({ detection }, null, 2) : renderDetection(detection)) + "\n");
+    return 0;
+  }
+  // The provenance ledger over a long history (SPEC §9); `--ledger` runs only this part.
+  if (argv.includes("--ledger")) {
+    progress("bench: ledger on a synthetic history…");
+    const ledger = await measureLedger(quick, new URL("../cli/main.js", import.meta.url).href);
+    process.stdout.write((json ? JSON.stringify({ ledger }, null, 2) : renderLedger(ledger)) + "\n");
     return 0;
   }
   // The record of decisions' store (SPEC §10); `--audit` runs only this part.
