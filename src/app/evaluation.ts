@@ -41,6 +41,38 @@ export interface PullRequestTarget extends RepoRef {
   headSha?: string;
   /** The event's evidence of when the head was pushed (see load/github/push-time.ts). */
   eventTime?: Date;
+  /** Who pushed, by the event (`synchronize`'s sender), and the head before that push. */
+  pusher?: string;
+  previousHead?: string;
+  /** The pull request's assignees, from the event. */
+  assignees?: string[];
+  /** Filled from what this process remembers (below). */
+  pushers?: string[];
+  previousHeads?: string[];
+}
+
+/**
+ * Pushers and earlier heads the events of this process named, per pull request. Calls that wait
+ * for a running evaluation share one re-run with the newest call's arguments (see
+ * one-at-a-time.ts); keeping these here means no push's sender is lost in that merge.
+ */
+const seenPushes = new Map<string, { pushers: Set<string>; previousHeads: Set<string> }>();
+const MAX_SEEN = 10_000;
+
+function rememberedPushes(key: string): { pushers?: string[]; previousHeads?: string[] } {
+  const seen = seenPushes.get(key);
+  return seen ? { pushers: [...seen.pushers], previousHeads: [...seen.previousHeads] } : {};
+}
+
+function rememberPush(key: string, target: PullRequestTarget): void {
+  let seen = seenPushes.get(key);
+  if (!seen) {
+    if (seenPushes.size >= MAX_SEEN) seenPushes.delete(seenPushes.keys().next().value!);
+    seen = { pushers: new Set(), previousHeads: new Set() };
+    seenPushes.set(key, seen);
+  }
+  if (target.pusher) seen.pushers.add(target.pusher.toLowerCase());
+  if (target.previousHead) seen.previousHeads.add(target.previousHead);
 }
 
 export interface Evaluation {
@@ -81,7 +113,8 @@ const perPullRequest = new OneAtATime<Published>();
  */
 export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarget, options: PublishOptions = {}): Promise<EvaluationOutcome> {
   const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
-  const { outcome, outOfStep } = await perPullRequest.run(key, () => evaluateAndPublishNow(deps, target));
+  rememberPush(key, target);
+  const { outcome, outOfStep } = await perPullRequest.run(key, () => evaluateAndPublishNow(deps, { ...target, ...rememberedPushes(key) }));
   if (options.cascade !== false) await reevaluateSiblings(deps, { owner: target.owner, repo: target.repo }, outOfStep);
   return outcome;
 }
@@ -99,6 +132,9 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
     eventHeadSha: target.headSha,
     now: deps.now(),
     cache,
+    ...(target.pushers ? { pushers: target.pushers } : {}),
+    ...(target.previousHeads ? { previousHeads: target.previousHeads } : {}),
+    ...(target.assignees ? { assignees: target.assignees } : {}),
   });
   // Independent reads start together with the main query, so they cost no extra round trip:
   // our runs on the head (push time, which run to update) and the file list (needs no policy).
@@ -217,7 +253,9 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
     const level = error instanceof IncompleteDataError ? "warn" : "error";
     deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
     const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind };
-    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error, record };
+    // The pushers known so far stay recorded, even on a failure run.
+    const pushers = await data.pushers().catch(() => data.options.pushers ?? []);
+    return { output: renderEvaluationError(report, pushers), headSha: data.loadedHeadSha, error, record };
   }
 }
 
@@ -229,3 +267,8 @@ async function pullRequestPolicyErrors(data: GitHubPullRequestData) {
   return text === null ? [] : headPolicyErrors(text, POLICY_PATH);
 }
 
+
+/** What a restart loses: this process's memory of pushes (tests use it to play a restart). */
+export function forgetRememberedPushes(): void {
+  seenPushes.clear();
+}
