@@ -41,38 +41,36 @@ export interface PullRequestTarget extends RepoRef {
   headSha?: string;
   /** The event's evidence of when the head was pushed (see load/github/push-time.ts). */
   eventTime?: Date;
-  /** Who pushed, by the event (`synchronize`'s sender), and the head before that push. */
+  /** Who pushed, by the event (`synchronize`'s sender). */
   pusher?: string;
-  previousHead?: string;
   /** The pull request's assignees, from the event. */
   assignees?: string[];
   /** Filled from what this process remembers (below). */
   pushers?: string[];
-  previousHeads?: string[];
 }
 
 /**
- * Pushers and earlier heads the events of this process named, per pull request. Calls that wait
+ * Pushers the events of this process named, per pull request; each run also records them in its
+ * marker, and the next run reads them back from the runs on the head. Calls that wait
  * for a running evaluation share one re-run with the newest call's arguments (see
  * one-at-a-time.ts); keeping these here means no push's sender is lost in that merge.
  */
-const seenPushes = new Map<string, { pushers: Set<string>; previousHeads: Set<string> }>();
+const seenPushes = new Map<string, Set<string>>();
 const MAX_SEEN = 10_000;
 
-function rememberedPushes(key: string): { pushers?: string[]; previousHeads?: string[] } {
+function rememberedPushes(key: string): { pushers?: string[] } {
   const seen = seenPushes.get(key);
-  return seen ? { pushers: [...seen.pushers], previousHeads: [...seen.previousHeads] } : {};
+  return seen ? { pushers: [...seen] } : {};
 }
 
 function rememberPush(key: string, target: PullRequestTarget): void {
   let seen = seenPushes.get(key);
   if (!seen) {
     if (seenPushes.size >= MAX_SEEN) seenPushes.delete(seenPushes.keys().next().value!);
-    seen = { pushers: new Set(), previousHeads: new Set() };
+    seen = new Set();
     seenPushes.set(key, seen);
   }
-  if (target.pusher) seen.pushers.add(target.pusher.toLowerCase());
-  if (target.previousHead) seen.previousHeads.add(target.previousHead);
+  if (target.pusher) seen.add(target.pusher.toLowerCase());
 }
 
 export interface Evaluation {
@@ -133,7 +131,6 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
     now: deps.now(),
     cache,
     ...(target.pushers ? { pushers: target.pushers } : {}),
-    ...(target.previousHeads ? { previousHeads: target.previousHeads } : {}),
     ...(target.assignees ? { assignees: target.assignees } : {}),
   });
   // Independent reads start together with the main query, so they cost no extra round trip:

@@ -222,8 +222,6 @@ interface RepositoryPayload {
 interface PullRequestPayload extends RepositoryPayload {
   action: string;
   changes?: { base?: unknown; body?: unknown };
-  /** `synchronize`: the head before the push. */
-  before?: string;
   sender?: { login?: string; type?: string };
   pull_request: {
     number: number;
@@ -236,15 +234,14 @@ interface PullRequestPayload extends RepositoryPayload {
 }
 
 /**
- * A `synchronize` names who pushed (its sender) and the head before the push, whose run carries
- * the pushers so far. Every sender counts, GitHub's "Update branch" button included: telling a
+ * A `synchronize` names who pushed (its sender). Every sender counts, GitHub's "Update branch" button included: telling a
  * base-only merge apart would need the head commit's parents, and over-counting a pusher only
  * asks for one more reviewer (docs/security.md).
  */
-function pushOf(payload: PullRequestPayload): { pusher?: string; previousHead?: string } {
+function pushOf(payload: PullRequestPayload): { pusher?: string } {
   if (payload.action !== "synchronize") return {};
   const login = payload.sender?.login;
-  return { ...(login ? { pusher: login } : {}), ...(payload.before ? { previousHead: payload.before } : {}) };
+  return login ? { pusher: login } : {};
 }
 
 function assigneesOf(payload: PullRequestPayload): string[] {

@@ -41,8 +41,6 @@ export interface GitHubPullRequestDataOptions extends RepoRef {
   cache?: RequestCache;
   /** People the events said pushed to the head branch (each `synchronize` sender). */
   pushers?: string[];
-  /** Earlier heads the events named (`synchronize`'s `before`): their runs carry the pushers so far. */
-  previousHeads?: string[];
   /** The pull request's assignees, from the event (for an agent's pull request: who asked it). */
   assignees?: string[];
 }
@@ -91,14 +89,13 @@ export class GitHubPullRequestData implements PullRequestData {
   }
 
   /**
-   * Everyone known to have pushed to the head branch: the senders of the events being handled,
-   * and the pushers this app recorded on its runs on the head and on the earlier heads the
-   * events named — so the list survives restarts and is the same on every replica.
+   * Everyone known to have pushed to the head branch: the senders of the events this process
+   * handled, and the pushers this app recorded on its runs on the head — so the list survives
+   * restarts and is the same on every replica once a run on the head holds it.
    */
   async pushers(): Promise<string[]> {
     const { pr } = await this.#query.core();
-    const heads = [...new Set([pr.headRefOid, ...(this.options.previousHeads ?? [])])];
-    const runs = (await Promise.all(heads.map((sha) => this.checkRuns(sha)))).flat();
+    const runs = await this.checkRuns(pr.headRefOid);
     const recorded = runs.flatMap((run) => summaryHashes(run.output.summary)?.pushers ?? []);
     return [...new Set([...(this.options.pushers ?? []), ...recorded].map((l) => l.toLowerCase()))].sort();
   }
@@ -230,9 +227,10 @@ export class GitHubPullRequestData implements PullRequestData {
       },
     });
     // Renames and copies name their source, so attribution follows the content (SPEC §4).
+    // A `previous_filename` always means a move; only a copy leaves its source in place.
     return files.map((file): SnapshotCommitFile =>
-      (file.status === "renamed" || file.status === "copied") && file.previous_filename
-        ? { filename: file.filename, status: file.status, previous_filename: file.previous_filename }
+      file.previous_filename
+        ? { filename: file.filename, status: file.status === "copied" ? "copied" : "renamed", previous_filename: file.previous_filename }
         : file.filename,
     );
   }
