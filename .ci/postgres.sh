@@ -5,6 +5,8 @@
 # (Not DATABASE_URL: that would move every app test onto PostgreSQL.)
 set -euo pipefail
 PG_PORT="${PG_PORT:-5439}"
+# A port something else already listens on (a server left from an earlier run) is skipped.
+while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((PG_PORT + 1)); done
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi

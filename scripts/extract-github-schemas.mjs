@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Regenerates test/fixtures/github-openapi/operations.json: the slice of GitHub's published
- * OpenAPI description (api.github.com) that covers the REST operations Provenance Gate calls.
- * test/helpers/github-schema.ts validates every request the app sends in tests against it.
+ * Regenerates src/load/github/schema/rest-operations.json: the slice of GitHub's published
+ * OpenAPI description (api.github.com) that covers the REST operations Provenance Gate calls,
+ * and of their 2xx answers the fields the app reads. src/load/github/exchange-check.ts checks
+ * every request and answer against it, in production and in tests.
  *
  * The description ships in the npm package `@octokit/openapi` (~400 MB unpacked). It is
  * deliberately NOT a dependency of this project: install it somewhere else and point this
@@ -53,6 +54,47 @@ const OPERATIONS = [
   ["GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", "extra: sandbox reads annotations"],
 ];
 
+/**
+ * What the app reads from each 2xx answer: GitHub's schema for these fields, pruned to them and
+ * with every field not marked `?` required. In production an answer without them is an error
+ * (src/load/github/exchange-check.ts), never an empty list. `[]` steps into an array's items.
+ * A literal `schema` stands in where GitHub's answer is a `oneOf` the pruner does not walk.
+ */
+const RESPONSE_NEEDS = {
+  "POST /app/installations/{installation_id}/access_tokens": ["token"],
+  "GET /app": ["slug?"],
+  "GET /repos/{owner}/{repo}/installation": ["id"],
+  "GET /repos/{owner}/{repo}/pulls": ["[].number", "[].head.sha", "[].base.ref"],
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}": ["number", "state", "head.sha", "base.ref"],
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files": ["[].filename", "[].status", "[].previous_filename?"],
+  "GET /repos/{owner}/{repo}/commits/{ref}": ["files[].filename", "files[].previous_filename?"],
+  "GET /repos/{owner}/{repo}/contents/{path}": {
+    schema: {
+      anyOf: [
+        { type: "array" },
+        { type: "object", required: ["type"], properties: { type: { type: "string" }, encoding: { type: "string" }, content: { type: "string" } } },
+      ],
+    },
+  },
+  "GET /repos/{owner}/{repo}/collaborators/{username}/permission": ["permission", "role_name?"],
+  "GET /orgs/{org}/teams/{team_slug}/memberships/{username}": ["state"],
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs": [
+    "total_count",
+    "check_runs[].id",
+    "check_runs[].name",
+    "check_runs[].head_sha",
+    "check_runs[].status",
+    "check_runs[].external_id",
+    "check_runs[].conclusion",
+    "check_runs[].started_at",
+    "check_runs[].output.title",
+    "check_runs[].output.summary",
+    "check_runs[].app.id",
+  ],
+  "POST /repos/{owner}/{repo}/check-runs": ["id"],
+  "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}": ["id"],
+};
+
 /** Limits GitHub states only in a parameter's prose. Each entry is applied only when the prose says so. */
 const SUPPLEMENTS = [
   {
@@ -99,7 +141,7 @@ function main() {
     operations,
   };
 
-  const out = join(root, "test/fixtures/github-openapi/operations.json");
+  const out = join(root, "src/load/github/schema/rest-operations.json");
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(fixture, null, 2)}\n`);
   console.log(`wrote ${operations.length} operations from ${fixture.source.package} to ${out}`);
@@ -164,6 +206,19 @@ function extractOperation(description, resolveRef, method, path, why) {
     requestBody = { required: body.required === true, contentType: "application/json", schema: cleanSchema(json.schema, resolveRef, []) };
   }
 
+  const needs = RESPONSE_NEEDS[`${method} ${path}`];
+  let response = null;
+  if (needs) {
+    const status = Object.keys(op.responses ?? {}).sort().find((code) => /^2\d\d$/.test(code));
+    const schema = deref(deref(op.responses[status]).content?.["application/json"]?.schema);
+    if (!schema) throw new Error(`${method} ${path}: no JSON answer for ${status}`);
+    response = {
+      status: Number(status),
+      needs: Array.isArray(needs) ? needs : "hand-written (GitHub's oneOf)",
+      schema: Array.isArray(needs) ? prune(schema, needs.map((n) => n.split(".")), resolveRef, `${method} ${path}`) : needs.schema,
+    };
+  }
+
   return {
     operationId: op.operationId,
     method,
@@ -173,7 +228,62 @@ function extractOperation(description, resolveRef, method, path, why) {
     parameters,
     requestBody,
     responses: Object.keys(op.responses ?? {}).sort(),
+    response,
   };
+}
+
+/** GitHub's `schema`, cut down to the dotted `paths` (see RESPONSE_NEEDS). */
+function prune(schema, paths, resolveRef, where) {
+  schema = resolveFully(schema, resolveRef);
+  const kept = {};
+  for (const key of ["type", "nullable", "enum", "format"]) if (schema[key] !== undefined) kept[key] = schema[key];
+  const deeper = paths.filter((p) => p.length > 0);
+  if (deeper.length === 0) return kept;
+  const groups = new Map();
+  for (const [head, ...rest] of deeper) {
+    const optional = head.endsWith("?");
+    const name = head.replace(/\?$/, "");
+    const group = groups.get(name) ?? { optional: true, rest: [] };
+    group.optional &&= optional;
+    group.rest.push(rest);
+    groups.set(name, group);
+  }
+  if (groups.has("[]")) {
+    if (schema.type !== "array") throw new Error(`${where}: expected an array`);
+    return { ...kept, items: prune(schema.items, groups.get("[]").rest, resolveRef, where) };
+  }
+  const properties = {};
+  const required = [];
+  for (const [name, group] of groups) {
+    const array = name.endsWith("[]");
+    const prop = name.replace(/\[\]$/, "");
+    const sub = schema.properties?.[prop];
+    if (!sub) throw new Error(`${where}: GitHub's answer has no field ${prop}`);
+    properties[prop] = array
+      ? (() => {
+          const list = resolveFully(sub, resolveRef);
+          if (list.type !== "array") throw new Error(`${where}: ${prop} is not an array`);
+          return { type: "array", ...(list.nullable ? { nullable: true } : {}), items: prune(list.items, group.rest, resolveRef, where) };
+        })()
+      : prune(sub, group.rest, resolveRef, where);
+    if (!group.optional) required.push(prop);
+  }
+  return { ...kept, type: "object", properties, ...(required.length > 0 ? { required } : {}) };
+}
+
+/** Inline `$ref`s and merge `allOf` at the top of a schema. */
+function resolveFully(schema, resolveRef) {
+  while (schema && typeof schema.$ref === "string") schema = resolveRef(schema.$ref);
+  if (Array.isArray(schema?.allOf)) {
+    const parts = schema.allOf.map((part) => resolveFully(part, resolveRef));
+    const merged = { ...schema, allOf: undefined, type: "object", properties: {}, required: [] };
+    for (const part of parts) {
+      Object.assign(merged.properties, part.properties ?? {});
+      merged.required.push(...(part.required ?? []));
+    }
+    return merged;
+  }
+  return schema;
 }
 
 /** Inline `$ref`s and drop prose. `stack` holds the refs being inlined, to detect recursion. */

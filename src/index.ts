@@ -6,7 +6,9 @@
 import type { Probot } from "probot";
 import { provenanceGate } from "./app/app.js";
 import { assertWebhookSecret } from "./app/env.js";
-import { auditWriterFromEnv, closeAuditWriters } from "./audit/writer.js";
+import { installFromEnv } from "./app/coordination/index.js";
+import { addReadinessCheck } from "./ops/readiness.js";
+import { auditWriterFromEnv } from "./audit/writer.js";
 import { drain } from "./ops/drain.js";
 
 export { provenanceGate, type ProvenanceGateOptions } from "./app/app.js";
@@ -14,13 +16,14 @@ export { CHECK_NAME } from "./app/constants.js";
 
 export default function provenanceGateApp(app: Probot): void {
   assertWebhookSecret(process.env);
+  // Replicas take turns on a pull request through Redis when REDIS_URL is set (SPEC 7.1).
+  installFromEnv(process.env, { addReadinessCheck, onShutdown: (name, close) => drain.onShutdown(name, close) });
   // The record of decisions: DATABASE_URL (PostgreSQL), else PROVENANCE_DB (SQLite, default data/provenance.db).
-  provenanceGate({ audit: auditWriterFromEnv(process.env, app.log) })(app);
-  if (!auditFlushedOnShutdown) {
-    // Records still queued are written before the process exits (bounded, inside the drain's time).
-    drain.onShutdown("audit", () => closeAuditWriters(3_000));
-    auditFlushedOnShutdown = true;
-  }
+  provenanceGate({ audit: auditWriterFromEnv(process.env, app.log), reconcileIntervalMs: reconcileInterval(process.env) })(app);
 }
 
-let auditFlushedOnShutdown = false;
+/** RECONCILE_INTERVAL_MS (default 10 minutes; 0 turns the reconciler off). */
+function reconcileInterval(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.RECONCILE_INTERVAL_MS ?? 600_000);
+  return Number.isFinite(value) && value >= 0 ? value : 600_000;
+}

@@ -82,7 +82,7 @@ describe("app: attestations outside the commit message", () => {
           return true;
         })
         // Commit 2 of the pull request (index 1), the flat (unfanned) note path (index 0).
-        .reply(200, { data: { repository: { n0_1_0: { text: NOTE, isTruncated: false } } } });
+        .reply(200, { data: { repository: { n0_0_0: null, n0_0_1: null, n0_0_2: null, n0_1_0: { text: NOTE, isTruncated: false }, n0_1_1: null, n0_1_2: null } } });
     });
     expect(queries).toHaveLength(1);
     expect(queries[0]).toContain(`refs/notes/ai:${QUIET_SHA}`);

@@ -3,6 +3,7 @@
  * the drain, and the real server (`startServer`, what `node lib/server.js` runs) against the
  * sandbox as GitHub. test/production.test.ts runs the same server from a clean clone.
  */
+import { spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, request as httpRequest } from "node:http";
@@ -21,6 +22,7 @@ import { githubMetrics, operationOf } from "../src/ops/github-metrics.js";
 import { addQueueDepthSource, reconciledTotal } from "../src/ops/metrics.js";
 import { addReadinessCheck, readiness } from "../src/ops/readiness.js";
 import { opsHandler } from "../src/ops/routes.js";
+import { redisCheck } from "../src/ops/redis-check.js";
 import { startServer, type Running } from "../src/ops/start.js";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 
@@ -246,6 +248,37 @@ describe("the drain", () => {
   });
 });
 
+describe("the Redis readiness check (REDIS_URL)", () => {
+  it("answers while Redis does, names it without the password when it does not, and recovers", async () => {
+    const port = await freePort();
+    const start = () => spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    const { check, close } = redisCheck(`redis://:hunter2@127.0.0.1:${port}/0`);
+    const waitFor = async (want: (r: string | null) => boolean) => {
+      let last = await check();
+      for (let i = 0; i < 100 && !want(last); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        last = await check();
+      }
+      return last;
+    };
+    try {
+      expect(await check()).toMatch(new RegExp(`^Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}/0 does not answer: .*ECONNREFUSED`));
+      let server = start();
+      try {
+        expect(await waitFor((r) => r === null)).toBeNull();
+        server.kill("SIGKILL");
+        expect(await waitFor((r) => r !== null)).toMatch(/^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 does not answer/);
+        server = start(); // back: ready again without a restart of the app
+        expect(await waitFor((r) => r === null)).toBeNull();
+      } finally {
+        server.kill("SIGKILL");
+      }
+    } finally {
+      await close();
+    }
+  });
+});
+
 /** GET (or HEAD) on a local server: status, content type and body. */
 function get(url: string, method = "GET"): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -330,6 +363,8 @@ describe("the server (startServer) against the sandbox as GitHub", () => {
       GHE_PROTOCOL: "http",
       PORT: String(port),
       HOST: "127.0.0.1",
+      // These tests follow one delivery; the reconciler's start-up pass would evaluate alongside it.
+      RECONCILE_INTERVAL_MS: "0",
     };
     // The app's entry (src/index.ts) checks WEBHOOK_SECRET in the process environment.
     Object.assign(process.env, env);

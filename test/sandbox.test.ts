@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { virtualClock, wallClock } from "../src/sandbox/clock.js";
 import { signBody } from "../src/sandbox/webhooks.js";
-import { UnthrottledOctokit } from "../src/sandbox/probot-runner.js";
+const UncheckedOctokit = ProbotOctokit.defaults((options: Record<string, any> = {}) => ({ ...options, throttle: { ...(options.throttle ?? {}), enabled: false } }));
 
 const { privateKey } = generateKeyPairSync("rsa", {
   modulusLength: 2048,
@@ -43,7 +43,8 @@ beforeAll(async () => {
   sb.addUser("alice", { name: "Alice", email: "alice@acme.example" });
   sb.addUser("carol", { name: "Carol", email: "carol@acme.example" });
   sb.addTeamMember("acme/eval-owners", "bob");
-  const probot = new Probot({ appId: 77, privateKey, baseUrl: `${sb.url}/api/v3`, log: pino({ level: "silent" }), Octokit: UnthrottledOctokit });
+  // Unchecked on purpose: these tests send requests GitHub rejects, to see the sandbox reject them too.
+  const probot = new Probot({ appId: 77, privateKey, baseUrl: `${sb.url}/api/v3`, log: pino({ level: "silent" }), Octokit: UncheckedOctokit });
   gh = (await probot.auth(sb.installationId("acme"))) as Octo;
 });
 afterAll(async () => {

@@ -4,6 +4,7 @@
 import type { Probot } from "probot";
 import { AppIdentity } from "./identity.js";
 import { registerHandlers } from "./handlers.js";
+import { Reconciler } from "./reconciler.js";
 import type { AuditRecorder } from "../audit/writer.js";
 
 export interface ProvenanceGateOptions {
@@ -13,14 +14,15 @@ export interface ProvenanceGateOptions {
   now?: () => Date;
   /** Where posted results and merges are recorded (SPEC §10); none by default. */
   audit?: AuditRecorder;
+  /** How often the reconciler runs (its first pass at start-up); 0 or absent: never (SPEC 7.1). */
+  reconcileIntervalMs?: number;
 }
 
 export function provenanceGate(options: ProvenanceGateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    registerHandlers(app, {
-      identity: new AppIdentity(app, options.appId),
-      now: options.now ?? (() => new Date()),
-      audit: options.audit,
-    });
+    const identity = new AppIdentity(app, options.appId);
+    const now = options.now ?? (() => new Date());
+    registerHandlers(app, { identity, now, audit: options.audit });
+    if (options.reconcileIntervalMs) new Reconciler(app, { identity, now, intervalMs: options.reconcileIntervalMs }).start();
   };
 }

@@ -5,6 +5,7 @@
  * owner, an unreachable GitHub needs a retry — so they must not share one vague remedy.
  */
 import { IncompleteDataError } from "../load/pull-request-data.js";
+import { GitHubAnswerError } from "../load/github/exchange-check.js";
 import type { EvaluationErrorReport } from "../report/check-run.js";
 import { BrokenAnswerError, RequestDeadlineError } from "./deadlines.js";
 
@@ -45,6 +46,13 @@ const ALL_PERMISSIONS = "checks: write; contents, metadata, pull requests, merge
 export function describeError(error: unknown): EvaluationErrorReport {
   if (error instanceof IncompleteDataError) {
     return { kind: "incomplete", message: error.message, remedy: error.remedy };
+  }
+  if (error instanceof GitHubAnswerError) {
+    return {
+      kind: "github-answer",
+      message: error.message,
+      remedy: `GitHub's answer was cut short or not in the form its API documents, so nothing was judged from it. ${RETRY}`,
+    };
   }
   if (error instanceof RequestDeadlineError || error instanceof BrokenAnswerError) {
     return { kind: "network", message: error.message, remedy: `GitHub or the network to it was too slow; this is usually brief. ${RETRY}` };

@@ -18,6 +18,8 @@ import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { readHead, type PublishResult } from "./publish.js";
 import { publishOrFallBack } from "./fallback.js";
+import { CoordinationError, type Turn } from "./coordination/index.js";
+import { takeTurn, whenStoreRecovers } from "./coordination/turns.js";
 import { recordResult } from "../audit/from-app.js";
 import type { AuditRecorder } from "../audit/writer.js";
 import { logEvaluation, publishOutcome, type EvaluationFields } from "../ops/evaluation-log.js";
@@ -112,12 +114,38 @@ const perPullRequest = new OneAtATime<Published>();
 export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarget, options: PublishOptions = {}): Promise<EvaluationOutcome> {
   const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
   rememberPush(key, target);
-  const { outcome, outOfStep } = await perPullRequest.run(key, () => evaluateAndPublishNow(deps, { ...target, ...rememberedPushes(key) }));
+  const { outcome, outOfStep } = await takeTurn(
+    key,
+    perPullRequest,
+    (turn) => evaluateAndPublishNow(deps, { ...target, ...rememberedPushes(key) }, turn),
+    async (error) => {
+      whenStoreRecovers(key, () => evaluateAndPublish(deps, target, options));
+      return { outcome: await postStoreFailure(deps, target, error), outOfStep: [] };
+    },
+  );
   if (options.cascade !== false) await reevaluateSiblings(deps, { owner: target.owner, repo: target.repo }, outOfStep);
   return outcome;
 }
 
-async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): Promise<Published> {
+/**
+ * The shared store failed (SPEC 7.1): fail closed with a posted `failure`, without the lock — a
+ * failure cannot be a wrong green — and say that the app re-evaluates by itself.
+ */
+async function postStoreFailure(deps: AppDeps, target: PullRequestTarget, error: CoordinationError): Promise<EvaluationOutcome> {
+  deps.log.error({ err: error, repository: `${target.owner}/${target.repo}`, pr: target.number }, "provenance-gate: the shared store failed; posting a failure");
+  const output = renderEvaluationError({
+    kind: "store",
+    message: error.message,
+    remedy: "Provenance Gate evaluates this pull request again by itself as soon as its shared store answers; you can also click Re-evaluate.",
+  });
+  const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache: new RequestCache() };
+  const repo = { owner: target.owner, repo: target.repo };
+  const { publish } = await publishOrFallBack(publisherDeps, { repo, pullNumber: target.number, headSha: target.headSha, output, checkHead: target.headSha === undefined });
+  const record = { repository: `${target.owner}/${target.repo}`, pr: target.number, head_sha: target.headSha ?? null, conclusion: "failure", error: "store" };
+  return { evaluation: { output, headSha: target.headSha, error, record }, publish };
+}
+
+async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, turn: Turn): Promise<Published> {
   const started = performance.now();
   const cache = new RequestCache();
   const data = new GitHubPullRequestData(deps.gh, {
@@ -164,6 +192,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget): 
       currentHead,
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
+      mayWrite: turn.mayWrite,
     });
     const replaced = posted !== output;
     recordResult(deps, { repository: repo, pullNumber: target.number, baseRef: target.baseRef, verdict: evaluation.verdict, output: posted, publish });

@@ -14,6 +14,7 @@ import { RequestCache, httpStatus } from "../load/github/client.js";
 import { listOwnCheckRuns } from "../load/github/check-runs.js";
 import { renderEvaluationError, summaryHashes, type CheckRunOutput } from "../report/check-run.js";
 import { describeError } from "./errors.js";
+import { CoordinationError } from "./coordination/coordinator.js";
 import { publishCheckRun, type PublisherDeps, type PublishRequest, type PublishResult } from "./publish.js";
 
 export interface Posted {
@@ -47,6 +48,8 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
   try {
     return { publish: await publishCheckRun(deps, attempt), output: attempt.output };
   } catch (error) {
+    // The shared store failed while asked whether to write: the caller fails closed (coordination/).
+    if (error instanceof CoordinationError) throw error;
     const headSha = attempt.headSha;
     if (!headSha || blocksEveryWrite(error)) {
       deps.log.error({ err: error, ...where, conclusion: attempt.output.conclusion }, "provenance-gate: could not post the check run");
@@ -64,7 +67,8 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
     const report = describeError(error);
     const output = renderEvaluationError({ ...report, message: `Could not write this pull request's check run: ${report.message}` });
     try {
-      const publish = await publishCheckRun(deps, { ...attempt, output, checkHead: false, currentHead: undefined, fresh: true });
+      // A failure cannot be a wrong green: it needs nobody's leave to be written.
+      const publish = await publishCheckRun(deps, { ...attempt, output, checkHead: false, currentHead: undefined, fresh: true, mayWrite: undefined });
       return { publish, output };
     } catch (fallbackError) {
       deps.log.error({ err: fallbackError, ...where, head_sha: headSha, conclusion: attempt.output.conclusion }, "provenance-gate: could not post the check run");

@@ -42,7 +42,8 @@ export async function checkMergeGroup(
       pullNumber: entry.pullNumber,
       queuedSha: entry.sha,
       currentSha,
-      prConclusion: evaluation.error === undefined ? evaluation.output.conclusion : undefined,
+      // A result that was not published (a newer evaluation follows) cannot open the group.
+      prConclusion: evaluation.error === undefined && publish.kind !== "superseded" ? evaluation.output.conclusion : undefined,
       prTitle: evaluation.output.title,
     };
   } catch (error) {

@@ -7,6 +7,7 @@
  * at once so the check run can say "rate-limited, retry after …" instead of hanging or vanishing.
  */
 import { ProbotOctokit } from "probot";
+import { checkGitHubExchanges } from "../load/github/exchange-check.js";
 import { DEFAULT_DEADLINES, fetchWithDeadlines, type Deadlines } from "./deadlines.js";
 import { githubMetrics } from "../ops/github-metrics.js";
 
@@ -72,12 +73,32 @@ export function withGateOptions(options: Record<string, any> = {}, tuning: GateT
     request: { ...(options.request ?? {}), fetch: withDeadlinesOnce(options.request?.fetch, deadlines) },
     retry: { ...(options.retry ?? {}), doNotRetry: DO_NOT_RETRY, ...(tuning.retryBaseMs === undefined ? {} : { retryAfterBaseValue: tuning.retryBaseMs }) },
     throttle: {
-      ...(options.throttle ?? {}),
+      ...localThrottle(options.throttle),
       ...RATE_LIMIT_HANDLERS,
       id: installation === undefined ? "provenance-gate" : `provenance-gate:installation:${installation}`,
     },
   };
 }
+
+/**
+ * With `REDIS_URL`, Probot clusters the throttle through Redis: every replica then waits its turn
+ * for one installation's writes, so replicas add no throughput, and a Redis outage hangs every
+ * request. The app keeps the spacing per replica instead (docs/reliability.md says why that is
+ * enough); Redis coordinates evaluations (app/coordination/), not requests.
+ */
+function localThrottle(throttle: Record<string, any> | undefined): Record<string, any> {
+  if (!throttle?.connection) return throttle ?? {};
+  const { connection, Bottleneck: _clustered, ...local } = throttle;
+  if (!DISCONNECTED.has(connection)) {
+    DISCONNECTED.add(connection);
+    void Promise.resolve(connection.disconnect?.(false)).catch(() => undefined);
+  }
+  return local;
+}
+const DISCONNECTED = new WeakSet<object>();
+
+/** Probot's Octokit with every exchange checked against GitHub's description (see exchange-check.ts). */
+export const CheckedOctokit = ProbotOctokit.plugin(checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0]);
 
 /** Deadlines and retry pacing: the shipped values, or shorter ones for tests of faults. */
 export interface GateTuning {
@@ -96,7 +117,7 @@ function withDeadlinesOnce(fetch: any, deadlines: Deadlines): typeof globalThis.
 
 /** The app's Octokit with other deadlines and retry pacing (tests of faults). */
 export function tunedGateOctokit(tuning: GateTuning) {
-  return ProbotOctokit.plugin(githubMetrics).defaults((options: Record<string, any>) => withGateOptions(options, tuning));
+  return CheckedOctokit.plugin(githubMetrics).defaults((options: Record<string, any>) => withGateOptions(options, tuning));
 }
 
 /** A function default runs after the options Probot itself passes, so ours take precedence. */

@@ -14,6 +14,7 @@ import { startAppProcess } from "./app-process.js";
 import { measureClassification, type ClassificationResult } from "./classification.js";
 import { SCENARIOS, scenarioCommits, type Scenario } from "./scenarios.js";
 import { measureAudit, renderAudit } from "./audit.js";
+import { measureLedger, renderLedger } from "./ledger.js";
 
 interface ScenarioResult {
   name: string;
@@ -34,10 +35,10 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit]";
+const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger]";
 
 export async function main(argv: string[]): Promise<number> {
-  const bad = argv.find((a) => !["--json", "--quick", "--audit"].includes(a));
+  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--ledger"].includes(a));
   if (bad) {
     process.stderr.write(`bench: unknown option ${bad}\n${USAGE}\n`);
     return 2;
@@ -47,6 +48,13 @@ export async function main(argv: string[]): Promise<number> {
   const progress = (s: string) => {
     if (!json) process.stderr.write(s + "\n");
   };
+  // The provenance ledger over a long history (SPEC §9); `--ledger` runs only this part.
+  if (argv.includes("--ledger")) {
+    progress("bench: ledger on a synthetic history…");
+    const ledger = await measureLedger(quick, new URL("../cli/main.js", import.meta.url).href);
+    process.stdout.write((json ? JSON.stringify({ ledger }, null, 2) : renderLedger(ledger)) + "\n");
+    return 0;
+  }
   // The record of decisions' store (SPEC §10); `--audit` runs only this part.
   progress("bench: audit store…");
   const audit = await measureAudit(quick);

@@ -72,10 +72,10 @@ export function ledgerText(ledger: Ledger): string {
   if (touched.length > 0) {
     out.push("");
     const width = Math.min(60, Math.max(4, ...touched.map((f) => f.path.length)));
-    out.push(`${"file".padEnd(width)}  ${"AI lines".padStart(13)}  status  tools`);
+    out.push(`${"file".padEnd(width)}  ${"AI lines".padStart(14)}  status  tools`);
     for (const f of touched) {
       const lines = f.lines === null ? `whole (${f.whole})` : `${f.ai_lines}/${f.lines} ${share(f.ai_lines!, f.lines).padStart(4)}`;
-      out.push(`${f.path.padEnd(width)}  ${lines.padStart(13)}  ${f.status.padEnd(6)}  ${toolsText(f)}`);
+      out.push(`${f.path.padEnd(width)}  ${lines.padStart(14)}  ${f.status.padEnd(6)}  ${toolsText(f)}`);
       for (const c of f.commits) {
         out.push(`${"".padEnd(width)}    ${c.sha.slice(0, 7)} ${c.lines === null ? "" : `${c.lines} lines `}${c.tools.join(",")} [${c.sources.join(",")}]`);
       }

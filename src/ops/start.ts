@@ -6,12 +6,14 @@
 import { run, type Logger, type Probot, type Server } from "probot";
 import provenanceGateApp from "../index.js";
 import { StartupError } from "../app/env.js";
+import { closeAuditWriters } from "../audit/writer.js";
 import { GateOctokit } from "../app/octokit.js";
 import { applyDotEnv, checkConfiguration } from "./config.js";
 import { drain, trackDeliveries, DRAIN_TIMEOUT_MS } from "./drain.js";
 import { GitHubCheck } from "./github-check.js";
 import { webhookDeliveriesTotal } from "./metrics.js";
 import { addReadinessCheck } from "./readiness.js";
+import { redisCheck } from "./redis-check.js";
 import { opsHandler } from "./routes.js";
 
 export interface StartOptions {
@@ -61,6 +63,15 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       addReadinessCheck("credentials", github.credentials);
       addReadinessCheck("github", github.reachable);
       addReadinessCheck("shutdown", drain.readiness);
+      // The audit record is written behind the evaluations: flush it before the process ends.
+      drain.onShutdown("audit record", async () => {
+        if (!(await closeAuditWriters(5_000))) throw new Error("audit records were still unwritten after 5 s");
+      });
+      if (env.REDIS_URL?.trim()) {
+        const redis = redisCheck(env.REDIS_URL.trim());
+        addReadinessCheck("redis", redis.check);
+        drain.onShutdown("redis readiness client", redis.close);
+      }
       await provenanceGateApp(app);
     },
     { Octokit: GateOctokit, env, log: options.log },

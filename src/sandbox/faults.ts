@@ -15,7 +15,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export const FAULTS = ["truncate", "reset", "hang", 500, 502, 403, 429] as const;
-export type Fault = (typeof FAULTS)[number];
+/** `slow` is not a fault of the matrix: it orders races in tests (an answer that waits `delayMs`). */
+export type Fault = (typeof FAULTS)[number] | "slow";
 
 export interface FaultRule {
   /** The operation name the request counters use, e.g. `repos.getCommit` or `graphql:PullRequestSnapshot`. */
@@ -25,6 +26,8 @@ export interface FaultRule {
   fault: Fault;
   /** How many matching requests meet the fault (default: all of them). */
   times?: number;
+  /** For `slow`: how long the answer waits before the operation runs. */
+  delayMs?: number;
 }
 
 interface ActiveRule extends FaultRule {
@@ -51,7 +54,7 @@ export class FaultInjector {
    * request about an owner's installation (its access token), which every rule for one of the
    * owner's repositories matches.
    */
-  take(operation: string, repo: string | undefined): Fault | undefined {
+  take(operation: string, repo: string | undefined): FaultRule | undefined {
     const about = repo?.toLowerCase();
     const matches = (rule: string) =>
       about !== undefined && (rule.toLowerCase() === about || (about.endsWith("/*") && rule.toLowerCase().startsWith(about.slice(0, -1))));
@@ -60,7 +63,7 @@ export class FaultInjector {
     rule.left--;
     const key = `${operation} ${rule.fault}`;
     this.hits[key] = (this.hits[key] ?? 0) + 1;
-    return rule.fault;
+    return rule;
   }
 
   private remove(rule: ActiveRule): void {
@@ -81,8 +84,12 @@ export function repoOfRequest(pathname: string, variables?: Record<string, unkno
  * Answers a request that met a status or `hang` fault (true), or arms `res` so the operation's
  * own answer is cut (`truncate`, `reset`; false: the caller goes on and answers normally).
  */
-export async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<boolean> {
+export async function applyFault(rule: FaultRule, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<boolean> {
+  const fault = rule.fault;
   switch (fault) {
+    case "slow":
+      await new Promise((resolve) => setTimeout(resolve, rule.delayMs ?? 1_000));
+      return false;
     case "hang":
       // Held open until the client gives up (or the sandbox closes its connections).
       await new Promise<void>((resolve) => {

@@ -35,6 +35,11 @@ export interface StartAppOptions {
   throttle?: boolean;
   /** The Octokit class to run with (default: the shipped one); fault tests pass shorter deadlines. */
   Octokit?: typeof GateOctokit;
+  /**
+   * The reconciler's interval (`RECONCILE_INTERVAL_MS`). Off by default here: scenarios that
+   * stage an undelivered event must not be repaired behind their back.
+   */
+  reconcileIntervalMs?: number;
 }
 
 /**
@@ -124,6 +129,7 @@ export async function startAppAgainstSandbox(sandbox: Sandbox, opts: StartAppOpt
     PRIVATE_KEY: privateKey,
     GHE_HOST: sandbox.host,
     GHE_PROTOCOL: "http",
+    RECONCILE_INTERVAL_MS: String(opts.reconcileIntervalMs ?? 0),
   };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);

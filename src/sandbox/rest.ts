@@ -393,8 +393,22 @@ route("POST", "/repos/{owner}/{repo}/check-runs", "checks.create", "token", (hos
     writes: 1,
   };
   repo.checkRuns.push(run);
+  checkRunWrites(repo).push({ id: run.id, conclusion: run.conclusion, at: Date.now() });
   return json(checkRunJson(host.state, repo, run, req.apiBase), 201);
 });
+
+/** Every conclusion written to a repository's check runs, in order: what GitHub showed, and when. */
+export interface CheckRunWrite {
+  id: number;
+  conclusion: string | null;
+  at: number;
+}
+const writesByRepo = new WeakMap<SandboxRepo, CheckRunWrite[]>();
+export function checkRunWrites(repo: SandboxRepo): CheckRunWrite[] {
+  let writes = writesByRepo.get(repo);
+  if (!writes) writesByRepo.set(repo, (writes = []));
+  return writes;
+}
 
 function runFor(req: RouteRequest, repo: SandboxRepo): SandboxCheckRun {
   const run = repo.checkRuns.find((r) => r.id === Number(req.params.check_run_id));
@@ -432,6 +446,7 @@ route("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "checks.update
     if (Array.isArray(b.output.annotations)) run.annotations.push(...b.output.annotations);
   }
   run.writes++;
+  checkRunWrites(repo).push({ id: run.id, conclusion: run.conclusion, at: Date.now() });
   return json(checkRunJson(host.state, repo, run, req.apiBase));
 });
 

@@ -155,10 +155,10 @@ export class SandboxHttp {
 
   /** Answers with the fault the request meets, if it meets one that answers in place of the operation. */
   private async injectFault(req: IncomingMessage, res: ServerResponse, operation: string, method: string, pathname: string, repo: string | undefined): Promise<boolean> {
-    const fault = this.faults.take(operation, repo);
-    if (fault === undefined) return false;
-    const answered = await applyFault(fault, req, res, githubHeaders());
-    if (answered) this.count(req, operation, method, pathname, typeof fault === "number" ? fault : 0);
+    const rule = this.faults.take(operation, repo);
+    if (rule === undefined) return false;
+    const answered = await applyFault(rule, req, res, githubHeaders());
+    if (answered) this.count(req, operation, method, pathname, typeof rule.fault === "number" ? rule.fault : 0);
     return answered;
   }
 

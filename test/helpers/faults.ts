@@ -14,9 +14,9 @@ import { Writable } from "node:stream";
 import Bottleneck from "bottleneck";
 import nock from "nock";
 import { pino } from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
 import { provenanceGate } from "../../src/app/app.js";
-import { withGateOptions } from "../../src/app/octokit.js";
+import { CheckedOctokit, withGateOptions } from "../../src/app/octokit.js";
 import { APP_ID, NOW, OWNER, REPO } from "../fixtures/github/harness.js";
 
 type Json = Record<string, any>;
@@ -59,7 +59,7 @@ export function createRetryingHarness(now: Date = NOW): RetryingHarness {
   // The plugin's queues are module-global and space writes 1 s apart; give each harness its own.
   const group = () => new Bottleneck.Group({ maxConcurrent: 10 });
   const id = `faults-${++instance}`;
-  const Octokit = ProbotOctokit.defaults((probotOptions: Json) => {
+  const Octokit = CheckedOctokit.defaults((probotOptions: Json) => {
     if ((probotOptions.throttle ?? {})[RECORDED]) return probotOptions;
     const options = withGateOptions(probotOptions); // exactly what `npm start` runs with
     const shipped = options.throttle as Json;

@@ -1,0 +1,145 @@
+/**
+ * Every answer is checked (SPEC §7.1): for each read the app makes, a 2xx answer that is cut short
+ * or not the shape GitHub documents ends in a posted `failure` run that names it — never in a
+ * verdict judged from what the broken answer happened to look like (a truncated `getCommit` body
+ * once read as "the AI commit changed no files", and the check went green).
+ */
+import { describe, expect, it } from "vitest";
+import nock from "nock";
+import {
+  AI_SHA,
+  API,
+  HEAD,
+  OWNER,
+  REPO,
+  createHarness,
+  graphqlData,
+  guardGitHubMocks,
+  mockCreate,
+  mockToken,
+  pullRequestPayload,
+  typicalPr,
+  type PrSpec,
+} from "./fixtures/github/harness.js";
+
+guardGitHubMocks();
+
+type Json = Record<string, any>;
+type Read = "graphql" | "files" | "commit" | "check-runs" | "pull" | "head-policy" | "team";
+
+/** A read's good answer, and where it is served. */
+function reads(spec: PrSpec): Record<Read, { method: "get" | "post"; path: string; good: () => unknown; query?: Json | true }> {
+  return {
+    graphql: { method: "post", path: "/graphql", good: () => ({ data: graphqlData(spec) }) },
+    files: { method: "get", path: `/repos/${OWNER}/${REPO}/pulls/42/files`, query: true, good: () => spec.files },
+    commit: { method: "get", path: `/repos/${OWNER}/${REPO}/commits/${AI_SHA}`, query: true, good: () => ({ sha: AI_SHA, files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }] }) },
+    "check-runs": { method: "get", path: `/repos/${OWNER}/${REPO}/commits/${HEAD}/check-runs`, query: true, good: () => ({ total_count: 0, check_runs: [] }) },
+    pull: { method: "get", path: `/repos/${OWNER}/${REPO}/pulls/42`, good: () => ({ number: 42, state: "open", head: { sha: HEAD }, base: { ref: "main" } }) },
+    "head-policy": {
+      method: "get",
+      path: `/repos/${OWNER}/${REPO}/contents/.provenance.yml`,
+      query: true,
+      good: () => ({ type: "file", encoding: "base64", content: Buffer.from(spec.policy ?? "").toString("base64") }),
+    },
+    team: { method: "get", path: `/orgs/${OWNER}/teams/eval-owners/memberships/bob`, good: () => ({ state: "active" }) },
+  };
+}
+
+/** A pull request that makes every read: an AI commit, its own edited policy, a team rule. */
+function everyReadPr(): PrSpec {
+  const policy = `version: 1
+classes:
+  eval: ["evals/**"]
+rules:
+  - name: eval-owners
+    classes: [eval]
+    require:
+      approvals: 1
+      from: ["@${OWNER}/eval-owners"]
+`;
+  return typicalPr({ policy, files: [...typicalPr().files, { filename: ".provenance.yml", status: "modified" }] });
+}
+
+/** Bodies GitHub might send that are not what the app reads. */
+const BROKEN: Record<Read, Array<[string, string | Json | unknown[]]>> = {
+  graphql: [
+    ["cut short", '{"data":{"repository":{"pullRequest":{"number":42,"headRefOid":"'],
+    ["commits missing", (() => { const d = graphqlData(everyReadPr()); delete d.repository.pullRequest.commits; return { data: d }; })()],
+    ["a string where the reviews belong", (() => { const d = graphqlData(everyReadPr()); d.repository.pullRequest.reviews = "none"; return { data: d }; })()],
+  ],
+  files: [
+    ["cut short", '[{"filename":"evals/tasks/t1.yaml","status":"modif'],
+    ["a file without a name", [{ status: "modified" }]],
+  ],
+  commit: [
+    ["cut short", '{"sha":"' + AI_SHA + '","files":[{"filename":"evals/ta'],
+    ["no file list", { sha: AI_SHA }],
+    ["a string where the files belong", { sha: AI_SHA, files: "evals/tasks/t1.yaml" }],
+    ["an empty body", ""],
+  ],
+  "check-runs": [
+    ["cut short", '{"total_count":1,"check_runs":[{"id":5,'],
+    ["runs without total_count", { check_runs: [] }],
+  ],
+  pull: [
+    ["cut short", '{"number":42,"state":"open","head":{"sha":"'],
+    ["no head", { number: 42, state: "open", base: { ref: "main" } }],
+  ],
+  "head-policy": [
+    ["cut short", '{"type":"file","encoding":"base64","content":"dmVy'],
+    ["no type", { encoding: "base64", content: "" }],
+  ],
+  team: [
+    ["cut short", '{"state":"act'],
+    ["an unknown state", { state: "maybe" }],
+  ],
+};
+
+const CASES = (Object.entries(BROKEN) as Array<[Read, Array<[string, unknown]>]>).flatMap(([read, bodies]) => bodies.map(([name, body]) => [read, name, body] as const));
+
+describe("a 2xx answer that is not what the app reads ends in a posted failure", () => {
+  it.each(CASES)("%s: %s", async (broken, _name, body) => {
+    const spec = everyReadPr();
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    for (const [read, r] of Object.entries(reads(spec)) as Array<[Read, ReturnType<typeof reads>[Read]]>) {
+      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path);
+      if (r.query) interceptor.query(r.query);
+      if (read === broken) {
+        interceptor.reply(200, body as any, { "content-type": "application/json; charset=utf-8" });
+      } else {
+        // A read after the broken one may not happen: the evaluation has failed by then.
+        interceptor.optionally().reply(200, r.good() as any);
+      }
+    }
+    if (broken === "check-runs") {
+      // The publisher lists the runs again for the head it writes to, when the first list failed.
+      api.get(`/repos/${OWNER}/${REPO}/commits/${HEAD}/check-runs`).query(true).optionally().reply(200, { total_count: 0, check_runs: [] });
+    }
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+    await probot.receive({ id: "1", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ head_sha: HEAD, status: "completed", conclusion: "failure" });
+    expect(posted[0].output.summary).toMatch(/Error \(github-answer\)/);
+    expect(posted[0].output.summary).toMatch(/Re-evaluate/);
+  });
+
+  it("the same pull request with well-formed answers is judged normally (the cases above fail only for their broken answer)", async () => {
+    const spec = everyReadPr();
+    const { probot } = createHarness();
+    mockToken();
+    const api = nock(API);
+    for (const r of Object.values(reads(spec))) {
+      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path);
+      if (r.query) interceptor.query(r.query);
+      interceptor.reply(200, r.good() as any);
+    }
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+    await probot.receive({ id: "1", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ head_sha: HEAD, conclusion: "success" });
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * No older result lands last (SPEC 7.1), with real Probot servers and a real Redis: evaluations of
+ * one pull request take turns across replicas, one that knows a newer event has arrived does not
+ * publish a green, two events at once leave one run, and a Redis outage fails closed and then
+ * heals by itself. Races are staged with a slow answer from the sandbox (`slow` fault), so each
+ * test fails the same way every time when the coordination is missing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Sandbox } from "../src/sandbox/sandbox.js";
+import { checkRunWrites } from "../src/sandbox/rest.js";
+import { aiCommit, conclusions, gatedRepo } from "./helpers/fault-app.js";
+import { cluster, startReplica, type Replica } from "./helpers/replicas.js";
+import { sharedRedis, skipWithoutRedis, startOwnRedis, type OwnRedis } from "./helpers/redis.js";
+
+let sb: Sandbox;
+let redis: { url: string; stop(): Promise<void> };
+const c = cluster();
+const replicas: Replica[] = [];
+const run = Math.random().toString(36).slice(2, 8);
+let repoCount = 0;
+const newRepo = () => `${run}r${++repoCount}/models`;
+
+async function until(condition: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Opens an AI-assisted pull request whose first result (action_required) is posted by `via`. */
+async function openedPullRequest(repo: string, via: Replica) {
+  gatedRepo(sb, repo);
+  sb.setWebhook(via.webhookUrl, c.secret);
+  const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")] });
+  expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
+  return pr;
+}
+
+/**
+ * bob approves (delivered to `first`); while that evaluation waits for its head re-read, he
+ * requests changes (delivered to `second`). The correct end state is action_required, and the
+ * approval's green must never be shown.
+ */
+async function approvalThenChangesRequested(first: Replica, second: Replica) {
+  const repo = newRepo();
+  const pr = await openedPullRequest(repo, first);
+  const key = "pulls.get slow";
+  const before = sb.http.faults.hits[key] ?? 0;
+  sb.http.faults.add({ operation: "pulls.get", repo, fault: "slow", delayMs: 1_500, times: 1 });
+  sb.setWebhook(first.webhookUrl, c.secret);
+  const approval = sb.submitReview(repo, pr.number, "bob", "APPROVE");
+  await until(() => (sb.http.faults.hits[key] ?? 0) > before);
+  sb.setWebhook(second.webhookUrl, c.secret);
+  const changes = sb.submitReview(repo, pr.number, "bob", "REQUEST_CHANGES");
+  await Promise.all([approval, changes]);
+  await sb.waitForIdle();
+  return { latest: sb.latestCheckRun(repo, pr.head_sha)?.conclusion, written: checkRunWrites(sb.repo(repo)).map((w) => w.conclusion) };
+}
+
+beforeAll(async () => {
+  sb = await Sandbox.start();
+  redis = await sharedRedis();
+  replicas.push(await startReplica(sb, c, "a", { url: redis.url }), await startReplica(sb, c, "b", { url: redis.url }));
+}, 30_000);
+
+afterAll(async () => {
+  for (const r of replicas) await r.stop();
+  await redis?.stop();
+  await sb?.close();
+});
+
+describe.skipIf(skipWithoutRedis)("two replicas sharing Redis", () => {
+  it("approval on one, changes requested on the other: the older evaluation does not land last", async () => {
+    const { latest, written } = await approvalThenChangesRequested(replicas[0], replicas[1]);
+    expect(latest).toBe("action_required");
+    expect(written).not.toContain("success");
+  }, 30_000);
+
+  it("`opened` and `labeled` at once, one on each replica: one run on the head", async () => {
+    const repo = newRepo();
+    gatedRepo(sb, repo);
+    const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")], deliver: false });
+    const opened = sb.pullRequestEvent(repo, pr.number, "opened");
+    sb.pull(repo, pr.number).labels = ["needs-review"];
+    const labeled = { ...sb.pullRequestEvent(repo, pr.number, "labeled"), label: { name: "needs-review" } };
+    const deliveries = await Promise.all([replicas[0].deliver("pull_request", opened), replicas[1].deliver("pull_request", labeled)]);
+    expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
+    await sb.waitForIdle();
+    expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
+  }, 30_000);
+});
+
+describe("one replica", () => {
+  it("approval then changes requested: the approval's green is never published, not even for seconds", async () => {
+    const { latest, written } = await approvalThenChangesRequested(replicas[0], replicas[0]);
+    expect(latest).toBe("action_required");
+    expect(written).not.toContain("success");
+  }, 30_000);
+});
+
+describe.skipIf(skipWithoutRedis)("the shared store fails", () => {
+  let own: OwnRedis;
+  let replica: Replica;
+  beforeAll(async () => {
+    own = await startOwnRedis();
+    replica = await startReplica(sb, c, "outage", { url: own.url, outageWaitMs: 1_000, commandTimeoutMs: 300 });
+  }, 30_000);
+  afterAll(async () => {
+    await replica?.stop();
+    await own?.stop();
+  });
+
+  it("Redis down: a posted failure within a bounded time, then the correct run by itself once Redis is back", async () => {
+    const repo = newRepo();
+    gatedRepo(sb, repo);
+    await own.stop();
+    sb.setWebhook(replica.webhookUrl, c.secret);
+    const started = Date.now();
+    const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")] });
+    const ms = Date.now() - started;
+    const failed = sb.latestCheckRun(repo, pr.head_sha)!;
+    expect(failed.conclusion).toBe("failure");
+    expect(failed.output.summary).toMatch(/shared store \(Redis\)/);
+    expect(ms).toBeLessThan(10_000);
+
+    await own.start();
+    const healed = await sb.waitForCheckRun(repo, pr.head_sha, (r) => r.conclusion === "action_required", 15_000);
+    expect(healed.conclusion).toBe("action_required");
+    console.log(`Redis outage: failure posted after ${ms} ms; re-evaluated ${Date.now() - started - ms} ms after Redis was started again`);
+  }, 40_000);
+});
