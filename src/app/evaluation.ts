@@ -43,6 +43,36 @@ export interface PullRequestTarget extends RepoRef {
   headSha?: string;
   /** The event's evidence of when the head was pushed (see load/github/push-time.ts). */
   eventTime?: Date;
+  /** Who pushed, by the event (`synchronize`'s sender). */
+  pusher?: string;
+  /** The pull request's assignees, from the event. */
+  assignees?: string[];
+  /** Filled from what this process remembers (below). */
+  pushers?: string[];
+}
+
+/**
+ * Pushers the events of this process named, per pull request; each run also records them in its
+ * marker, and the next run reads them back from the runs on the head. Calls that wait
+ * for a running evaluation share one re-run with the newest call's arguments (see
+ * one-at-a-time.ts); keeping these here means no push's sender is lost in that merge.
+ */
+const seenPushes = new Map<string, Set<string>>();
+const MAX_SEEN = 10_000;
+
+function rememberedPushes(key: string): { pushers?: string[] } {
+  const seen = seenPushes.get(key);
+  return seen ? { pushers: [...seen] } : {};
+}
+
+function rememberPush(key: string, target: PullRequestTarget): void {
+  let seen = seenPushes.get(key);
+  if (!seen) {
+    if (seenPushes.size >= MAX_SEEN) seenPushes.delete(seenPushes.keys().next().value!);
+    seen = new Set();
+    seenPushes.set(key, seen);
+  }
+  if (target.pusher) seen.add(target.pusher.toLowerCase());
 }
 
 export interface Evaluation {
@@ -83,10 +113,11 @@ const perPullRequest = new OneAtATime<Published>();
  */
 export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarget, options: PublishOptions = {}): Promise<EvaluationOutcome> {
   const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
+  rememberPush(key, target);
   const { outcome, outOfStep } = await takeTurn(
     key,
     perPullRequest,
-    (turn) => evaluateAndPublishNow(deps, target, turn),
+    (turn) => evaluateAndPublishNow(deps, { ...target, ...rememberedPushes(key) }, turn),
     async (error) => {
       whenStoreRecovers(key, () => evaluateAndPublish(deps, target, options));
       return { outcome: await postStoreFailure(deps, target, error), outOfStep: [] };
@@ -127,6 +158,8 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, t
     eventHeadSha: target.headSha,
     now: deps.now(),
     cache,
+    ...(target.pushers ? { pushers: target.pushers } : {}),
+    ...(target.assignees ? { assignees: target.assignees } : {}),
   });
   // Independent reads start together with the main query, so they cost no extra round trip:
   // our runs on the head (push time, which run to update) and the file list (needs no policy).
@@ -246,7 +279,9 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
     const level = error instanceof IncompleteDataError ? "warn" : "error";
     deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
     const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind };
-    return { output: renderEvaluationError(report), headSha: data.loadedHeadSha, error, record };
+    // The pushers known so far stay recorded, even on a failure run.
+    const pushers = await data.pushers().catch(() => data.options.pushers ?? []);
+    return { output: renderEvaluationError(report, pushers), headSha: data.loadedHeadSha, error, record };
   }
 }
 
@@ -258,3 +293,8 @@ async function pullRequestPolicyErrors(data: GitHubPullRequestData) {
   return text === null ? [] : headPolicyErrors(text, POLICY_PATH);
 }
 
+
+/** What a restart loses: this process's memory of pushes (tests use it to play a restart). */
+export function forgetRememberedPushes(): void {
+  seenPushes.clear();
+}

@@ -63,6 +63,9 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
       "pull_request.ready_for_review",
       "pull_request.labeled",
       "pull_request.unlabeled",
+      // An agent's assignees are the people who asked it: they join the AI-session authors.
+      "pull_request.assigned",
+      "pull_request.unassigned",
     ],
     async (context) => {
       const payload = context.payload as PullRequestPayload;
@@ -76,6 +79,8 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
         baseRef: pr.base.ref,
         headSha: pr.head.sha,
         eventTime: pushed ? eventTime(pr.updated_at, options.now()) : undefined,
+        ...pushOf(payload),
+        assignees: assigneesOf(payload),
       });
     },
   );
@@ -98,7 +103,7 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
     const payload = context.payload as PullRequestPayload;
     const pr = payload.pull_request;
     if (pr.state === "closed") return;
-    await evaluateAndPublish(await deps(context), { ...repoOf(payload), number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha });
+    await evaluateAndPublish(await deps(context), { ...repoOf(payload), number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha, assignees: assigneesOf(payload) });
   });
 
   on(["check_run.rerequested", "check_run.requested_action"], async (context) => {
@@ -217,7 +222,30 @@ interface RepositoryPayload {
 interface PullRequestPayload extends RepositoryPayload {
   action: string;
   changes?: { base?: unknown; body?: unknown };
-  pull_request: { number: number; state: string; updated_at?: string; base: { ref: string }; head: { sha: string } };
+  sender?: { login?: string; type?: string };
+  pull_request: {
+    number: number;
+    state: string;
+    updated_at?: string;
+    base: { ref: string };
+    head: { sha: string };
+    assignees?: Array<{ login?: string } | null> | null;
+  };
+}
+
+/**
+ * A `synchronize` names who pushed (its sender). Every sender counts, GitHub's "Update branch" button included: telling a
+ * base-only merge apart would need the head commit's parents, and over-counting a pusher only
+ * asks for one more reviewer (docs/security.md).
+ */
+function pushOf(payload: PullRequestPayload): { pusher?: string } {
+  if (payload.action !== "synchronize") return {};
+  const login = payload.sender?.login;
+  return login ? { pusher: login } : {};
+}
+
+function assigneesOf(payload: PullRequestPayload): string[] {
+  return (payload.pull_request.assignees ?? []).flatMap((a) => (a?.login ? [a.login] : []));
 }
 
 interface CheckRunPayload extends RepositoryPayload {

@@ -10,12 +10,17 @@ import { POLICY_PATH } from "../model/policy.js";
 import type { Conclusion, Verdict } from "../model/verdict.js";
 import { toolDisplayName } from "../evaluate/detect.js";
 import { renderMarkdown } from "./markdown.js";
+import { PUSHED_REASON } from "../evaluate/session-authors.js";
 
 export const SUMMARY_LIMIT = 65_535;
 export const TITLE_LIMIT = 200;
 export const HASH_MARKER_PREFIX = "<!-- provenance-gate:sha256=";
 // Anchored at the end: the marker this module appends is always last, so text quoted from a commit cannot forge it.
-const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))? -->$/;
+const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))?(?: pushers=([A-Za-z0-9\-\[\],]{0,4000}))? -->$/;
+/** A GitHub login as the marker may carry it (letters, digits, hyphens, an app's `[bot]`). */
+const MARKER_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
+/** The pusher list is state, not a report: it is capped so it cannot crowd out the summary. */
+const MAX_MARKER_PUSHERS = 100;
 const SEVERITY: Record<Conclusion, number> = { success: 0, action_required: 1, failure: 2 };
 
 export type AnnotationLevel = "notice" | "warning" | "failure";
@@ -49,6 +54,11 @@ export interface CheckRunOutput {
    * removes them, so the publisher re-sends them only when they changed.
    */
   annotationsHash: string;
+  /**
+   * Everyone known to have pushed to the head branch, carried from run to run in the hidden
+   * marker: the app's state of who pushed survives restarts and is shared by replicas.
+   */
+  pushers: string[];
 }
 
 export function renderCheckRun(verdict: Verdict): CheckRunOutput {
@@ -56,7 +66,8 @@ export function renderCheckRun(verdict: Verdict): CheckRunOutput {
   const annotations = [...fileAnnotations(verdict), ...configErrorAnnotations(verdict.config_errors)];
   // The summary names the evaluation time; a re-evaluation that only moves the clock is "unchanged".
   const timeless = renderMarkdown({ ...verdict, evaluated_at: "" });
-  return finishOutput(verdict.conclusion, verdict.title, body, annotations, timeless);
+  const pushers = verdict.session_author_details.filter((a) => a.reasons.includes(PUSHED_REASON)).map((a) => a.login);
+  return finishOutput(verdict.conclusion, verdict.title, body, annotations, timeless, verdict.conclusion, pushers);
 }
 
 /** Neither the base branch nor the owner's `.github` repository has a policy: nothing is enforced. */
@@ -86,7 +97,7 @@ export interface EvaluationErrorReport {
 export const ERROR_TITLE = "Provenance Gate could not evaluate this pull request";
 
 /** Loading or evaluating failed: the check fails (a required check is never left missing) and says how to retry. */
-export function renderEvaluationError(error: EvaluationErrorReport): CheckRunOutput {
+export function renderEvaluationError(error: EvaluationErrorReport, pushers: readonly string[] = []): CheckRunOutput {
   const body = [
     `## ${ERROR_TITLE}`,
     "",
@@ -97,7 +108,7 @@ export function renderEvaluationError(error: EvaluationErrorReport): CheckRunOut
     "To retry, click **Re-evaluate** on this check run, or push a new commit. " +
       "Until the pull request can be evaluated completely, this check fails rather than pass on partial information.",
   ].join("\n");
-  return finishOutput("failure", ERROR_TITLE, body, []);
+  return finishOutput("failure", ERROR_TITLE, body, [], body, "failure", pushers);
 }
 
 export interface MergeGroupReport {
@@ -143,9 +154,11 @@ export function renderMergeGroup(report: MergeGroupReport): CheckRunOutput {
 }
 
 /** The hashes (and the pull request's own conclusion) hidden in a summary this module wrote, if any. */
-export function summaryHashes(summary: string | null | undefined): { hash: string; annotationsHash: string; own?: Conclusion } | undefined {
+export function summaryHashes(summary: string | null | undefined): { hash: string; annotationsHash: string; own?: Conclusion; pushers: string[] } | undefined {
   const match = summary ? HASH_MARKER.exec(summary) : null;
-  return match ? { hash: match[1], annotationsHash: match[2], ...(match[3] ? { own: match[3] as Conclusion } : {}) } : undefined;
+  if (!match) return undefined;
+  const pushers = (match[4] ?? "").split(",").filter((l) => MARKER_LOGIN.test(l));
+  return { hash: match[1], annotationsHash: match[2], ...(match[3] ? { own: match[3] as Conclusion } : {}), pushers };
 }
 
 /** Another open pull request whose head is the same commit, as its latest run on it says. */
@@ -183,7 +196,7 @@ export function withSiblings(output: CheckRunOutput, siblings: readonly SiblingP
     "---",
     "",
   ].join("\n");
-  return finishOutput(conclusion, title, banner + output.body, output.annotations, undefined, output.own);
+  return finishOutput(conclusion, title, banner + output.body, output.annotations, undefined, output.own, output.pushers);
 }
 
 // ---------- building blocks ----------
@@ -197,15 +210,18 @@ export function finishOutput(
   hashedBody: string = body,
   /** The pull request's own conclusion, when `conclusion` also counts other pull requests. */
   own: Conclusion = conclusion,
+  /** Who pushed to the head branch, recorded in the marker for the next run. */
+  pushers: readonly string[] = [],
 ): CheckRunOutput {
   const oneLine = singleLine(title);
+  const kept = [...new Set(pushers.map((l) => l.toLowerCase()))].filter((l) => MARKER_LOGIN.test(l)).sort().slice(0, MAX_MARKER_PUSHERS);
   const hash = createHash("sha256")
-    .update(JSON.stringify({ conclusion, own, title: oneLine, body: hashedBody, annotations }))
+    .update(JSON.stringify({ conclusion, own, title: oneLine, body: hashedBody, annotations, ...(kept.length > 0 ? { pushers: kept } : {}) }))
     .digest("hex");
   const annotationsHash = createHash("sha256").update(JSON.stringify(annotations)).digest("hex");
-  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} own=${own} -->`;
+  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} own=${own}${kept.length > 0 ? ` pushers=${kept.join(",")}` : ""} -->`;
   const summary = truncateSummary(body, SUMMARY_LIMIT - marker.length) + marker;
-  return { conclusion, own, title: oneLine, body, summary, annotations, hash, annotationsHash };
+  return { conclusion, own, title: oneLine, body, summary, annotations, hash, annotationsHash, pushers: kept };
 }
 
 const TRUNCATION_NOTE =

@@ -8,7 +8,7 @@
  */
 import type { PullRequestData } from "../pull-request-data.js";
 import { IncompleteDataError } from "../pull-request-data.js";
-import type { FileStatus, Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../../model/snapshot.js";
+import type { CommitFile as SnapshotCommitFile, FileStatus, Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../../model/snapshot.js";
 import { GITHUB_MAX_PR_FILES } from "../../model/snapshot.js";
 import { httpStatus, RequestCache, type GitHubClient, type RepoRef } from "./client.js";
 import { listOwnCheckRuns, type ExistingCheckRun } from "./check-runs.js";
@@ -16,6 +16,7 @@ import { nextRestPage, readCompleteList, SPLIT_REMEDY } from "./pager.js";
 import { GitHubPolicySource } from "./policy-source.js";
 import { PullRequestQuery, actorLogin, actorType } from "./pull-request-query.js";
 import { lastPushAt } from "./push-time.js";
+import { summaryHashes } from "../../report/check-run.js";
 import { commitsWithAiRecords } from "./ai-records.js";
 import type { GqlPullRequest } from "./queries.js";
 
@@ -38,6 +39,10 @@ export interface GitHubPullRequestDataOptions extends RepoRef {
   eventHeadSha?: string;
   now: Date;
   cache?: RequestCache;
+  /** People the events said pushed to the head branch (each `synchronize` sender). */
+  pushers?: string[];
+  /** The pull request's assignees, from the event (for an agent's pull request: who asked it). */
+  assignees?: string[];
 }
 
 export class GitHubPullRequestData implements PullRequestData {
@@ -64,7 +69,7 @@ export class GitHubPullRequestData implements PullRequestData {
   // ---------- PullRequestData ----------
 
   async pullRequest(): Promise<SnapshotPullRequest> {
-    const [{ pr }, lastPush] = await Promise.all([this.#query.core(), this.pushTime()]);
+    const [{ pr }, lastPush, pushers] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
     const author = actorLogin(pr.author);
     return {
       number: pr.number,
@@ -78,7 +83,21 @@ export class GitHubPullRequestData implements PullRequestData {
       last_push_at: lastPush,
       changed_files: pr.changedFiles,
       commits: pr.commits.totalCount,
+      ...(pushers.length > 0 ? { pushers } : {}),
+      ...(this.options.assignees?.length ? { assignees: [...this.options.assignees] } : {}),
     };
+  }
+
+  /**
+   * Everyone known to have pushed to the head branch: the senders of the events this process
+   * handled, and the pushers this app recorded on its runs on the head — so the list survives
+   * restarts and is the same on every replica once a run on the head holds it.
+   */
+  async pushers(): Promise<string[]> {
+    const { pr } = await this.#query.core();
+    const runs = await this.checkRuns(pr.headRefOid);
+    const recorded = runs.flatMap((run) => summaryHashes(run.output.summary)?.pushers ?? []);
+    return [...new Set([...(this.options.pushers ?? []), ...recorded].map((l) => l.toLowerCase()))].sort();
   }
 
   /**
@@ -102,7 +121,7 @@ export class GitHubPullRequestData implements PullRequestData {
     return (await this.cache.get("attested-commits", () => commitsWithAiRecords(this.gh, this.#repo, core))).commits;
   }
 
-  commitFiles(sha: string): Promise<string[]> {
+  commitFiles(sha: string): Promise<SnapshotCommitFile[]> {
     return this.cache.get(`commit-files:${sha}`, () => this.#readCommitFiles(sha));
   }
 
@@ -193,7 +212,7 @@ export class GitHubPullRequestData implements PullRequestData {
     return files;
   }
 
-  async #readCommitFiles(sha: string): Promise<string[]> {
+  async #readCommitFiles(sha: string): Promise<SnapshotCommitFile[]> {
     const files = await readCompleteList<CommitFile, number>({
       what: `files of commit ${sha.slice(0, 7)}`,
       start: 1,
@@ -207,12 +226,13 @@ export class GitHubPullRequestData implements PullRequestData {
         return { items, next: /rel="next"/.test(headers.link ?? "") ? page + 1 : null };
       },
     });
-    const paths = new Set<string>();
-    for (const file of files) {
-      paths.add(file.filename);
-      if (file.previous_filename) paths.add(file.previous_filename);
-    }
-    return [...paths];
+    // Renames and copies name their source, so attribution follows the content (SPEC §4).
+    // A `previous_filename` always means a move; only a copy leaves its source in place.
+    return files.map((file): SnapshotCommitFile =>
+      file.previous_filename
+        ? { filename: file.filename, status: file.status === "copied" ? "copied" : "renamed", previous_filename: file.previous_filename }
+        : file.filename,
+    );
   }
 
   #isTeamMember(login: string, team: string): Promise<boolean> {

@@ -1,0 +1,67 @@
+/**
+ * Pushers through the real app path (SPEC §5, §7): each `synchronize` sender joins the pull
+ * request's pushers, recorded in the hidden marker of the app's run and carried from run to run,
+ * so it survives a restart (and is the same on every replica). Over real HTTP: the sandbox
+ * GitHub, the real Probot server, signed webhooks.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Sandbox } from "../src/sandbox/sandbox.js";
+import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
+import { CLAUDE_TRAILER, DEMO_POLICY } from "../src/sandbox/story.js";
+import { forgetRememberedPushes } from "../src/app/evaluation.js";
+import { summaryHashes } from "../src/report/check-run.js";
+
+let sb: Sandbox;
+let app: RunningApp;
+
+beforeAll(async () => {
+  sb = await Sandbox.start();
+  app = await startAppAgainstSandbox(sb);
+});
+afterAll(async () => {
+  await app?.stop();
+  await sb?.close();
+});
+
+const aiCommit = (author: string, file: string) => ({ message: `Update ${file}\n\n${CLAUDE_TRAILER}`, author, files: [file] });
+let n = 0;
+
+/** Carol's pull request; Mallory pushes an AI commit under Carol's name; Carol pushes once more. */
+async function mallorysPush(repo: string) {
+  sb.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY }, collaborators: { bob: "write", carol: "write", mallory: "write" } });
+  const { number } = await sb.openPullRequest(repo, { author: "carol", head: `feat-${++n}`, commits: [aiCommit("carol", "evals/a.yaml")] });
+  await sb.pushCommits(repo, number, [aiCommit("carol", "evals/b.yaml")], "mallory");
+  await sb.pushCommits(repo, number, [aiCommit("carol", "evals/c.yaml")], "carol");
+  return number;
+}
+
+describe("pushers across pushes and a restart", () => {
+  it("attack: Mallory pushes under Carol's name, the app restarts, Mallory approves: not counted", async () => {
+    const repo = "acme/pushers-attack";
+    const number = await mallorysPush(repo);
+    const head = sb.pull(repo, number).head_sha;
+    // Mallory pushed an earlier head; the run on the newest head still names her.
+    expect(summaryHashes(sb.latestCheckRun(repo, head)!.output.summary)?.pushers).toEqual(["carol", "mallory"]);
+
+    // A restart: a new process with nothing in memory, only what GitHub holds.
+    await app.stop();
+    forgetRememberedPushes();
+    app = await startAppAgainstSandbox(sb);
+
+    await sb.submitReview(repo, number, "mallory", "APPROVE");
+    const run = sb.latestCheckRun(repo, head)!;
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("@mallory is an AI-session author: pushed to the head branch");
+    expect(summaryHashes(run.output.summary)?.pushers).toEqual(["carol", "mallory"]);
+  });
+
+  it("twin: Bob, who never pushed, approves after the restart: counted", async () => {
+    const repo = "acme/pushers-twin";
+    const number = await mallorysPush(repo);
+    await app.stop();
+    forgetRememberedPushes();
+    app = await startAppAgainstSandbox(sb);
+    await sb.submitReview(repo, number, "bob", "APPROVE");
+    expect(sb.latestCheckRun(repo, sb.pull(repo, number).head_sha)!.conclusion).toBe("success");
+  });
+});
