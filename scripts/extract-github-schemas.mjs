@@ -52,6 +52,9 @@ const OPERATIONS = [
   ["PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "update it / more annotations"],
   ["GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "read a check run"],
   ["GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", "extra: sandbox reads annotations"],
+  ["GET", "/app/hook/deliveries", "reconciler: the app's failed webhook deliveries"],
+  ["POST", "/app/hook/deliveries/{delivery_id}/attempts", "reconciler: redeliver a failed delivery"],
+  ["GET", "/installation/repositories", "reconciler: repositories to scan for missing runs"],
 ];
 
 /**

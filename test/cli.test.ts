@@ -171,7 +171,7 @@ describe("check", () => {
     const repo = aiBranch();
     await cli(["check", "--save-snapshot", "snap.json"], repo.dir);
     const snapshot = JSON.parse(readFileSync(join(repo.dir, "snap.json"), "utf8"));
-    expect(snapshot.files).toContainEqual({ filename: "data/b.csv", status: "renamed", previous_filename: "data/a.csv" });
+    expect(snapshot.files).toContainEqual({ filename: "data/b.csv", status: "renamed", previous_filename: "data/a.csv", mode: "100644" });
   });
 });
 
