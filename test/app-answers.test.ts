@@ -25,14 +25,31 @@ import {
 guardGitHubMocks();
 
 type Json = Record<string, any>;
-type Read = "graphql" | "files" | "commit" | "check-runs" | "pull" | "head-policy" | "team";
+type Read = "graphql" | "files" | "commit" | "compare" | "check-runs" | "pull" | "head-policy" | "team";
+
+const [LATER_1, LATER_2] = ["c".repeat(40), "d".repeat(40)];
+
+/**
+ * The main query's answer, saying the head has more suites than it lists: then our runs come
+ * through the REST listing, a read the main query spares only when its page holds them all.
+ */
+function mainAnswer(spec: PrSpec): Json {
+  const data = graphqlData(spec);
+  data.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.totalCount = 11;
+  return data;
+}
 
 /** A read's good answer, and where it is served. */
 function reads(spec: PrSpec): Record<Read, { method: "get" | "post"; path: string; good: () => unknown; query?: Json | true }> {
   return {
-    graphql: { method: "post", path: "/graphql", good: () => ({ data: graphqlData(spec) }) },
+    graphql: { method: "post", path: "/graphql", good: () => ({ data: mainAnswer(spec) }) },
     files: { method: "get", path: `/repos/${OWNER}/${REPO}/pulls/42/files`, query: true, good: () => spec.files },
     commit: { method: "get", path: `/repos/${OWNER}/${REPO}/commits/${AI_SHA}`, query: true, good: () => ({ sha: AI_SHA, files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }] }) },
+    compare: {
+      method: "get",
+      path: `/repos/${OWNER}/${REPO}/compare/${AI_SHA}...${LATER_2}`,
+      good: () => ({ total_commits: 2, commits: [{ sha: LATER_1 }, { sha: LATER_2 }], files: [{ filename: "src/later.ts", status: "modified" }] }),
+    },
     "check-runs": { method: "get", path: `/repos/${OWNER}/${REPO}/commits/${HEAD}/check-runs`, query: true, good: () => ({ total_count: 0, check_runs: [] }) },
     pull: { method: "get", path: `/repos/${OWNER}/${REPO}/pulls/42`, good: () => ({ number: 42, state: "open", head: { sha: HEAD }, base: { ref: "main" } }) },
     "head-policy": {
@@ -45,7 +62,7 @@ function reads(spec: PrSpec): Record<Read, { method: "get" | "post"; path: strin
   };
 }
 
-/** A pull request that makes every read: an AI commit, its own edited policy, a team rule. */
+/** A pull request that makes every read: an AI commit and two commits after it, its own edited policy, a team rule. */
 function everyReadPr(): PrSpec {
   const policy = `version: 1
 classes:
@@ -57,19 +74,26 @@ rules:
       approvals: 1
       from: ["@${OWNER}/eval-owners"]
 `;
-  return typicalPr({ policy, files: [...typicalPr().files, { filename: ".provenance.yml", status: "modified" }] });
+  const later = [LATER_1, LATER_2].map((sha, i) => ({ sha, message: `Later ${i}`, files: ["src/later.ts"] }));
+  return typicalPr({ policy, files: [...typicalPr().files, { filename: ".provenance.yml", status: "modified" }], commits: [...typicalPr().commits, ...later] });
 }
 
 /** Bodies GitHub might send that are not what the app reads. */
 const BROKEN: Record<Read, Array<[string, string | Json | unknown[]]>> = {
   graphql: [
     ["cut short", '{"data":{"repository":{"pullRequest":{"number":42,"headRefOid":"'],
-    ["commits missing", (() => { const d = graphqlData(everyReadPr()); delete d.repository.pullRequest.commits; return { data: d }; })()],
-    ["a string where the reviews belong", (() => { const d = graphqlData(everyReadPr()); d.repository.pullRequest.reviews = "none"; return { data: d }; })()],
+    ["commits missing", (() => { const d = mainAnswer(everyReadPr()); delete d.repository.pullRequest.commits; return { data: d }; })()],
+    ["a string where the reviews belong", (() => { const d = mainAnswer(everyReadPr()); d.repository.pullRequest.reviews = "none"; return { data: d }; })()],
+    ["files without a change type", (() => { const d = mainAnswer(everyReadPr()); delete d.repository.pullRequest.files.nodes[0].changeType; return { data: d }; })()],
+    ["runs without a status", (() => { const d = graphqlData(typicalPr({ runs: [{ id: 5, external_id: "42" }] })); delete d.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.nodes[0].checkRuns.nodes[0].status; return { data: d }; })()],
   ],
   files: [
     ["cut short", '[{"filename":"evals/tasks/t1.yaml","status":"modif'],
     ["a file without a name", [{ status: "modified" }]],
+  ],
+  compare: [
+    ["cut short", '{"total_commits":2,"commits":[{"sha":"' + LATER_1 + '"}],"files":[{"filen'],
+    ["no file list", { total_commits: 2, commits: [{ sha: LATER_1 }, { sha: LATER_2 }] }],
   ],
   commit: [
     ["cut short", '{"sha":"' + AI_SHA + '","files":[{"filename":"evals/ta'],

@@ -29,6 +29,7 @@ const cases: Array<[string, Breakage, RegExp]> = [
     (api, spec) => {
       mockGraphql(api, spec);
       api.get(`/repos/acme/models/pulls/42/files`).query(true).reply(403, { message: "Resource not accessible by integration" });
+      mockPull(api, 42, HEAD);
     },
     /HTTP 403.*pulls\/42\/files.*Resource not accessible by integration/,
   ],
@@ -37,6 +38,7 @@ const cases: Array<[string, Breakage, RegExp]> = [
     (api, spec) => {
       mockGraphql(api, spec);
       api.get(`/repos/acme/models/pulls/42/files`).query(true).reply(404, { message: "Not Found" });
+      mockPull(api, 42, HEAD);
     },
     /HTTP 404.*Not Found/,
   ],
@@ -46,6 +48,7 @@ const cases: Array<[string, Breakage, RegExp]> = [
       mockGraphql(api, spec);
       mockFiles(api, spec);
       api.get(`/repos/acme/models/commits/${AI_SHA}`).query(true).reply(422, { message: "No commit found for SHA" });
+      mockPull(api, 42, HEAD);
     },
     /HTTP 422.*No commit found for SHA/,
   ],
@@ -53,7 +56,9 @@ const cases: Array<[string, Breakage, RegExp]> = [
     "HTTP 500 on the GraphQL query",
     (api) => {
       api.post("/graphql").reply(500, { message: "Server Error" });
-      api.get(`/repos/acme/models/pulls/42/files`).query(true).optionally().reply(200, []);
+      // Without the main query's answer, the publisher lists our runs on the head itself.
+      mockCheckRuns(api, HEAD);
+      mockPull(api, 42, HEAD);
     },
     /HTTP 500.*graphql/,
   ],
@@ -63,7 +68,8 @@ const cases: Array<[string, Breakage, RegExp]> = [
       const data = graphqlData(spec);
       data.repository.pullRequest = null;
       api.post("/graphql").reply(200, { data, errors: [{ type: "FORBIDDEN", path: ["repository", "pullRequest"], message: "Resource not accessible by integration" }] });
-      api.get(`/repos/acme/models/pulls/42/files`).query(true).optionally().reply(200, spec.files);
+      mockCheckRuns(api, HEAD);
+      mockPull(api, 42, HEAD);
     },
     /GraphQL.*FORBIDDEN: Resource not accessible by integration/,
   ],
@@ -71,7 +77,7 @@ const cases: Array<[string, Breakage, RegExp]> = [
     "an incomplete file list",
     (api, spec) => {
       mockGraphql(api, { ...spec, changedFiles: 5 });
-      mockFiles(api, spec);
+      mockPull(api, 42, HEAD);
     },
     /listed 3 changed files.*reports 5/,
   ],
@@ -79,7 +85,8 @@ const cases: Array<[string, Breakage, RegExp]> = [
     "a bug (GitHub answers with an unexpected shape)",
     (api) => {
       api.post("/graphql").reply(200, { data: { repository: null, fallbackRepo: null } });
-      api.get(`/repos/acme/models/pulls/42/files`).query(true).optionally().reply(200, []);
+      mockCheckRuns(api, HEAD);
+      mockPull(api, 42, HEAD);
     },
     /internal.*no pull request #42/i,
   ],
@@ -92,12 +99,8 @@ describe("every error ends in a posted failure check", () => {
     const api = nock(API);
     const spec = typicalPr();
     breakIt(api, spec);
-    mockCheckRuns(api, HEAD);
-    mockPull(api, 42, HEAD);
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted);
-    // The commit-files request may or may not have started before the failure.
-    api.get(`/repos/acme/models/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
 
     await probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
 
@@ -112,10 +115,15 @@ describe("every error ends in a posted failure check", () => {
     const { probot, logs } = createHarness();
     mockToken();
     const api = nock(API);
-    const spec = typicalPr();
-    mockGraphql(api, spec);
-    mockFiles(api, spec);
-    api.get(`/repos/acme/models/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
+    // More runs than the main query's page holds: the loader lists them through REST.
+    const spec = typicalPr({ files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }], runs: [{ id: 1, external_id: "42" }] });
+    api
+      .post("/graphql", (b: any) => String(b.query).includes("query PullRequestSnapshot"))
+      .reply(200, () => {
+        const data = graphqlData(spec);
+        data.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.nodes[0].checkRuns.totalCount = 101;
+        return { data };
+      });
     api.get(`/repos/acme/models/commits/${HEAD}/check-runs`).query(true).reply(500, { message: "Server Error" });
     mockPull(api, 42, HEAD);
     const posted: Record<string, any>[] = [];
@@ -152,12 +160,9 @@ describe("every error ends in a posted failure check", () => {
     const { probot } = createHarness();
     mockToken();
     const api = nock(API);
+    // GitHub's count alone tells: nothing more is read.
     const spec = typicalPr({ changedFiles: 3001 });
     mockGraphql(api, spec);
-    const page = (n: number) => Array.from({ length: 100 }, (_, i) => ({ filename: `data/f${n}-${i}.csv`, status: "added" }));
-    for (let n = 1; n <= 30; n++) api.get(`/repos/acme/models/pulls/42/files`).query({ per_page: "100", page: String(n) }).reply(200, page(n));
-    api.get(`/repos/acme/models/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted);

@@ -18,6 +18,7 @@ import {
   REPO,
   createHarness,
   example,
+  filesConnection,
   graphqlData,
   mockCheckRuns,
   mockCommitFiles,
@@ -269,7 +270,6 @@ describe("primary rate limits", () => {
     // A second caller may re-send the failed read (see "a read that fails ... is sent once").
     api.get(FILES).query(true).optionally().reply(...primaryRateLimit(inSeconds(600)));
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
@@ -393,7 +393,6 @@ describe("pagination that does not advance", () => {
     const paths = served(api);
     setup(api, spec);
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
@@ -401,21 +400,23 @@ describe("pagination that does not advance", () => {
     return { posted, paths };
   }
 
+  /** The main query with the first 100 of 150 files, and `second` as the next page of them. */
+  function pagedFiles(api: nock.Scope, spec: PrSpec, second: PrSpec["files"]): void {
+    const data = graphqlData({ ...spec, changedFiles: 150 });
+    data.repository.pullRequest.files = filesConnection(page(1), 150, "f1");
+    api.post("/graphql", isSnapshotQuery).reply(200, { data });
+    api
+      .post("/graphql", (b: Json) => String(b.query).includes("query PullRequestFiles"))
+      .reply(200, { data: { repository: { pullRequest: { headRefOid: HEAD, files: filesConnection(second, 150, null) } } } });
+  }
+
   it("the file list repeats its first page as page 2: failure, not a file list with doubles", async () => {
-    const { posted } = await runWith((api, spec) => {
-      mockGraphql(api, { ...spec, changedFiles: 150 });
-      api.get(FILES).query({ per_page: "100", page: "1" }).reply(200, page(1));
-      api.get(FILES).query({ per_page: "100", page: "2" }).reply(200, page(1));
-    });
+    const { posted } = await runWith((api, spec) => pagedFiles(api, spec, page(1)));
     expectFailureNaming(posted, /listed data\/p1-0\.csv twice while paging the files/);
   });
 
   it("the file list's page 2 is empty while the pull request reports 150 files: failure", async () => {
-    const { posted } = await runWith((api, spec) => {
-      mockGraphql(api, { ...spec, changedFiles: 150 });
-      api.get(FILES).query({ per_page: "100", page: "1" }).reply(200, page(1));
-      api.get(FILES).query({ per_page: "100", page: "2" }).reply(200, []);
-    });
+    const { posted } = await runWith((api, spec) => pagedFiles(api, spec, []));
     expectFailureNaming(posted, /listed 100 changed files.*reports 150/);
   });
 
@@ -512,7 +513,6 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     const spec = typicalPr();
     mockGraphql(api, spec);
     mockFiles(api, spec);
-    mockCheckRuns(api, HEAD);
     mockCommitFiles(api, spec.commits[1]);
     mockPull(api, 42, NEW_HEAD);
 
@@ -618,7 +618,6 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     const spec = typicalPr({ headSha: OLD_HEAD });
     mockGraphql(api, spec);
     mockFiles(api, spec);
-    mockCheckRuns(api, OLD_HEAD);
     mockCommitFiles(api, spec.commits[1]);
     mockPull(api, 42, NEW_HEAD);
 
@@ -650,7 +649,6 @@ rules:
     mockFiles(api, spec);
     mockCommitFiles(api, spec.commits[1]);
     reply(api, "get", `/orgs/acme/teams/eval-owners/memberships/bob`, notAccessible);
-    mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
@@ -674,7 +672,6 @@ rules:
     mockFiles(api, spec);
     mockCommitFiles(api, spec.commits[1]);
     reply(api, "get", `/repos/${OWNER}/${REPO}/contents/.provenance.yml`, notAccessible);
-    mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
@@ -737,7 +734,7 @@ rules:
 
   it("401 on the installation token request: nothing can be posted; error log and a rethrow", async () => {
     const { probot, logs } = createHarness();
-    nock(API).post(`/app/installations/2/access_tokens`).times(3).reply(401, { message: "Bad credentials" });
+    nock(API).post(`/app/installations/2/access_tokens`).times(6).reply(401, { message: "Bad credentials" });
     const spec = typicalPr();
 
     await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/Bad credentials/);
@@ -745,27 +742,22 @@ rules:
     nock.cleanAll(); // how many token attempts is Octokit's business
   });
 
-  // Which of the two happens depends on timing (the early lookup's in-flight promise is shared by
-  // the evaluation's own lookup); both are correct answers, success-on-error is not.
-  it("a 500 on the early check-run lookup: the normal result (re-read) or a failure naming it, nothing else", async () => {
+  it("a 500 on the check-run listing (the main query could not hold every run): a failure naming it", async () => {
     const { probot } = createHarness();
     mockToken();
     const api = nock(API);
-    const spec = typicalPr();
+    const spec = typicalPr({ files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }] });
+    const data = graphqlData(spec);
+    data.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.totalCount = 11;
+    api.post("/graphql", isSnapshotQuery).reply(200, { data });
     api.get(`/repos/${OWNER}/${REPO}/commits/${HEAD}/check-runs`).query(true).reply(500, { message: "Server Error" });
-    mockEvaluationReads(api, spec);
+    mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
 
     await deliver(probot, pullRequestPayload("synchronize", spec));
 
-    expect(posted).toHaveLength(1);
-    if (posted[0].conclusion === "failure") {
-      expectFailureNaming(posted, /HTTP 500 to GET \/repos\/acme\/models\/commits\/1{40}\/check-runs/);
-      nock.cleanAll(); // the evaluation stopped before the remaining reads
-    } else {
-      expectNormal(posted);
-    }
+    expectFailureNaming(posted, /HTTP 500 to GET \/repos\/acme\/models\/commits\/1{40}\/check-runs/);
   });
 
   it("a merge group whose pull request cannot be read (HTTP 500): the group fails, never passes", async () => {
@@ -806,7 +798,6 @@ describe("no request storm inside one evaluation", () => {
     api.get(FILES).query(true).times(4).reply(502, { message: "Bad Gateway" });
     api.get(FILES).query(true).times(12).optionally().reply(502, { message: "Bad Gateway" });
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);

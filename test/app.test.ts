@@ -463,10 +463,7 @@ describe("where the policy comes from", () => {
     mockToken();
     const api = nock(API);
     const spec = typicalPr({ policy: null, fallback: "NOT_FOUND" });
-    mockGraphql(api, spec);
-    mockFiles(api, spec);
-    mockCheckRuns(api, spec.headSha);
-    mockPull(api, 42, HEAD);
+    mockEvaluationReads(api, { ...spec, commits: [] });
     const posted = posts();
     mockCreate(api, posted);
     await receive(probot, "pull_request", pullRequestPayload("opened", spec));

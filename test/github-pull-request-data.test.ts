@@ -3,7 +3,7 @@ import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { GitHubPullRequestData } from "../src/load/github/pull-request-data.js";
 import { IncompleteDataError } from "../src/load/pull-request-data.js";
-import { API, APP_ID, HEAD, NOW, graphqlData, mockCheckRuns, typicalPr, type PrSpec, type SpecCommit, guardGitHubMocks } from "./fixtures/github/harness.js";
+import { API, APP_ID, HEAD, NOW, filesConnection, graphqlData, mockCheckRuns, typicalPr, type PrSpec, type SpecCommit, guardGitHubMocks } from "./fixtures/github/harness.js";
 
 guardGitHubMocks();
 
@@ -73,10 +73,38 @@ describe("commits", () => {
   });
 });
 
+function filesPage(nodes: PrSpec["files"], total: number, endCursor: string | null, headRefOid = HEAD) {
+  nock(API)
+    .post("/graphql", (b: any) => String(b.query).includes("query PullRequestFiles"))
+    .reply(200, { data: { repository: { pullRequest: { headRefOid, files: filesConnection(nodes, total, endCursor) } } } });
+}
+
+const dataFiles = (n: number, renamed = -1) =>
+  Array.from({ length: n }, (_, i) => ({ filename: `data/f${i}.csv`, status: i === renamed ? "renamed" : "added", ...(i === renamed ? { previous_filename: `tmp/f${i}.csv` } : {}) }));
+
 describe("files", () => {
-  it("reads renames with previous_filename over several pages and checks the count", async () => {
-    const files = Array.from({ length: 150 }, (_, i) => ({ filename: `data/f${i}.csv`, status: i === 0 ? "renamed" : "added", ...(i === 0 ? { previous_filename: "tmp/f0.csv" } : {}) }));
+  it("reads them from GraphQL, further pages with the same head, and never asks REST without a rename", async () => {
+    const files = dataFiles(150);
     snapshotReply(typicalPr({ files }), typicalPr().commits);
+    filesPage(files.slice(100), 150, null);
+    const data = loader();
+    const read = await data.files();
+    expect(read).toHaveLength(150);
+    expect(read[120]).toEqual({ filename: "data/f120.csv", status: "added" });
+    expect(data.readAfterQuery).toBe(true);
+  });
+
+  it("fails closed when the head moves between pages of files", async () => {
+    const files = dataFiles(150);
+    snapshotReply(typicalPr({ files }), typicalPr().commits);
+    filesPage(files.slice(100), 150, null, "9".repeat(40));
+    await expect(loader().files()).rejects.toThrow(/moved while its files were read/);
+  });
+
+  it("reads renames with previous_filename from REST over several pages and checks the count", async () => {
+    const files = dataFiles(150, 0);
+    snapshotReply(typicalPr({ files }), typicalPr().commits);
+    filesPage(files.slice(100), 150, null);
     nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "1" }).reply(200, files.slice(0, 100));
     nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "2" }).reply(200, files.slice(100));
     const read = await loader().files();
@@ -84,19 +112,33 @@ describe("files", () => {
     expect(read[0]).toEqual({ filename: "data/f0.csv", status: "renamed", previous_filename: "tmp/f0.csv" });
   });
 
+  it("fails closed when the REST list is not the list GraphQL gave (the head moved in between)", async () => {
+    const files = dataFiles(3, 0);
+    snapshotReply(typicalPr({ files }), typicalPr().commits);
+    nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "1" }).reply(200, [...files.slice(0, 2), { filename: "data/other.csv", status: "added" }]);
+    await expect(loader().files()).rejects.toThrow(/differ between two reads/);
+  });
+
+  it("fails closed when the file pages do not add up to GitHub's count", async () => {
+    const files = dataFiles(3);
+    snapshotReply(typicalPr({ files }), typicalPr().commits, (data) => (data.repository.pullRequest.changedFiles = 4));
+    await expect(loader().files()).rejects.toThrow(/changed the length|reports 4/);
+  });
+
   it("fails closed when GitHub lists fewer labels than the pull request has", async () => {
     const labels = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `label-${i}` }));
     snapshotReply(typicalPr(), typicalPr().commits, (data) => (data.repository.pullRequest.labels = { totalCount: 101, nodes: labels(100) }));
-    mockCheckRuns(nock(API), HEAD);
     await expect(loader().pullRequest()).rejects.toThrow(/has 101 labels; only 100 could be read/);
     snapshotReply(typicalPr(), typicalPr().commits, (data) => (data.repository.pullRequest.labels = { totalCount: 100, nodes: labels(100) }));
-    mockCheckRuns(nock(API), HEAD);
     expect((await loader().pullRequest()).labels).toHaveLength(100);
   });
 
-  it("fails closed when a page repeats", async () => {
-    const files = Array.from({ length: 100 }, (_, i) => ({ filename: `data/f${i}.csv`, status: "added" }));
-    snapshotReply(typicalPr({ files }), typicalPr().commits);
+  it("fails closed when a REST page repeats", async () => {
+    const files = dataFiles(100, 0);
+    snapshotReply(typicalPr({ files, changedFiles: 200 }), typicalPr().commits, (data) => {
+      data.repository.pullRequest.files = filesConnection(files, 200, "files-1");
+    });
+    filesPage(files.map((f) => ({ ...f, filename: f.filename.replace("data/", "data2/") })), 200, null);
     nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "1" }).reply(200, files);
     nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "2" }).reply(200, files);
     await expect(loader().files()).rejects.toThrow(/twice/);
@@ -169,25 +211,42 @@ describe("policies and push time", () => {
     expect(candidates.base).toMatchObject({ path: ".provenance.yml", ref: "release", blob_sha: "e".repeat(40) });
   });
 
-  it("takes the latest push our own runs record as the push time, ignoring other apps' runs", async () => {
-    snapshotReply(typicalPr(), typicalPr().commits);
-    mockCheckRuns(nock(API), HEAD, [
-      { id: 1, external_id: "42", started_at: "2026-11-20T10:30:00Z" },
-      { id: 2, external_id: "42", started_at: "2026-11-20T10:05:00Z" },
-      { id: 3, external_id: "42", started_at: "2026-11-20T11:00:00Z", appId: 77 },
+  it("takes the latest push our own runs record as the push time, from the main query, ignoring other apps' runs", async () => {
+    snapshotReply(
+      typicalPr({
+        runs: [
+          { id: 1, external_id: "42", started_at: "2026-11-20T10:30:00Z" },
+          { id: 2, external_id: "42", started_at: "2026-11-20T10:05:00Z" },
+          { id: 3, external_id: "42", started_at: "2026-11-20T11:00:00Z", appId: 77 },
+        ],
+      }),
+      typicalPr().commits,
+    );
+    const data = loader();
+    expect((await data.pullRequest()).last_push_at).toBe("2026-11-20T10:30:00Z");
+    expect((await data.checkRuns(HEAD)).map((run) => [run.id, run.status, run.conclusion])).toEqual([
+      [1, "completed", "action_required"],
+      [2, "completed", "action_required"],
     ]);
+    expect(data.readAfterQuery).toBe(false);
+  });
+
+  it("lists the head's runs through REST when the main query's answer may not hold them all", async () => {
+    snapshotReply(typicalPr({ runs: [{ id: 1, external_id: "42", started_at: "2026-11-20T10:05:00Z" }] }), typicalPr().commits, (data) => {
+      data.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.nodes[0].checkRuns.totalCount = 101;
+    });
+    mockCheckRuns(nock(API), HEAD, [{ id: 1, external_id: "42", started_at: "2026-11-20T10:30:00Z" }]);
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:30:00Z");
   });
 
   it("takes a later force-push onto the head from GitHub's timeline, even with no event for it", async () => {
     const forced = (oid: string) => (data: any) =>
       (data.repository.pullRequest.forcePushes = { nodes: [{ createdAt: "2026-11-20T10:45:00Z", afterCommit: { oid } }] });
-    snapshotReply(typicalPr(), typicalPr().commits, forced(HEAD));
-    mockCheckRuns(nock(API), HEAD, [{ id: 1, external_id: "42", started_at: "2026-11-20T10:05:00Z" }]);
+    const spec = typicalPr({ runs: [{ id: 1, external_id: "42", started_at: "2026-11-20T10:05:00Z" }] });
+    snapshotReply(spec, spec.commits, forced(HEAD));
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:45:00Z");
     // A force-push onto another commit says nothing about this head.
-    snapshotReply(typicalPr(), typicalPr().commits, forced("9".repeat(40)));
-    mockCheckRuns(nock(API), HEAD, [{ id: 1, external_id: "42", started_at: "2026-11-20T10:05:00Z" }]);
+    snapshotReply(spec, spec.commits, forced("9".repeat(40)));
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:05:00Z");
   });
 
@@ -198,5 +257,25 @@ describe("policies and push time", () => {
       .reply(200, { files: [{ filename: "a", previous_filename: "old-a" }] }, { link: `<${API}/repos/acme/models/commits/${HEAD}?page=2>; rel="next"` });
     nock(API).get(`/repos/acme/models/commits/${HEAD}`).query({ per_page: "100", page: "2" }).reply(200, { files: [{ filename: "b" }] });
     expect(await loader().commitFiles(HEAD)).toEqual([{ filename: "a", status: "renamed", previous_filename: "old-a" }, "b"]);
+  });
+});
+
+describe("runs of commits", () => {
+  const [base, first, last] = ["1", "2", "3"].map((c) => c.repeat(40));
+  const compare = (body: Record<string, unknown>) => nock(API).get(`/repos/acme/models/compare/${base}...${last}`).reply(200, body);
+
+  it("reads a run of commits through one comparison, renames with their source", async () => {
+    compare({ total_commits: 2, commits: [{ sha: first }, { sha: last }], files: [{ filename: "evals/a", status: "renamed", previous_filename: "src/a" }, { filename: "b", status: "modified" }] });
+    const data = loader();
+    expect(await data.runFiles(base, [first, last])).toEqual([{ filename: "evals/a", status: "renamed", previous_filename: "src/a" }, "b"]);
+    expect(data.readAfterQuery).toBe(true);
+  });
+
+  it.each([
+    ["other commits (a merge brought them)", { total_commits: 3, commits: [{ sha: first }, { sha: "4".repeat(40) }, { sha: last }], files: [] }],
+    ["as many files as GitHub's cap (it may have left some off)", { total_commits: 2, commits: [{ sha: first }, { sha: last }], files: Array.from({ length: 300 }, (_, i) => ({ filename: `f${i}`, status: "added" })) }],
+  ])("does not use a comparison that lists %s", async (_what, body) => {
+    compare(body);
+    expect(await loader().runFiles(base, [first, last])).toBeUndefined();
   });
 });

@@ -161,21 +161,20 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, t
     ...(target.pushers ? { pushers: target.pushers } : {}),
     ...(target.assignees ? { assignees: target.assignees } : {}),
   });
-  // Independent reads start together with the main query, so they cost no extra round trip:
-  // our runs on the head (push time, which run to update) and the file list (needs no policy).
-  // Errors are cached and surface where the results are awaited.
+  // Our runs on the head come with the main query; only another head needs a listing of its own.
   if (target.headSha) data.checkRuns(target.headSha).catch(() => undefined);
-  data.files().catch(() => undefined);
 
-  // The staleness re-read needs only the PR number: it starts once the main query has answered,
-  // alongside the per-commit reads, instead of after them. A push landing after it is judged by
-  // its own synchronize event, and a result on a SHA the pull request has left cannot decide its
+  // The staleness re-read needs only the PR number: it starts with the first read after the main
+  // query, alongside it, instead of after the evaluation. When nothing followed the main query,
+  // that answer is itself the latest read of the head. A push landing after it is judged by its
+  // own synchronize event, and a result on a SHA the pull request has left cannot decide its
   // required check, which GitHub reads from the new head.
-  const currentHead = data
-    .headSha()
-    .catch(() => undefined)
-    .then(() => readHead(deps.gh, { owner: target.owner, repo: target.repo }, target.number));
-  currentHead.catch(() => undefined);
+  let reread: Promise<string> | undefined;
+  const readHeadOnce = () => (reread ??= readHead(deps.gh, { owner: target.owner, repo: target.repo }, target.number));
+  data.followedUp.then(() => readHeadOnce().catch(() => undefined), () => undefined);
+  // After a failure, reads the evaluation started may still be under way: the head is read again.
+  const currentHead = (failed: boolean) =>
+    failed || data.loadedHeadSha === undefined || data.readAfterQuery ? readHeadOnce() : Promise.resolve(data.loadedHeadSha);
 
   const evaluation = await evaluateLoaded(deps, data);
   const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache };
@@ -189,7 +188,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, t
       headSha,
       output,
       checkHead: true,
-      currentHead,
+      currentHead: currentHead(evaluation.error !== undefined),
       // The event's push time belongs to the event's head only.
       eventTime: headSha === target.headSha ? target.eventTime : undefined,
       mayWrite: turn.mayWrite,

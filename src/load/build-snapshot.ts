@@ -4,7 +4,7 @@
  * reviewers who would otherwise count, team membership only for teams a rule's `from` names.
  */
 import type { Policy } from "../model/policy.js";
-import type { Permission, Snapshot, SnapshotCommit, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
+import type { CommitFile, Permission, Snapshot, SnapshotCommit, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
 import { commitSignals } from "../evaluate/record-signals.js";
 import { isBotAccount, latestReviews } from "../evaluate/reviews.js";
 import { commitPeople, loginsByEmail } from "../evaluate/session-authors.js";
@@ -22,9 +22,16 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
   ]);
 
   const candidates = approvingHumans(reviews, policy);
-  const listed = commitsToList(pullRequest, commits, reviews, policy);
-  const listedFiles = await mapBounded(listed, COMMIT_FILES_CONCURRENCY, (commit) => data.commitFiles(commit.sha));
-  const filesBySha = new Map(listed.map((commit, i) => [commit.sha, listedFiles[i]]));
+  const runs = commitReads(pullRequest, commits, reviews, policy);
+  const filesBySha = new Map<string, CommitFile[]>();
+  const before = new Map(commits.map((commit, i) => [commit.sha, commits[i - 1]?.sha]));
+  await mapBounded(runs, COMMIT_FILES_CONCURRENCY, async (run) => {
+    const base = before.get(run[0].sha);
+    const together = run.length > 1 && base !== undefined && data.runFiles ? await data.runFiles(base, run.map((c) => c.sha)) : undefined;
+    // What the run changed stands for each of its commits: each is taken to have made all of it.
+    const lists = together ? run.map(() => together) : await Promise.all(run.map((commit) => data.commitFiles(commit.sha)));
+    run.forEach((commit, i) => filesBySha.set(commit.sha, lists[i]));
+  });
   const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {
     const paths = filesBySha.get(commit.sha);
     return paths ? { ...commit, files: paths } : { ...commit };
@@ -47,6 +54,40 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
   return { repository, pull_request: pullRequest, files, commits: snapshotCommits, reviews: snapshotReviews };
 }
 
+/** The longest run of commits read together. */
+const RUN_COMMITS = 100;
+
+/**
+ * How the listed commits are read: each AI-marked commit and each commit by a would-be approver
+ * on its own (SPEC §4: their own file lists decide), and each stretch of other commits between
+ * them as one run. Those commits matter only for what they move (a rename or copy carries AI
+ * output to a new name) and as contributors, and neither needs them one by one: the run's net
+ * change names its renames and copies, and each of its commits is taken to have made all of it,
+ * which can only add contributors. A loader that cannot read a run together reads its commits.
+ * Exported so tests that mock GitHub mock exactly these reads.
+ */
+export function commitReads(pullRequest: SnapshotPullRequest, commits: SnapshotCommit[], reviews: SnapshotReview[], policy: Policy): SnapshotCommit[][] {
+  const listed = commitsToList(pullRequest, commits, reviews, policy);
+  const matters = mattering(pullRequest, commits, approvingHumans(reviews, policy), policy);
+  const runs: SnapshotCommit[][] = [];
+  let plain: SnapshotCommit[] = [];
+  const close = () => {
+    if (plain.length > 0) runs.push(plain);
+    plain = [];
+  };
+  for (const commit of listed) {
+    if (matters(commit)) {
+      close();
+      runs.push([commit]);
+    } else {
+      if (plain.length >= RUN_COMMITS) close();
+      plain.push(commit);
+    }
+  }
+  close();
+  return runs;
+}
+
 /**
  * Where per-commit file lists start to matter: at the first AI-marked commit (its files, and every
  * later commit that may move them into a protected path), or at the first commit made by someone
@@ -60,16 +101,19 @@ export function commitsToList(pullRequest: SnapshotPullRequest, commits: Snapsho
 }
 
 function firstCommitThatMatters(pullRequest: SnapshotPullRequest, commits: SnapshotCommit[], candidates: string[], policy: Policy): number {
+  const index = commits.findIndex(mattering(pullRequest, commits, candidates, policy));
+  return index < 0 ? commits.length : index;
+}
+
+/** Whether a commit's own file list decides: it is AI-marked, or by someone whose approval would count. */
+function mattering(pullRequest: SnapshotPullRequest, commits: SnapshotCommit[], candidates: string[], policy: Policy): (commit: SnapshotCommit) => boolean {
   // The author and the pushers can never approve, whatever their commits changed.
   const excluded = new Set([pullRequest.author, ...(pullRequest.pushers ?? [])].map((l) => l.toLowerCase()));
   const approvers = new Set(candidates.map((l) => l.toLowerCase()).filter((l) => !excluded.has(l)));
   const known = loginsByEmail(commits);
-  const index = commits.findIndex(
-    (commit) =>
-      commitSignals(commit, policy.ai).length > 0 ||
-      commitPeople(commit, known, policy.ai).some((p) => p.login !== null && approvers.has(p.login.toLowerCase())),
-  );
-  return index < 0 ? commits.length : index;
+  return (commit) =>
+    commitSignals(commit, policy.ai).length > 0 ||
+    commitPeople(commit, known, policy.ai).some((p) => p.login !== null && approvers.has(p.login.toLowerCase()));
 }
 
 /** Reviewers whose latest decisive review approves and who are human accounts (original spelling). */

@@ -14,6 +14,12 @@ export interface PullRequestData {
   commits(): Promise<SnapshotCommit[]>;
   /** What one commit changed: paths, or entries naming a rename's or copy's source. */
   commitFiles(sha: string): Promise<CommitFile[]>;
+  /**
+   * Optional: what the consecutive commits `shas` (the first one's parent is `base`) changed
+   * together, as one net change naming its renames and copies; undefined when one read cannot
+   * tell it completely (then each commit is read).
+   */
+  runFiles?(base: string, shas: string[]): Promise<CommitFile[] | undefined>;
   /** Every review, in submission order, without `permission`/`teams`. */
   reviews(): Promise<SnapshotReview[]>;
   /** A user's permission on the repository. */

@@ -9,7 +9,7 @@ import { expect } from "vitest";
 import type { Conclusion } from "../../src/model/verdict.js";
 import type { Policy } from "../../src/model/policy.js";
 import type { SnapshotCommit, GitIdentity, SnapshotPullRequest, SnapshotReview } from "../../src/model/snapshot.js";
-import { commitsToList } from "../../src/load/build-snapshot.js";
+import { commitReads } from "../../src/load/build-snapshot.js";
 import { parsePolicy, strictFallbackPolicy } from "../../src/policy/index.js";
 import {
   API,
@@ -21,9 +21,13 @@ import {
   REVIEWED,
   createHarness,
   example,
+  filesConnection,
   graphqlData,
   mockCheckRuns,
+  mockCommitFiles,
+  mockFiles,
   mockPull,
+  needsRestFiles,
   mockToken,
   pullRequestPayload,
   reviewPayload,
@@ -224,7 +228,7 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
       policyExprs.push(expr);
       const ref = expr.slice(0, expr.lastIndexOf(":")).replace(/^refs\/heads\//, "");
       const text = policyFor(ref);
-      const data = graphqlData({ ...spec, policy: text }, firstPage);
+      const data = graphqlData({ ...spec, policy: text, runs: runsFor(event, twin) }, firstPage);
       if (spec.commits.length > 100) data.repository.pullRequest.commits.pageInfo = { hasNextPage: true, endCursor: "c-1" };
       decorateCommits(data.repository.pullRequest.commits.nodes, spec.commits);
       twin.mutate?.(data);
@@ -252,33 +256,52 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
     }
   }
 
-  // The file list, 100 a page, as far as GitHub lists it.
+  let followUps = spec.commits.length > 100;
+  const runs = runsFor(event, twin);
+  // Further pages of files (GraphQL, 100 a page, as far as GitHub lists them), with the head.
   const files = spec.files;
-  for (let page = 1; page <= 30; page++) {
+  const pages = Math.min(30, Math.ceil(files.length / 100));
+  for (let page = 2; page <= pages && !tooMany(spec); page++) {
+    followUps = true;
     const slice = files.slice((page - 1) * 100, page * 100);
-    api.get(`/repos/${OWNER}/${REPO}/pulls/${spec.number}/files`).query({ per_page: "100", page: String(page) }).reply(200, slice);
-    if (slice.length < 100) break;
+    api
+      .post("/graphql", (body: Json) => String(body.query).includes("query PullRequestFiles") && body.variables.after === (page === 2 ? "files-1" : `files-${page - 1}`))
+      .reply(200, () => ({
+        data: { repository: { pullRequest: { headRefOid: spec.headSha, files: filesConnection(slice, files.length, page < pages ? `files-${page}` : null) } } },
+      }));
+  }
+  // The REST list, only when GraphQL reports a rename or copy (it alone names the source).
+  if (!tooLarge(spec, twin) && needsRestFiles(spec)) {
+    followUps = true;
+    mockFiles(api, spec);
   }
 
-  mockCheckRuns(api, spec.headSha, runsFor(event, twin));
-
-  // Per-commit file lists, for the commits the app lists (from the first AI-marked commit, or the
-  // first by a would-be approver, on).
+  // What the listed commits changed: the ones that matter one by one, the others in runs.
   const policy = resolvedPolicy(policyFor(spec.baseRef) ?? (typeof spec.fallback === "string" && spec.fallback !== "NOT_FOUND" ? spec.fallback : null));
   if (policy && !tooLarge(spec, twin)) {
     const reviews: SnapshotReview[] = spec.reviews.map((r) => ({ user: { login: r.login, type: r.typename === "Bot" ? "Bot" : "User" }, state: r.state as SnapshotReview["state"], submitted_at: r.submittedAt }));
     const pr = { author: spec.author } as SnapshotPullRequest;
-    const listed = new Set(commitsToList(pr, spec.commits.map(snapshotCommit), reviews, policy).map((c) => c.sha));
-    for (const commit of spec.commits) {
-      if (!listed.has(commit.sha)) continue;
+    const all = spec.commits.map(snapshotCommit);
+    for (const run of commitReads(pr, all, reviews, policy)) {
+      followUps = true;
+      const commits = run.map((c) => spec.commits.find((s) => s.sha === c.sha)!);
+      if (commits.length === 1) {
+        mockCommitFiles(api, commits[0]);
+        continue;
+      }
+      const base = all[all.findIndex((c) => c.sha === run[0].sha) - 1].sha;
       api
-        .get(`/repos/${OWNER}/${REPO}/commits/${commit.sha}`)
-        .query(true)
-        .reply(200, { sha: commit.sha, files: commit.files.map((filename) => ({ filename, status: "modified" })) });
+        .get(`/repos/${OWNER}/${REPO}/compare/${base}...${run[run.length - 1].sha}`)
+        .reply(200, {
+          total_commits: commits.length,
+          commits: commits.map((c) => ({ sha: c.sha })),
+          files: [...new Set(commits.flatMap((c) => c.files))].map((filename) => ({ filename, status: "modified" })),
+        });
     }
   }
 
   if (twin.headPolicy !== undefined) {
+    followUps = true;
     api
       .get(`/repos/${OWNER}/${REPO}/contents/.provenance.yml`)
       .query({ ref: spec.headSha })
@@ -286,14 +309,22 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
   }
 
   for (const m of twin.memberships ?? []) {
+    followUps = true;
     const [org, slug] = m.team.split("/");
     const scope = api.get(`/orgs/${org}/teams/${slug}/memberships/${m.login}`);
     if (m.state === "absent") scope.reply(404, { message: "Not Found" });
     else scope.reply(200, { state: m.state, role: "member", url: `${API}/teams/1/memberships/${m.login}` });
   }
 
-  // The publisher re-reads the head before writing.
-  mockPull(api, spec.number, spec.headSha, spec.baseRef);
+  // The publisher re-reads the head before writing when anything was read after the main query.
+  if (followUps) mockPull(api, spec.number, spec.headSha, spec.baseRef);
+  void runs;
+}
+
+/** More files than GitHub lists, or a count that does not match: the app reads no further page. */
+function tooMany(spec: PrSpec): boolean {
+  const changed = spec.changedFiles ?? spec.files.length;
+  return changed > 3000;
 }
 
 /** Lists the app rejects before reading per-commit files (paging or counts that do not add up). */

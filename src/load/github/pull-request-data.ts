@@ -1,7 +1,8 @@
 /**
  * `PullRequestData` backed by the GitHub API: the pull request's own data. The main GraphQL read
- * (`pull-request-query.ts`) brings the pull request, its commits and reviews; the file list comes
- * from REST (GraphQL has no `previous_filename`); every list goes through the complete-list pager
+ * (`pull-request-query.ts`) brings the pull request, its commits, reviews and files (REST's file
+ * list only when a file was renamed or copied: GraphQL has no `previous_filename`); what commits
+ * changed comes from `commit-files.ts`; every list goes through the complete-list pager
  * (`pager.ts`), so a pull request that cannot be read completely throws `IncompleteDataError`
  * instead of being judged on part of its contents. Where the policy comes from is
  * `policy-source.ts`. Every call is cached for the evaluation.
@@ -12,21 +13,20 @@ import type { CommitFile as SnapshotCommitFile, FileStatus, Permission, Snapshot
 import { GITHUB_MAX_PR_FILES } from "../../model/snapshot.js";
 import { httpStatus, RequestCache, type GitHubClient, type RepoRef } from "./client.js";
 import { listOwnCheckRuns, type ExistingCheckRun } from "./check-runs.js";
-import { nextRestPage, readCompleteList, SPLIT_REMEDY } from "./pager.js";
+import { connectionPage, nextRestPage, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY } from "./pager.js";
 import { GitHubPolicySource } from "./policy-source.js";
 import { PullRequestQuery, actorLogin, actorType } from "./pull-request-query.js";
 import { lastPushAt } from "./push-time.js";
 import { summaryHashes } from "../../report/check-run.js";
 import { commitsWithAiRecords } from "./ai-records.js";
-import type { GqlPullRequest } from "./queries.js";
+import { readCommitFiles, readRunFiles } from "./commit-files.js";
+import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest, type PullRequestFilesResponse } from "./queries.js";
 
 /** GitHub lists at most 3,000 files of a pull request, and of a commit. */
 export const MAX_PR_FILES = GITHUB_MAX_PR_FILES;
-export const MAX_COMMIT_FILES = 3_000;
-/** The documented page size maximum of "list files" and "get a commit" (whose files continue on further pages). */
+/** The documented page size maximum of "list files". */
 const FILES_PAGE = 100;
 
-type CommitFile = NonNullable<Awaited<ReturnType<GitHubClient["rest"]["repos"]["getCommit"]>>["data"]["files"]>[number];
 
 export interface GitHubPullRequestDataOptions extends RepoRef {
   number: number;
@@ -51,6 +51,10 @@ export class GitHubPullRequestData implements PullRequestData {
   readonly policy: GitHubPolicySource;
   readonly #repo: RepoRef;
   readonly #query: PullRequestQuery;
+  #readAfterQuery = false;
+  #noteFollowUp!: () => void;
+  /** Settles at the first request after the main query. */
+  readonly followedUp = new Promise<void>((resolve) => (this.#noteFollowUp = resolve));
 
   constructor(
     readonly gh: GitHubClient,
@@ -58,8 +62,26 @@ export class GitHubPullRequestData implements PullRequestData {
   ) {
     this.cache = options.cache ?? new RequestCache();
     this.#repo = { owner: options.owner, repo: options.repo };
-    this.#query = new PullRequestQuery(gh, { ...this.#repo, number: options.number, baseRef: options.baseRef }, this.cache);
+    this.#query = new PullRequestQuery(gh, { ...this.#repo, number: options.number, baseRef: options.baseRef, appId: options.appId }, this.cache);
+    this.#query.onFollowUp = () => {
+      this.#readAfterQuery = true;
+      this.#noteFollowUp();
+    };
     this.policy = new GitHubPolicySource(gh, this.#repo, this.#query, this.cache);
+  }
+
+  /**
+   * Whether anything was read after the main query. When nothing was, that one answer is the
+   * whole snapshot and also the latest word on the head: no separate re-read is needed before
+   * publishing.
+   */
+  get readAfterQuery(): boolean {
+    return this.#readAfterQuery;
+  }
+
+  #followUp<T>(read: () => Promise<T>): Promise<T> {
+    this.#query.onFollowUp();
+    return read();
   }
 
   get repository(): string {
@@ -118,11 +140,16 @@ export class GitHubPullRequestData implements PullRequestData {
   /** With git-ai notes and Agent Trace records attached (SPEC §9; see `ai-records.ts`). */
   async commits(): Promise<SnapshotCommit[]> {
     const core = await this.#query.core();
+    if (core.notesRefs.length > 0) this.#query.onFollowUp();
     return (await this.cache.get("attested-commits", () => commitsWithAiRecords(this.gh, this.#repo, core))).commits;
   }
 
   commitFiles(sha: string): Promise<SnapshotCommitFile[]> {
-    return this.cache.get(`commit-files:${sha}`, () => this.#readCommitFiles(sha));
+    return this.cache.get(`commit-files:${sha}`, () => this.#followUp(() => readCommitFiles(this.gh, this.#repo, sha)));
+  }
+
+  runFiles(base: string, shas: string[]): Promise<SnapshotCommitFile[] | undefined> {
+    return this.cache.get(`run-files:${base}:${shas.join(",")}`, () => this.#followUp(() => readRunFiles(this.gh, this.#repo, base, shas)));
   }
 
   async reviews(): Promise<SnapshotReview[]> {
@@ -139,6 +166,7 @@ export class GitHubPullRequestData implements PullRequestData {
     const canPush = core.pushPermission.get(login.toLowerCase());
     if (canPush !== undefined) return canPush ? "write" : "read";
     return this.cache.get(`permission:${login.toLowerCase()}`, async () => {
+      this.#query.onFollowUp();
       const { data } = await this.gh.rest.repos.getCollaboratorPermissionLevel({ ...this.#repo, username: login });
       const role = (data as { role_name?: string }).role_name;
       if (role === "maintain" || role === "triage") return role;
@@ -166,79 +194,90 @@ export class GitHubPullRequestData implements PullRequestData {
     return (await this.#query.core()).baseRef;
   }
 
-  /** This app's runs on `sha` (shared with the publisher, so it is fetched once). */
-  checkRuns(sha: string): Promise<ExistingCheckRun[]> {
+  /**
+   * This app's runs on `sha` (shared with the publisher, so it is fetched once). For the head the
+   * main query brings them; a REST listing only when it could not, or for another commit.
+   */
+  async checkRuns(sha: string): Promise<ExistingCheckRun[]> {
+    await this.#query.core().catch(() => undefined);
     return listOwnCheckRuns(this.gh, this.#repo, sha, this.options.appId, this.cache);
   }
 
   // ---------- reading ----------
 
+  /**
+   * The changed files from GraphQL (the main query's first page, then pages of their own); the
+   * REST list, which alone names a rename's or copy's source, only when GraphQL reports one.
+   */
   async #readFiles(): Promise<SnapshotFile[]> {
-    const of = `of pull request #${this.options.number}`;
-    let files: SnapshotFile[] = [];
-    let failure: unknown;
-    try {
-      files = await readCompleteList({
-        what: `files ${of}`,
-        counted: (n) => `${n} changed file${n === 1 ? "" : "s"} ${of}`,
-        start: 1,
-        maxPages: MAX_PR_FILES / FILES_PAGE,
-        key: (file) => file.filename,
-        read: async (page) => {
-          const { data, headers } = await this.gh.rest.pulls.listFiles({ ...this.#repo, pull_number: this.options.number, per_page: FILES_PAGE, page });
-          const items = data.map((file) => ({
-            filename: file.filename,
-            status: file.status as FileStatus,
-            ...(file.previous_filename ? { previous_filename: file.previous_filename } : {}),
-          }));
-          return { items, next: nextRestPage(page, headers.link, data.length, FILES_PAGE) };
-        },
-      });
-    } catch (error) {
-      failure = error;
-    }
     const { pr } = await this.#query.core();
+    const of = `of pull request #${pr.number}`;
     if (pr.changedFiles > MAX_PR_FILES) {
       throw new IncompleteDataError(
         `Pull request #${pr.number} changes ${pr.changedFiles} files; GitHub lists at most ${MAX_PR_FILES}, so it cannot be checked completely.`,
         SPLIT_REMEDY,
       );
     }
-    if (failure !== undefined) throw failure;
-    // GitHub's own count comes from the main query, read alongside the first page.
+    if (!pr.files) throw new IncompleteDataError(`GitHub did not list the changed files ${of}.`, RETRY_REMEDY);
+    const counted = (n: number) => `${n} changed file${n === 1 ? "" : "s"} ${of}`;
+    const nodes = await readCompleteList({
+      what: `files ${of}`,
+      counted,
+      start: "",
+      first: connectionPage(pr.files, ""),
+      maxPages: MAX_PR_FILES / FILES_PAGE,
+      key: (node) => node?.path ?? "an empty entry",
+      read: (after) =>
+        this.#query.nextPage(PULL_REQUEST_FILES_QUERY, after, "changed files", (data: PullRequestFilesResponse) => {
+          const later = data.repository?.pullRequest;
+          // A page of another head would mix two versions of the pull request into one list.
+          if (later && later.headRefOid !== pr.headRefOid) {
+            throw new IncompleteDataError(`The head of pull request #${pr.number} moved while its files were read.`, RETRY_REMEDY);
+          }
+          return later?.files;
+        }),
+    });
+    const files = nodes.flatMap((node) => (node ? [{ filename: node.path, status: fileStatus(node.changeType) }] : []));
+    // GitHub's own count of the pull request's files, besides the connection's.
     if (files.length !== pr.changedFiles) {
-      throw new IncompleteDataError(`GitHub listed ${files.length} changed files ${of}, but it reports ${pr.changedFiles}.`, "Click Re-evaluate on the check run, or push again.");
+      throw new IncompleteDataError(`GitHub listed ${counted(files.length)}, but it reports ${pr.changedFiles}.`, RETRY_REMEDY);
     }
-    return files;
+    if (!files.some((file) => file.status === "renamed" || file.status === "copied")) return files;
+    const moved = await this.#readRestFiles(pr.changedFiles, of, counted);
+    // The REST list is of the pull request as it is now: it must be the list GraphQL gave.
+    const paths = (list: SnapshotFile[]) => list.map((file) => `${file.filename}\u0000${file.status}`).sort().join("\n");
+    if (paths(moved) !== paths(files)) {
+      throw new IncompleteDataError(`The changed files ${of} differ between two reads of it: the head moved while it was read.`, RETRY_REMEDY);
+    }
+    return moved;
   }
 
-  async #readCommitFiles(sha: string): Promise<SnapshotCommitFile[]> {
-    const files = await readCompleteList<CommitFile, number>({
-      what: `files of commit ${sha.slice(0, 7)}`,
+  #readRestFiles(total: number, of: string, counted: (n: number) => string): Promise<SnapshotFile[]> {
+    return readCompleteList({
+      what: `files ${of}`,
+      counted,
+      total,
       start: 1,
-      maxPages: MAX_COMMIT_FILES / FILES_PAGE,
+      maxPages: MAX_PR_FILES / FILES_PAGE,
       key: (file) => file.filename,
-      tooLongRemedy: SPLIT_REMEDY,
       read: async (page) => {
-        const { data, headers } = await this.gh.rest.repos.getCommit({ ...this.#repo, ref: sha, per_page: FILES_PAGE, page });
-        const items = data.files ?? [];
-        // Large commits continue on further pages, announced by a Link header.
-        return { items, next: /rel="next"/.test(headers.link ?? "") ? page + 1 : null };
+        this.#query.onFollowUp();
+        const { data, headers } = await this.gh.rest.pulls.listFiles({ ...this.#repo, pull_number: this.options.number, per_page: FILES_PAGE, page });
+        const items = data.map((file) => ({
+          filename: file.filename,
+          status: file.status as FileStatus,
+          ...(file.previous_filename ? { previous_filename: file.previous_filename } : {}),
+        }));
+        return { items, next: nextRestPage(page, headers.link, data.length, FILES_PAGE) };
       },
     });
-    // Renames and copies name their source, so attribution follows the content (SPEC §4).
-    // A `previous_filename` always means a move; only a copy leaves its source in place.
-    return files.map((file): SnapshotCommitFile =>
-      file.previous_filename
-        ? { filename: file.filename, status: file.status === "copied" ? "copied" : "renamed", previous_filename: file.previous_filename }
-        : file.filename,
-    );
   }
 
   #isTeamMember(login: string, team: string): Promise<boolean> {
     const [org, slug] = team.split("/");
     return this.cache.get(`team:${team.toLowerCase()}:${login.toLowerCase()}`, async () => {
       if (!org || !slug) return false;
+      this.#query.onFollowUp();
       try {
         const { data } = await this.gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
         return data.state === "active";
@@ -276,4 +315,22 @@ function forcePushOnto(pr: GqlPullRequest): Date | undefined {
 function latest(...dates: Array<Date | undefined>): Date | undefined {
   const known = dates.filter((d): d is Date => d !== undefined);
   return known.length === 0 ? undefined : new Date(Math.max(...known.map((d) => d.getTime())));
+}
+
+/** GraphQL's `PatchStatus` in REST's words, which the snapshot uses. */
+function fileStatus(changeType: string): FileStatus {
+  switch (changeType) {
+    case "ADDED":
+      return "added";
+    case "DELETED":
+      return "removed";
+    case "RENAMED":
+      return "renamed";
+    case "COPIED":
+      return "copied";
+    case "CHANGED":
+      return "changed";
+    default:
+      return "modified";
+  }
 }

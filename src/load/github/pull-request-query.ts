@@ -1,13 +1,16 @@
 /**
- * The main GraphQL read of a pull request (`PullRequestSnapshot`): the pull request, its commits
- * and reviews, and both candidate policies in one request; further pages of commits and reviews
- * through the complete-list pager. Both the pull request's data and the policy source read it,
- * once per evaluation.
+ * The main GraphQL read of a pull request (`PullRequestSnapshot`): the pull request, its commits,
+ * reviews and changed files, this app's runs on the head, and both candidate policies in one
+ * request; further pages of commits and reviews through the complete-list pager (files: see
+ * `pull-request-data.ts`). Both the pull request's data and the policy source read it, once per
+ * evaluation.
  */
 import type { ReviewState, SnapshotCommit, SnapshotReview } from "../../model/snapshot.js";
 import { POLICY_PATH } from "../../model/policy.js";
 import { resolveIdentity } from "../../shared/identity.js";
+import { CHECK_NAME } from "../../model/check-name.js";
 import type { GitHubClient, RepoRef, RequestCache } from "./client.js";
+import { rememberCheckRuns, runsFromQuery } from "./check-runs.js";
 import { IncompleteDataError } from "../pull-request-data.js";
 import { connectionPage, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection } from "./pager.js";
 import {
@@ -30,6 +33,8 @@ export interface PullRequestQueryOptions extends RepoRef {
   number: number;
   /** The base branch, when the event tells it; otherwise one `GET pull` finds it. */
   baseRef?: string;
+  /** Whose runs on the head the query brings. */
+  appId: number;
 }
 
 export interface PullRequestCore {
@@ -53,6 +58,8 @@ interface GraphqlErrorLike {
 
 export class PullRequestQuery {
   #loadedHeadSha: string | undefined;
+  /** Told of every request after the main query (see `GitHubPullRequestData.readAfterQuery`). */
+  onFollowUp: () => void = () => undefined;
 
   constructor(
     readonly gh: GitHubClient,
@@ -80,6 +87,8 @@ export class PullRequestQuery {
     }
     const { pr } = first;
     this.#loadedHeadSha = pr.headRefOid;
+    const headRuns = runsFromQuery(pr.headCommit, pr.headRefOid, this.options.appId);
+    if (headRuns) rememberCheckRuns(this.cache, pr.headRefOid, headRuns);
     const of = `of pull request #${pr.number}`;
     const [commitNodes, reviewNodes] = await Promise.all([
       readCompleteList({
@@ -91,7 +100,7 @@ export class PullRequestQuery {
         maxPages: MAX_CONNECTION_PAGES,
         key: (node) => node?.commit.oid ?? "an empty commit",
         read: (after) =>
-          this.#nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", (data: PullRequestCommitsResponse) => data.repository?.pullRequest?.commits),
+          this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", (data: PullRequestCommitsResponse) => data.repository?.pullRequest?.commits),
       }),
       readCompleteList({
         what: `reviews ${of}`,
@@ -99,7 +108,7 @@ export class PullRequestQuery {
         first: connectionPage(pr.reviews, ""),
         maxPages: MAX_CONNECTION_PAGES,
         read: (after) =>
-          this.#nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", (data: PullRequestReviewsResponse) => data.repository?.pullRequest?.reviews),
+          this.nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", (data: PullRequestReviewsResponse) => data.repository?.pullRequest?.reviews),
       }),
     ]);
     const commits = commitNodes.flatMap((n) => (n ? [toCommit(n.commit)] : []));
@@ -134,8 +143,8 @@ export class PullRequestQuery {
       // Fully qualified: git resolves a tag before a branch of the same name, and a tag `main`
       // pushed by anyone with write access must not stand in for the base branch's policy.
       policyExpr: `refs/heads/${baseRef}:${POLICY_PATH}`,
-      commitsAfter: null,
-      reviewsAfter: null,
+      appId: this.options.appId,
+      checkName: CHECK_NAME,
     };
     let data: PullRequestSnapshotResponse;
     try {
@@ -150,8 +159,9 @@ export class PullRequestQuery {
   }
 
   /** One further page of a connection of the pull request, with its own query. */
-  async #nextPage<N, R>(query: string, after: string, what: string, pick: (data: R) => Connection<N> | null | undefined) {
+  async nextPage<N, R>(query: string, after: string, what: string, pick: (data: R) => Connection<N> | null | undefined) {
     const { owner, repo, number } = this.options;
+    this.onFollowUp();
     const data = await this.gh.graphql<R>(query, { owner, name: repo, number, after });
     const connection = pick(data);
     if (!connection) throw new IncompleteDataError(`GitHub stopped returning the pull request's ${what}.`, RETRY_REMEDY);

@@ -1,7 +1,8 @@
 /**
  * GraphQL documents. One query (`PullRequestSnapshot`) returns the pull request, its first 100
- * commits and reviews, the base-branch policy blob and the owner's `.github` fallback policy, so
- * a typical pull request costs a single request for all of them.
+ * commits, reviews and changed files, this app's runs on the head, the base-branch policy blob
+ * and the owner's `.github` fallback policy, so a typical pull request costs a single request
+ * for all of them.
  */
 
 const COMMIT_FIELDS = `
@@ -27,11 +28,39 @@ const REVIEW_FIELDS = `
     commit { oid }
   }`;
 
+// GraphQL names a changed file's path and how it changed, but not a rename's or copy's source:
+// only when `changeType` says RENAMED or COPIED does the loader read the REST list as well.
+const FILE_FIELDS = `
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes { path changeType }`;
+
+// This app's runs on the head commit (the PR's last commit): GitHub filters the suites by app and
+// the runs by name, so a run of the same name posted by anyone else is not among them.
+const HEAD_RUNS = `
+      headCommit: commits(last: 1) {
+        nodes {
+          commit {
+            oid
+            checkSuites(first: 10, filterBy: {appId: $appId}) {
+              totalCount
+              nodes {
+                app { databaseId }
+                checkRuns(first: 100, filterBy: {checkName: $checkName, checkType: ALL}) {
+                  totalCount
+                  nodes { databaseId name externalId status conclusion startedAt title summary }
+                }
+              }
+            }
+          }
+        }
+      }`;
+
 // `aiNotes`, `traceNotes` and `headRef…traceFile` ask for the line-level AI attestations (SPEC §9):
 // whether the notes refs exist (their blobs are read only then, see `ai-records.ts`) and the
 // traces file at the head.
 export const PULL_REQUEST_SNAPSHOT_QUERY = `
-query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $policyExpr: String!, $commitsAfter: String, $reviewsAfter: String) {
+query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $policyExpr: String!, $appId: Int!, $checkName: String!) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       number
@@ -46,10 +75,12 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
       forcePushes: timelineItems(last: 1, itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT]) {
         nodes { ... on HeadRefForcePushedEvent { createdAt afterCommit { oid } } }
       }
-      commits(first: 100, after: $commitsAfter) {${COMMIT_FIELDS}
+      commits(first: 100) {${COMMIT_FIELDS}
       }
-      reviews(first: 100, after: $reviewsAfter) {${REVIEW_FIELDS}
+      reviews(first: 100) {${REVIEW_FIELDS}
       }
+      files(first: 100) {${FILE_FIELDS}
+      }${HEAD_RUNS}
       headRef { target { oid ... on Commit { traceFile: file(path: ".agent-trace/traces.jsonl") { object { ... on Blob { text isTruncated } } } } } }
     }
     policy: object(expression: $policyExpr) {
@@ -82,6 +113,21 @@ query PullRequestReviews($owner: String!, $name: String!, $number: Int!, $after:
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       reviews(first: 100, after: $after) {${REVIEW_FIELDS}
+      }
+    }
+  }
+}`;
+
+/**
+ * Further pages of changed files. The head comes along: a page read after a push belongs to
+ * another head, and the list must be of one.
+ */
+export const PULL_REQUEST_FILES_QUERY = `
+query PullRequestFiles($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      headRefOid
+      files(first: 100, after: $after) {${FILE_FIELDS}
       }
     }
   }
@@ -123,6 +169,35 @@ export interface GqlReviewConnection {
   } | null>;
 }
 
+export interface GqlFileConnection {
+  totalCount: number;
+  pageInfo: GqlPageInfo;
+  nodes: Array<{ path: string; changeType: string } | null>;
+}
+
+export interface GqlCheckRun {
+  databaseId: number | null;
+  name: string;
+  externalId: string | null;
+  status: string;
+  conclusion: string | null;
+  startedAt: string | null;
+  title: string | null;
+  summary: string | null;
+}
+
+export interface GqlHeadRuns {
+  nodes: Array<{
+    commit: {
+      oid: string;
+      checkSuites: {
+        totalCount: number;
+        nodes: Array<{ app: { databaseId: number | null } | null; checkRuns: { totalCount: number; nodes: Array<GqlCheckRun | null> } | null } | null>;
+      } | null;
+    };
+  } | null>;
+}
+
 export interface GqlBlob {
   oid: string;
   text: string | null;
@@ -143,6 +218,10 @@ export interface GqlPullRequest {
   forcePushes?: { nodes: Array<{ createdAt?: string; afterCommit?: { oid: string } | null } | null> } | null;
   commits: GqlCommitConnection;
   reviews: GqlReviewConnection;
+  /** Null when GitHub cannot list them (a diff too large to compute). */
+  files: GqlFileConnection | null;
+  /** The last commit (the head) with this app's runs on it. */
+  headCommit?: GqlHeadRuns | null;
   /** The head branch and its `.agent-trace/traces.jsonl` (SPEC §9); null when the branch is gone. */
   headRef?: { target: { oid: string; traceFile?: { object: Partial<GqlBlob> | null } | null } | null } | null;
 }
@@ -161,6 +240,10 @@ export interface PullRequestSnapshotResponse {
 
 export interface PullRequestCommitsResponse {
   repository: { pullRequest: { commits: GqlCommitConnection } | null } | null;
+}
+
+export interface PullRequestFilesResponse {
+  repository: { pullRequest: { headRefOid: string; files: GqlFileConnection | null } | null } | null;
 }
 
 export interface PullRequestReviewsResponse {
