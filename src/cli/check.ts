@@ -5,6 +5,7 @@ import type { Permission } from "../model/snapshot.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
 import { LocalPullRequest } from "../load/git/index.js";
+import { describeRecordWarning } from "../provenance-records/record.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, listFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, now, type CliIO } from "./io.js";
@@ -63,7 +64,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   }
 
   const snapshot = await buildSnapshot(data, policy, data.repository);
-  for (const w of data.recordWarnings) io.stderr.write(`provenance-gate: warning: ${w.from}${w.commit ? ` on ${w.commit.slice(0, 7)}` : ""}: ${w.message} (ignored)\n`);
+  for (const w of data.recordWarnings) io.stderr.write(`provenance-gate: warning: ${describeRecordWarning(w)} (ignored)\n`);
   const savePath = stringFlag(flags, "save-snapshot");
   if (savePath !== undefined) {
     try {
