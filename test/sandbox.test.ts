@@ -368,23 +368,39 @@ describe("check runs", () => {
   const base = () => ({ owner: "acme", repo: "models", name: "Provenance Gate", head_sha: sha });
   const annotation = (i: number) => ({ path: "z.txt", start_line: 1, end_line: 1, annotation_level: "warning" as const, message: `m${i}` });
 
+  const invalid = (...lines: string[]) => ({ message: `Invalid request.\n\n${lines.join("\n")}` });
+  const failed = (...errors: object[]) => ({ message: "Validation Failed", errors: errors.map((e) => ({ resource: "CheckRun", ...e })) });
   it.each([
-    ["51 annotations", { conclusion: "success", output: { title: "t", summary: "s", annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } }],
-    ["a summary over 65,535 characters", { conclusion: "success", output: { title: "t", summary: "x".repeat(65_536) } }],
-    ["an unknown conclusion", { conclusion: "passed" }],
-    ["an unknown status", { status: "done" }],
-    ["completed without a conclusion", { status: "completed" }],
-    ["output without a summary", { conclusion: "success", output: { title: "t" } }],
-    ["four actions", { actions: Array.from({ length: 4 }, (_, i) => ({ label: `a${i}`, description: "d", identifier: `i${i}` })) }],
-  ])("rejects %s with 422", async (_name, extra) => {
-    const err: any = await gh.rest.checks.create({ ...base(), ...(extra as object) } as any).catch((e) => e);
+    ["51 annotations", { conclusion: "success", output: { title: "t", summary: "s", annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } }, invalid("Only 50 annotations are allowed per request; 51 were supplied.")],
+    ["a summary over 65,535 characters", { conclusion: "success", output: { title: "t", summary: "x".repeat(65_536) } }, invalid("Only 65535 characters are allowed; 65536 were supplied.")],
+    ["a summary under 65,535 characters but over 65,535 bytes", { conclusion: "success", output: { title: "t", summary: "é".repeat(40_000) } }, failed({ code: "custom", field: "summary", message: "summary exceeds a maximum bytesize of 65535" })],
+    ["an unknown conclusion", { conclusion: "passed" }, invalid(`For 'properties/conclusion', "passed" is not a member of ["action_required","cancelled","failure","neutral","success","skipped","stale","timed_out"].`)],
+    ["an unknown status", { status: "done" }, invalid(`For 'properties/status', "done" is not a member of ["queued","in_progress","completed","waiting","requested","pending"].`)],
+    ["completed without a conclusion", { status: "completed" }, invalid(`No subschema in "anyOf" matched.`, `"conclusion" wasn't supplied.`)],
+    ["output without a summary", { conclusion: "success", output: { title: "t" } }, invalid(`"summary" wasn't supplied.`)],
+    ["output that is not an object", { conclusion: "success", output: null }, invalid("For 'properties/output', nil is not an object.")],
+    ["annotations missing fields, one line each", { conclusion: "success", output: { title: "t", summary: "s", annotations: [{ start_line: 1, end_line: 1, message: "m" }, { path: "z.txt", start_line: 1, end_line: 1 }] } }, invalid(`"annotation_level", "path" weren't supplied.`, `"annotation_level", "message" weren't supplied.`)],
+    ["an annotation ending before it starts", { conclusion: "success", output: { title: "t", summary: "s", annotations: [{ ...annotation(0), start_line: 3, end_line: 2 }] } }, failed({ code: "invalid", field: "annotations" })],
+    ["columns on a multi-line annotation", { conclusion: "success", output: { title: "t", summary: "s", annotations: [{ ...annotation(0), end_line: 2, start_column: 1, end_column: 4 }] } }, failed({ code: "invalid", field: "annotations" })],
+    ["four actions", { actions: Array.from({ length: 4 }, (_, i) => ({ label: `a${i}`, description: "d", identifier: `i${i}` })) }, invalid("Only 3 actions are allowed; 4 were supplied.")],
+    ["an empty name", { name: "" }, failed({ code: "missing_field", field: "name" })],
+  ])("rejects %s with GitHub's 422", async (_name, extra, expected) => {
+    const err: any = await gh.request("POST /repos/{owner}/{repo}/check-runs", { ...base(), ...(extra as object) } as any).catch((e) => e);
     expect(err.status).toBe(422);
+    expect(err.response.data).toEqual({ ...expected, documentation_url: expect.any(String), status: "422" });
     expect(sb.checkRuns("acme/models", { sha })).toHaveLength(0);
   });
 
-  it("rejects a run without a name or head_sha", async () => {
-    const err: any = await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "models", head_sha: sha } as any).catch((e) => e);
+  it("rejects a run without a name or head_sha, and an update GitHub's schema refuses", async () => {
+    const err: any = await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "models" } as any).catch((e) => e);
     expect(err.status).toBe(422);
+    expect(err.response.data.message).toBe(`Invalid request.\n\n"head_sha", "name" weren't supplied.`);
+    const own = await sb.openPullRequest("acme/models", { author: "carol", head: "checks-update", commits: [{ message: "y", author: "carol", files: ["y.txt"] }] });
+    const { data: run } = await gh.rest.checks.create({ ...base(), head_sha: own.head_sha, status: "in_progress" });
+    const update: any = await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner: "acme", repo: "models", check_run_id: run.id, conclusion: "ok" } as any).catch((e) => e);
+    expect(update.status).toBe(422);
+    expect(update.response.data.message).toMatch(/^Invalid request\.\n\nFor 'properties\/conclusion', "ok" is not a member of/);
+    expect(update.response.data).not.toHaveProperty("errors");
   });
 
   it("records a valid run (app id, started_at as given, external_id, actions) and appends annotations on update", async () => {

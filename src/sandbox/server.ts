@@ -142,7 +142,8 @@ export class SandboxHttp {
       } catch (e) {
         if (!(e instanceof SandboxError)) throw e;
         this.count(req, route.operation, method, pathname, e.status);
-        return send(res, e.status, { message: e.message, ...(e.errors ? { errors: e.errors } : {}), documentation_url: "https://docs.github.com/rest" });
+        // GitHub's error bodies carry the status as a string beside the message.
+        return send(res, e.status, { message: e.message, ...(e.errors ? { errors: e.errors } : {}), documentation_url: "https://docs.github.com/rest", status: String(e.status) });
       }
     } finally {
       this.inFlight--;
