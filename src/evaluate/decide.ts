@@ -40,7 +40,12 @@ export interface SiblingPullRequest {
 }
 
 export type DecisionInput =
-  | { kind: "verdict"; verdict: Verdict }
+  | {
+      kind: "verdict";
+      verdict: Verdict;
+      /** Sources that could not be read while loading (a malformed git-ai note, a bad trace line): said, never decisive. */
+      warnings?: readonly string[];
+    }
   /** Neither the base branch nor the owner's `.github` repository has a policy. */
   | { kind: "no-policy"; searched: readonly string[] }
   | { kind: "error"; problem: EvaluationProblem }

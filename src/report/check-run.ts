@@ -81,10 +81,11 @@ function renderInput(decision: Decision, pushers: readonly string[]): Shown {
   switch (input.kind) {
     case "verdict": {
       const { verdict } = input;
+      const notes = warningsSection(input.warnings ?? []);
       return {
-        body: renderMarkdown(verdict),
+        body: renderMarkdown(verdict) + notes,
         // The summary names the evaluation time; a re-evaluation that only moves the clock is "unchanged".
-        hashed: renderMarkdown({ ...verdict, evaluated_at: "" }),
+        hashed: renderMarkdown({ ...verdict, evaluated_at: "" }) + notes,
         annotations: [...fileAnnotations(verdict), ...configErrorAnnotations(verdict.config_errors)],
         pushers: verdict.session_author_details.filter((a) => a.reasons.includes(PUSHED_REASON)).map((a) => a.login),
       };
@@ -123,6 +124,15 @@ function renderInput(decision: Decision, pushers: readonly string[]): Shown {
         pushers,
       );
   }
+}
+
+const MAX_WARNINGS_SHOWN = 20;
+
+function warningsSection(warnings: readonly string[]): string {
+  if (warnings.length === 0) return "";
+  const shown = warnings.slice(0, MAX_WARNINGS_SHOWN).map((w) => `- ${escapeInline(w)}`);
+  const more = warnings.length > shown.length ? [`- … and ${warnings.length - shown.length} more`] : [];
+  return ["", "", "### Warnings", "", "Ignored while judging (they can only add AI marks, never remove them):", "", ...shown, ...more].join("\n");
 }
 
 function plain(lines: string[], pushers: readonly string[]): Shown {
