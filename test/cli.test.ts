@@ -135,7 +135,7 @@ describe("check", () => {
     const repo = aiBranch(null);
     const r = await cli(["check"], repo.dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`No provenance policy (looked in .provenance.yml); nothing is enforced.\n`);
+    expect(r.stdout).toBe(`No provenance policy (looked in main:.provenance.yml); nothing is enforced.\n`);
     const json = JSON.parse((await cli(["check", "--format", "json"], repo.dir)).stdout);
     expect(json).toMatchObject({ conclusion: "success", title: "No provenance policy", rules: [] });
   });
@@ -145,8 +145,41 @@ describe("check", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     const lines = r.stderr.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^\.provenance\.yml:4:1: .*rulez.*\(did you mean "rules"\?\)$/);
-    expect(lines[lines.length - 1]).toMatch(/^provenance-gate: error: \.provenance\.yml: \d+ config errors?$/);
+    expect(lines[0]).toMatch(/^main:\.provenance\.yml:4:1: .*rulez.*\(did you mean "rules"\?\)$/);
+    expect(lines[lines.length - 1]).toMatch(/^provenance-gate: error: main:\.provenance\.yml: \d+ config errors?$/);
+  });
+
+  it("judges by the base branch's policy, not the one the branch commits or the working tree holds", async () => {
+    const repo = aiBranch();
+    const weakened = "version: 1\nclasses:\n  eval: [\"nothing/**\"]\n";
+    repo.write(".provenance.yml", weakened).commit("Protect nothing");
+    repo.write(".provenance.yml", "version: 1\n");
+    const r = await cli(["check", "--format", "json"], repo.dir);
+    expect(r.code).toBe(1);
+    const verdict = JSON.parse(r.stdout);
+    expect(verdict.policy).toMatchObject({ path: ".provenance.yml", ref: "main" });
+    expect(verdict.policy.blob_sha).toBe(repo.git("rev-parse", "main:.provenance.yml").trim());
+    expect(verdict.rules.find((x: { name: string }) => x.name === "independent-review").status).toBe("pending");
+    // --config names the file to judge by, working tree included.
+    const own = JSON.parse((await cli(["check", "--config", ".provenance.yml", "--format", "json"], repo.dir)).stdout);
+    expect(own.rules.map((x: { name: string }) => x.name)).toEqual(["provenance-policy", "provenance-links"]);
+  });
+
+  it("fails a branch that commits a broken .provenance.yml, as the app does", async () => {
+    const repo = aiBranch();
+    repo.write(".provenance.yml", `${POLICY}rulez: []\n`).commit("Typo in the policy");
+    const verdict = JSON.parse((await cli(["check", "--approved-by", "bob", "--format", "json"], repo.dir)).stdout);
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.config_errors).toMatchObject([{ file: "HEAD:.provenance.yml", line: 15, message: expect.stringContaining("rulez") }]);
+  });
+
+  it.each([
+    ["the same commit", (repo: TestRepo) => repo.git("checkout", "-q", "main"), [], /nothing to check: HEAD \([0-9a-f]{7}\) has no commits that main lacks$/],
+    ["reversed", () => undefined, ["--base", "claude/x", "--head", "main"], /main \([0-9a-f]{7}\) has no commits that claude\/x lacks \(it is behind claude\/x; are --base and --head the wrong way round\?\)$/],
+  ])("an empty range (%s) is an error, not a pass", async (_name, setup, argv, message) => {
+    const repo = aiBranch();
+    setup(repo);
+    expectOneLineError(await cli(["check", ...argv], repo.dir), message);
   });
 
   it.each([
@@ -379,5 +412,14 @@ describe("the command line itself", () => {
     };
     expect(await tty({})).toContain("\u001b[");
     expect(await tty({ NO_COLOR: "1" })).not.toContain("\u001b[");
+  });
+});
+
+describe("error lines", () => {
+  it("joins a message's lines with single spaces, whatever blanks surround the breaks", async () => {
+    const { oneLine } = await import("../src/cli/main.js");
+    expect(oneLine("  a  \r\n \n  b\tc \n")).toBe("a b\tc");
+    expect(oneLine(`x${" ".repeat(50_000)}y`)).toBe(`x${" ".repeat(50_000)}y`);
+    expect(oneLine(`x${" ".repeat(50_000)}\n${" ".repeat(50_000)}y`)).toBe("x y");
   });
 });

@@ -33,6 +33,8 @@ export interface AppDeps {
   audit?: AuditRecorder;
   /** The webhook delivery being handled, for the record. */
   deliveryId?: string;
+  /** The app instance's turns: one evaluation per pull request at a time. */
+  turns: EvaluationTurns;
 }
 
 export interface PullRequestTarget extends RepoRef {
@@ -49,30 +51,6 @@ export interface PullRequestTarget extends RepoRef {
   assignees?: string[];
   /** Filled from what this process remembers (below). */
   pushers?: string[];
-}
-
-/**
- * Pushers the events of this process named, per pull request; each run also records them in its
- * marker, and the next run reads them back from the runs on the head. Calls that wait
- * for a running evaluation share one re-run with the newest call's arguments (see
- * one-at-a-time.ts); keeping these here means no push's sender is lost in that merge.
- */
-const seenPushes = new Map<string, Set<string>>();
-const MAX_SEEN = 10_000;
-
-function rememberedPushes(key: string): { pushers?: string[] } {
-  const seen = seenPushes.get(key);
-  return seen ? { pushers: [...seen] } : {};
-}
-
-function rememberPush(key: string, target: PullRequestTarget): void {
-  let seen = seenPushes.get(key);
-  if (!seen) {
-    if (seenPushes.size >= MAX_SEEN) seenPushes.delete(seenPushes.keys().next().value!);
-    seen = new Set();
-    seenPushes.set(key, seen);
-  }
-  if (target.pusher) seen.add(target.pusher.toLowerCase());
 }
 
 export interface Evaluation {
@@ -104,7 +82,34 @@ interface Published {
   outOfStep: SiblingRun[];
 }
 
-const perPullRequest = new OneAtATime<Published>();
+/**
+ * What one app instance keeps between its evaluations: one evaluation per pull request at a time
+ * (see one-at-a-time.ts), and the pushers its events named, per pull request. Each run also
+ * records the pushers in its marker and the next run reads them back from the runs on the head,
+ * so a new instance (a restart, another replica) starts empty and loses nothing. Calls that wait
+ * for a running evaluation share one re-run with the newest call's arguments; remembering the
+ * pushers here means no push's sender is lost in that merge.
+ */
+export class EvaluationTurns {
+  readonly queue = new OneAtATime<Published>();
+  readonly #seenPushes = new Map<string, Set<string>>();
+
+  remember(key: string, target: PullRequestTarget): void {
+    let seen = this.#seenPushes.get(key);
+    if (!seen) {
+      if (this.#seenPushes.size >= MAX_SEEN) this.#seenPushes.delete(this.#seenPushes.keys().next().value!);
+      seen = new Set();
+      this.#seenPushes.set(key, seen);
+    }
+    if (target.pusher) seen.add(target.pusher.toLowerCase());
+  }
+
+  remembered(key: string): { pushers?: string[] } {
+    const seen = this.#seenPushes.get(key);
+    return seen ? { pushers: [...seen] } : {};
+  }
+}
+const MAX_SEEN = 10_000;
 
 /**
  * Evaluates and publishes one pull request; calls for the same pull request run one at a time.
@@ -113,11 +118,11 @@ const perPullRequest = new OneAtATime<Published>();
  */
 export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarget, options: PublishOptions = {}): Promise<EvaluationOutcome> {
   const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
-  rememberPush(key, target);
+  deps.turns.remember(key, target);
   const { outcome, outOfStep } = await takeTurn(
     key,
-    perPullRequest,
-    (turn) => evaluateAndPublishNow(deps, { ...target, ...rememberedPushes(key) }, turn),
+    deps.turns.queue,
+    (turn) => evaluateAndPublishNow(deps, { ...target, ...deps.turns.remembered(key) }, turn),
     async (error) => {
       whenStoreRecovers(key, () => evaluateAndPublish(deps, target, options));
       return { outcome: await postStoreFailure(deps, target, error), outOfStep: [] };
@@ -291,10 +296,4 @@ async function pullRequestPolicyErrors(data: GitHubPullRequestData) {
   if (!files.some((file) => file.filename === POLICY_PATH && file.status !== "removed")) return [];
   const text = await data.policy.headPolicyText();
   return text === null ? [] : headPolicyErrors(text, POLICY_PATH);
-}
-
-
-/** What a restart loses: this process's memory of pushes (tests use it to play a restart). */
-export function forgetRememberedPushes(): void {
-  seenPushes.clear();
 }

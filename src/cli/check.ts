@@ -1,15 +1,17 @@
 /** `provenance-gate check`: the local branch judged as if it were a pull request. */
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Permission } from "../model/snapshot.js";
+import type { Permission, SnapshotFile } from "../model/snapshot.js";
+import { POLICY_PATH, type ConfigError } from "../model/policy.js";
+import { headPolicyErrors } from "../app/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
-import { LocalPullRequest } from "../load/git/index.js";
+import { LocalPullRequest, type ResolvedRange } from "../load/git/index.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, listFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, now, type CliIO } from "./io.js";
 import { noPolicyVerdict, printVerdict } from "./output.js";
-import { displayPath, loadPolicy } from "./policy-file.js";
+import { displayPath, loadPolicy, loadPolicyAt } from "./policy-file.js";
 
 const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
 
@@ -37,7 +39,6 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const body = bodyFile === undefined ? undefined : await readBody(io, bodyFile);
   const at = now(io);
 
-  const { policy, loc } = await loadPolicy(io, stringFlag(flags, "config"));
   const data = await LocalPullRequest.open({
     cwd: io.cwd,
     env: io.env as NodeJS.ProcessEnv,
@@ -53,6 +54,10 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     teams,
     now: at,
   });
+  assertCommitsToCheck(data.range);
+  // Like the app, judge by the base branch's policy unless told otherwise (SPEC §8).
+  const configFlag = stringFlag(flags, "config");
+  const { policy, loc } = configFlag !== undefined ? await loadPolicy(io, configFlag) : await loadPolicyAt(data.git, data.range.baseSha, data.range.baseRef);
 
   if (!policy) {
     const pr = await data.pullRequest();
@@ -72,7 +77,27 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
       throw new UsageError(`cannot write ${savePath}: ${(e as Error).message}`);
     }
   }
-  return printVerdict(io, evaluate(policy, snapshot, { now: at }), format);
+  const prConfigErrors = await headPolicyErrorsOf(data, snapshot.files);
+  return printVerdict(io, evaluate(policy, snapshot, { now: at, prConfigErrors }), format);
+}
+
+/** As the app: a branch that edits `.provenance.yml` must leave it valid (SPEC §2). */
+async function headPolicyErrorsOf(data: LocalPullRequest, files: readonly SnapshotFile[]): Promise<ConfigError[]> {
+  if (!files.some((f) => f.filename === POLICY_PATH && f.status !== "removed")) return [];
+  const text = await data.git(["show", `${data.range.headSha}:${POLICY_PATH}`]);
+  return headPolicyErrors(text, `${data.range.headRef}:${POLICY_PATH}`);
+}
+
+/**
+ * A pull request with no commits cannot exist: `head` already in `base` (the same commit, or the
+ * refs given the wrong way round) is a usage error, never "nothing AI-assisted, passed".
+ */
+export function assertCommitsToCheck(range: ResolvedRange): void {
+  if (range.mergeBase !== range.headSha) return;
+  const behind = range.baseSha !== range.headSha;
+  throw new UsageError(
+    `check: nothing to check: ${range.headRef} (${range.headSha.slice(0, 7)}) has no commits that ${range.baseRef} lacks${behind ? ` (it is behind ${range.baseRef}; are --base and --head the wrong way round?)` : ""}`,
+  );
 }
 
 /** `--permission LEVEL` sets everyone's; `--permission LOGIN=LEVEL` one person's. */

@@ -358,8 +358,9 @@ route("GET", "/repos/{owner}/{repo}", "repos.get", "token", (host, req) => json(
 
 // ── Check runs ────────────────────────────────────────────────────────────────────────────────
 
-function unprocessable(problems: { message: string }[]): never {
-  throw new SandboxError(422, "Invalid request.", problems);
+function rejectInvalidCheckRun(body: Record<string, unknown>, creating: boolean): void {
+  const rejection = validateCheckRunBody(body, creating);
+  if (rejection) throw new SandboxError(422, rejection.message, rejection.errors);
 }
 
 function appIdOf(host: RestHost, caller: Caller): number {
@@ -370,8 +371,7 @@ function appIdOf(host: RestHost, caller: Caller): number {
 route("POST", "/repos/{owner}/{repo}/check-runs", "checks.create", "token", (host, req) => {
   const repo = repoFor(host, req);
   const app_id = appIdOf(host, req.caller);
-  const problems = validateCheckRunBody(req.body, true);
-  if (problems.length) unprocessable(problems);
+  rejectInvalidCheckRun(req.body, true);
   const b = req.body as Record<string, any>;
   if (!repo.commits.has(b.head_sha)) throw new SandboxError(422, "No commit found for SHA: " + b.head_sha);
   const now = isoSeconds(host.state.clock.now());
@@ -420,8 +420,7 @@ route("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "checks.update
   const repo = repoFor(host, req);
   const run = runFor(req, repo);
   if (appIdOf(host, req.caller) !== run.app_id) throw new SandboxError(403, "Invalid app_id `" + run.app_id + "` - check run can only be modified by its creator.");
-  const problems = validateCheckRunBody(req.body, false);
-  if (problems.length) unprocessable(problems);
+  rejectInvalidCheckRun(req.body, false);
   const b = req.body as Record<string, any>;
   const now = isoSeconds(host.state.clock.now());
   if (b.name !== undefined) run.name = b.name;

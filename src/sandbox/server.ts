@@ -6,8 +6,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { execute, GraphqlSyntaxError, parseDocument } from "./graphql-exec.js";
-import { queryRoot } from "./graphql-schema.js";
+import { GraphqlExecutor, operationNameOf, parseQuery } from "./graphql-exec.js";
+import { RESOLVERS, type GraphqlContext } from "./graphql-resolvers.js";
 import { matchRoute, type Caller, type RestHost } from "./rest.js";
 import { SandboxError } from "./state.js";
 import { applyFault, FaultInjector, repoOfRequest } from "./faults.js";
@@ -28,6 +28,9 @@ export interface RequestCounters {
   /** `METHOD /path` of every request no route matched. */
   unknown: string[];
 }
+
+/** One per process: the trimmed schema is built once, on the first GraphQL request. */
+const graphqlExecutor = new GraphqlExecutor(RESOLVERS);
 
 export class SandboxHttp {
   private server?: Server;
@@ -139,7 +142,8 @@ export class SandboxHttp {
       } catch (e) {
         if (!(e instanceof SandboxError)) throw e;
         this.count(req, route.operation, method, pathname, e.status);
-        return send(res, e.status, { message: e.message, ...(e.errors ? { errors: e.errors } : {}), documentation_url: "https://docs.github.com/rest" });
+        // GitHub's error bodies carry the status as a string beside the message.
+        return send(res, e.status, { message: e.message, ...(e.errors ? { errors: e.errors } : {}), documentation_url: "https://docs.github.com/rest", status: String(e.status) });
       }
     } finally {
       this.inFlight--;
@@ -164,31 +168,28 @@ export class SandboxHttp {
 
   private async graphql(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, pathname: string) {
     const caller = this.tokenCaller(req);
-    const query = typeof body.query === "string" ? body.query : "";
-    let operation = "graphql";
-    try {
-      const doc = parseDocument(query);
-      const name = (typeof body.operationName === "string" && body.operationName) || doc.operations[0]?.name;
-      operation = name ? `graphql:${name}` : "graphql";
-      if (await this.injectFault(req, res, operation, "POST", pathname, repoOfRequest(pathname, body.variables as Record<string, unknown> | undefined))) return;
-      if (typeof caller === "string") {
-        this.count(req, operation, "POST", pathname, 401);
-        return send(res, 401, { message: caller });
-      }
-      const state = this.host.state;
-      const canSee = (owner: string) => {
-        if (caller.kind !== "installation") return true;
-        return state.installations.get(caller.installationId!)?.account.toLowerCase() === owner.toLowerCase();
-      };
-      const result = execute(doc, queryRoot(state, canSee), (body.variables as Record<string, unknown>) ?? {}, name || undefined);
-      this.count(req, operation, "POST", pathname, 200);
-      const { operationName: _ignored, ...payload } = result;
-      return send(res, 200, payload);
-    } catch (e) {
-      if (!(e instanceof GraphqlSyntaxError)) throw e;
-      this.count(req, operation, "POST", pathname, 200);
-      return send(res, 200, { errors: [{ message: `Parse error: ${e.message}` }] });
+    const parsed = parseQuery(typeof body.query === "string" ? body.query : "");
+    if ("refused" in parsed) {
+      this.count(req, "graphql", "POST", pathname, 200);
+      return send(res, 200, parsed.refused);
     }
+    const name = operationNameOf(parsed.document, typeof body.operationName === "string" ? body.operationName : undefined);
+    const operation = name ? `graphql:${name}` : "graphql";
+    const variables = (body.variables as Record<string, unknown> | undefined) ?? undefined;
+    if (await this.injectFault(req, res, operation, "POST", pathname, repoOfRequest(pathname, variables))) return;
+    if (typeof caller === "string") {
+      this.count(req, operation, "POST", pathname, 401);
+      return send(res, 401, { message: caller, documentation_url: "https://docs.github.com/graphql" });
+    }
+    const state = this.host.state;
+    const context: GraphqlContext = {
+      state,
+      canSee: (owner) => caller.kind !== "installation" || state.installations.get(caller.installationId!)?.account.toLowerCase() === owner.toLowerCase(),
+      rateLimit: () => ({ limit: 5000, remaining: 4999, used: 1, resetAt: new Date(Date.now() + 3600_000).toISOString() }),
+    };
+    const payload = await graphqlExecutor.run(parsed.document, variables, name, context);
+    this.count(req, operation, "POST", pathname, 200);
+    return send(res, 200, payload);
   }
 
   private tokenCaller(req: IncomingMessage): Caller | string {

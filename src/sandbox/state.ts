@@ -1,7 +1,7 @@
 /**
  * The sandbox's world: users, installations, repositories with branches and commits, pull
  * requests, reviews, check runs. Plain data plus the few rules GitHub enforces that a scenario can
- * run into (self-approval, unknown refs). No HTTP here: `rest.ts`/`graphql-schema.ts` expose it,
+ * run into (self-approval, unknown refs). No HTTP here: `rest.ts`/`graphql-resolvers.ts` expose it,
  * `sandbox.ts` drives it and sends the webhooks.
  */
 import { createHash } from "node:crypto";

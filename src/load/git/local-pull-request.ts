@@ -54,6 +54,8 @@ export interface ResolvedRange {
   /** The head ref as named, e.g. `feature/x` or `HEAD`. */
   headRef: string;
   headSha: string;
+  /** The base ref's tip: where the app reads the policy from. */
+  baseSha: string;
   mergeBase: string;
 }
 
@@ -126,7 +128,7 @@ export async function resolveRange(git: Git, base: string | undefined, head: str
   } catch {
     throw new GitError(`${baseRef} and ${headRef} share no history (no merge base)`);
   }
-  return { baseRef, headRef, headSha, mergeBase };
+  return { baseRef, headRef, headSha, baseSha, mergeBase };
 }
 
 /** Commits of a revision range (`a..b`, or any `git log` revision arguments), oldest first. */
@@ -174,7 +176,7 @@ export class LocalPullRequest implements PullRequestData {
   private prCache?: Promise<SnapshotPullRequest>;
 
   private constructor(
-    private readonly git: Git,
+    readonly git: Git,
     private readonly options: LocalPullRequestOptions,
     readonly range: ResolvedRange,
     readonly root: string,
