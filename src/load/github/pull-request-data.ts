@@ -18,6 +18,7 @@ import { PullRequestQuery, actorLogin, actorType } from "./pull-request-query.js
 import { lastPushAt } from "./push-time.js";
 import { summaryHashes } from "../../report/check-run.js";
 import { commitsWithAiRecords } from "./ai-records.js";
+import type { RecordWarning } from "../../provenance-records/record.js";
 import type { GqlPullRequest } from "./queries.js";
 import { readFileModes, type FileMode } from "./file-modes.js";
 
@@ -118,8 +119,17 @@ export class GitHubPullRequestData implements PullRequestData {
 
   /** With git-ai notes and Agent Trace records attached (SPEC §9; see `ai-records.ts`). */
   async commits(): Promise<SnapshotCommit[]> {
+    return (await this.#attested()).commits;
+  }
+
+  /** Notes and trace lines that could not be read while loading the commits (never fatal). */
+  async recordWarnings(): Promise<RecordWarning[]> {
+    return (await this.#attested()).warnings;
+  }
+
+  async #attested() {
     const core = await this.#query.core();
-    return (await this.cache.get("attested-commits", () => commitsWithAiRecords(this.gh, this.#repo, core))).commits;
+    return this.cache.get("attested-commits", () => commitsWithAiRecords(this.gh, this.#repo, core));
   }
 
   commitFiles(sha: string): Promise<SnapshotCommitFile[]> {
