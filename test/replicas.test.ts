@@ -3,15 +3,14 @@
  * lib/server.js`) sharing a real Redis: evaluations of one pull request take turns across
  * replicas, one that knows a newer event has arrived does not publish a green, two events at once
  * leave one run, three replicas share a burst of one installation's events without spacing each
- * other's requests, and a Redis outage fails closed and then heals by itself. Races are staged
- * with a slow answer from the sandbox (`slow` fault), so each test fails the same way every time
- * when the coordination is missing.
+ * other's requests, and a Redis outage fails closed and then heals by itself. The races are
+ * staged in test/helpers/races.ts (test/replicas-postgres.test.ts runs them with PostgreSQL).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { Sandbox } from "../src/sandbox/sandbox.js";
-import { checkRunWrites } from "../src/sandbox/rest.js";
 import { aiCommit, conclusions, gatedRepo } from "./helpers/fault-app.js";
+import { approvalThenChangesRequested, openedAndLabeledAtOnce } from "./helpers/races.js";
 import { buildServer, metricValue, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
 import { sharedRedis, skipWithoutRedis, startOwnRedis, type OwnRedis } from "./helpers/redis.js";
 
@@ -23,44 +22,6 @@ const replicas: ServerProcess[] = [];
 const run = Math.random().toString(36).slice(2, 8);
 let repoCount = 0;
 const newRepo = () => `${run}r${++repoCount}/models`;
-
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** Opens an AI-assisted pull request whose first result (action_required) is posted by `via`. */
-async function openedPullRequest(repo: string, via: ServerProcess) {
-  gatedRepo(sb, repo);
-  sb.setWebhook(via.webhookUrl, c.secret);
-  const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")] });
-  expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
-  return pr;
-}
-
-/**
- * bob approves (delivered to `first`); while that evaluation waits for its head re-read, he
- * requests changes (delivered to `second`). The correct end state is action_required, and the
- * approval's green must never be shown.
- */
-async function approvalThenChangesRequested(first: ServerProcess, second: ServerProcess) {
-  const repo = newRepo();
-  const pr = await openedPullRequest(repo, first);
-  const key = "pulls.get slow";
-  const before = sb.http.faults.hits[key] ?? 0;
-  sb.http.faults.add({ operation: "pulls.get", repo, fault: "slow", delayMs: 1_500, times: 1 });
-  sb.setWebhook(first.webhookUrl, c.secret);
-  const approval = sb.submitReview(repo, pr.number, "bob", "APPROVE");
-  await until(() => (sb.http.faults.hits[key] ?? 0) > before);
-  sb.setWebhook(second.webhookUrl, c.secret);
-  const changes = sb.submitReview(repo, pr.number, "bob", "REQUEST_CHANGES");
-  await Promise.all([approval, changes]);
-  await sb.waitForIdle();
-  return { latest: sb.latestCheckRun(repo, pr.head_sha)?.conclusion, written: checkRunWrites(sb.repo(repo)).map((w) => w.conclusion) };
-}
 
 const evaluations = async (replica: ServerProcess) => metricValue(await replica.metrics(), "provenance_gate_evaluations_total");
 
@@ -82,22 +43,15 @@ afterAll(async () => {
 
 describe.skipIf(skipWithoutRedis)("replicas sharing Redis, each its own process", () => {
   it("approval on one, changes requested on the other: the older evaluation does not land last", async () => {
-    const { latest, written } = await approvalThenChangesRequested(replicas[0], replicas[1]);
+    const { latest, written } = await approvalThenChangesRequested(sb, c.secret, newRepo(), replicas[0], replicas[1]);
     expect(latest).toBe("action_required");
     expect(written).not.toContain("success");
   }, 30_000);
 
   it("`opened` and `labeled` at once, one on each replica: one run on the head", async () => {
-    const repo = newRepo();
-    gatedRepo(sb, repo);
-    const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")], deliver: false });
-    const opened = sb.pullRequestEvent(repo, pr.number, "opened");
-    sb.pull(repo, pr.number).labels = ["needs-review"];
-    const labeled = { ...sb.pullRequestEvent(repo, pr.number, "labeled"), label: { name: "needs-review" } };
-    const deliveries = await Promise.all([replicas[0].deliver("pull_request", opened), replicas[1].deliver("pull_request", labeled)]);
-    expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
-    await sb.waitForIdle();
-    expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
+    const { statuses, runs } = await openedAndLabeledAtOnce(sb, newRepo(), replicas[0], replicas[1]);
+    expect(statuses).toEqual([200, 200]);
+    expect(runs).toEqual(["action_required"]);
   }, 30_000);
 
   it("a burst of 12 events of one installation on 3 replicas: each evaluates its share, one correct run per head, and no request waits for another replica", async () => {
@@ -134,7 +88,7 @@ describe("one replica, without a shared store", () => {
   it("approval then changes requested: the approval's green is never published, not even for seconds", async () => {
     const single = await c.start("single");
     try {
-      const { latest, written } = await approvalThenChangesRequested(single, single);
+      const { latest, written } = await approvalThenChangesRequested(sb, c.secret, newRepo(), single, single);
       expect(latest).toBe("action_required");
       expect(written).not.toContain("success");
     } finally {

@@ -8,6 +8,7 @@ import type { Verdict } from "../model/verdict.js";
 import { POLICY_PATH, type Policy } from "../model/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
+import { describeRecordWarning } from "../provenance-records/record.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
 import { RequestCache, type GitHubClient, type RepoRef } from "../load/github/client.js";
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
@@ -261,9 +262,10 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
     } else {
       policy = resolution.policy;
     }
-    const [snapshot, prConfigErrors] = await Promise.all([
+    const [snapshot, prConfigErrors, recordWarnings] = await Promise.all([
       buildSnapshot(data, policy, data.repository),
       pullRequestPolicyErrors(data),
+      data.recordWarnings(),
     ]);
     const verdict = evaluate(policy, snapshot, { now, prConfigErrors });
     const record = {
@@ -278,7 +280,7 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       policy_blob_sha: verdict.policy.blob_sha ?? null,
       fallback: verdict.policy.fallback_reason !== undefined,
     };
-    return { output: renderCheckRun(verdict), headSha: snapshot.pull_request.head_sha, verdict, record };
+    return { output: renderCheckRun(verdict, recordWarnings.map(describeRecordWarning)), headSha: snapshot.pull_request.head_sha, verdict, record };
   } catch (error) {
     const report = describeError(error);
     const level = error instanceof IncompleteDataError ? "warn" : "error";

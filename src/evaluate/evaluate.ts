@@ -89,13 +89,13 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
   const classify = compileClassifier(policy);
   const attribution = attribute(policy, snapshot);
   const authors = sessionAuthors(snapshot, attribution, policy.ai);
-  const known = loginsByEmail(snapshot.commits);
+  const known = loginsByEmail(snapshot.commits, snapshot.identities);
   const reviewers = latestReviews(snapshot.reviews);
   const lastPush = snapshot.pull_request.last_push_at;
 
   const disqualified: Disqualified[] = [];
   const eligible = reviewers.filter((r) => {
-    const reason = disqualification(r, lastPush, authors.byLogin, policy.ai);
+    const reason = disqualification(r, lastPush, authors.byLogin, policy.ai, authors.possible);
     if (reason) disqualified.push(describeDisqualified(r.login, reason));
     return reason === null;
   });

@@ -61,13 +61,27 @@ export interface CheckRunOutput {
   pushers: string[];
 }
 
-export function renderCheckRun(verdict: Verdict): CheckRunOutput {
-  const body = renderMarkdown(verdict);
+export function renderCheckRun(
+  verdict: Verdict,
+  /** Sources that could not be read while loading (a malformed git-ai note, a bad trace line): said, never decisive. */
+  warnings: readonly string[] = [],
+): CheckRunOutput {
+  const notes = warningsSection(warnings);
+  const body = renderMarkdown(verdict) + notes;
   const annotations = [...fileAnnotations(verdict), ...configErrorAnnotations(verdict.config_errors)];
   // The summary names the evaluation time; a re-evaluation that only moves the clock is "unchanged".
-  const timeless = renderMarkdown({ ...verdict, evaluated_at: "" });
+  const timeless = renderMarkdown({ ...verdict, evaluated_at: "" }) + notes;
   const pushers = verdict.session_author_details.filter((a) => a.reasons.includes(PUSHED_REASON)).map((a) => a.login);
   return finishOutput(verdict.conclusion, verdict.title, body, annotations, timeless, verdict.conclusion, pushers);
+}
+
+const MAX_WARNINGS_SHOWN = 20;
+
+function warningsSection(warnings: readonly string[]): string {
+  if (warnings.length === 0) return "";
+  const shown = warnings.slice(0, MAX_WARNINGS_SHOWN).map((w) => `- ${escapeInline(w)}`);
+  const more = warnings.length > shown.length ? [`- … and ${warnings.length - shown.length} more`] : [];
+  return ["", "", "### Warnings", "", "Ignored while judging (they can only add AI marks, never remove them):", "", ...shown, ...more].join("\n");
 }
 
 /** Neither the base branch nor the owner's `.github` repository has a policy: nothing is enforced. */
