@@ -19,6 +19,8 @@ import {
   pullRequestPayload,
   typicalPr,
   guardGitHubMocks,
+  mockFileModes,
+  policyOf,
   type PrSpec,
 } from "./fixtures/github/harness.js";
 
@@ -59,6 +61,7 @@ async function evaluate(s: PrSpec, mocks: (api: nock.Scope) => void): Promise<Js
   const api = nock(API);
   mocks(api);
   mockFiles(api, s);
+  mockFileModes(api, s, policyOf(s));
   mockCheckRuns(api, s.headSha);
   mockCommitFiles(api, s.commits[1]);
   mockPull(api, s.number, s.headSha, s.baseRef);
