@@ -13,7 +13,9 @@ import {
   OWNER,
   REPO,
   createHarness,
+  fileModesAnswer,
   graphqlData,
+  isQuery,
   guardGitHubMocks,
   mockCreate,
   mockToken,
@@ -25,7 +27,7 @@ import {
 guardGitHubMocks();
 
 type Json = Record<string, any>;
-type Read = "graphql" | "files" | "commit" | "compare" | "check-runs" | "pull" | "head-policy" | "team";
+type Read = "graphql" | "modes" | "files" | "commit" | "compare" | "check-runs" | "pull" | "head-policy" | "team";
 
 const [LATER_1, LATER_2] = ["c".repeat(40), "d".repeat(40)];
 
@@ -40,9 +42,10 @@ function mainAnswer(spec: PrSpec): Json {
 }
 
 /** A read's good answer, and where it is served. */
-function reads(spec: PrSpec): Record<Read, { method: "get" | "post"; path: string; good: () => unknown; query?: Json | true }> {
+function reads(spec: PrSpec): Record<Read, { method: "get" | "post"; path: string; good: () => unknown; query?: Json | true; body?: (b: Json) => boolean }> {
   return {
-    graphql: { method: "post", path: "/graphql", good: () => ({ data: mainAnswer(spec) }) },
+    graphql: { method: "post", path: "/graphql", body: isQuery("PullRequestSnapshot"), good: () => ({ data: mainAnswer(spec) }) },
+    modes: { method: "post", path: "/graphql", body: isQuery("ChangedFileModes"), good: () => fileModesAnswer(spec, MODES_VARIABLES) },
     files: { method: "get", path: `/repos/${OWNER}/${REPO}/pulls/42/files`, query: true, good: () => spec.files },
     commit: { method: "get", path: `/repos/${OWNER}/${REPO}/commits/${AI_SHA}`, query: true, good: () => ({ sha: AI_SHA, files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }] }) },
     compare: {
@@ -87,6 +90,10 @@ const BROKEN: Record<Read, Array<[string, string | Json | unknown[]]>> = {
     ["files without a change type", (() => { const d = mainAnswer(everyReadPr()); delete d.repository.pullRequest.files.nodes[0].changeType; return { data: d }; })()],
     ["runs without a status", (() => { const d = graphqlData(typicalPr({ runs: [{ id: 5, external_id: "42" }] })); delete d.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.nodes[0].checkRuns.nodes[0].status; return { data: d }; })()],
   ],
+  modes: [
+    ["cut short", '{"data":{"repository":{"f0":{"entries":[{"name":".provenance.yml","mo'],
+    ["no mode", { data: { repository: { f0: { entries: [{ name: ".provenance.yml", mode: null, oid: "9".repeat(40) }] }, f1: { entries: [] } } } }],
+  ],
   files: [
     ["cut short", '[{"filename":"evals/tasks/t1.yaml","status":"modif'],
     ["a file without a name", [{ status: "modified" }]],
@@ -119,6 +126,9 @@ const BROKEN: Record<Read, Array<[string, string | Json | unknown[]]>> = {
   ],
 };
 
+/** The folders the tree query asks for: those of the changed files in a class, sorted. */
+const MODES_VARIABLES = { x0: `${HEAD}:`, x1: `${HEAD}:evals/tasks` };
+
 const CASES = (Object.entries(BROKEN) as Array<[Read, Array<[string, unknown]>]>).flatMap(([read, bodies]) => bodies.map(([name, body]) => [read, name, body] as const));
 
 describe("a 2xx answer that is not what the app reads ends in a posted failure", () => {
@@ -128,7 +138,7 @@ describe("a 2xx answer that is not what the app reads ends in a posted failure",
     mockToken();
     const api = nock(API);
     for (const [read, r] of Object.entries(reads(spec)) as Array<[Read, ReturnType<typeof reads>[Read]]>) {
-      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path);
+      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path, r.body);
       if (r.query) interceptor.query(r.query);
       if (read === broken) {
         interceptor.reply(200, body as any, { "content-type": "application/json; charset=utf-8" });
@@ -156,7 +166,7 @@ describe("a 2xx answer that is not what the app reads ends in a posted failure",
     mockToken();
     const api = nock(API);
     for (const r of Object.values(reads(spec))) {
-      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path);
+      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path, r.body);
       if (r.query) interceptor.query(r.query);
       interceptor.reply(200, r.good() as any);
     }

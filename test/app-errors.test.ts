@@ -10,6 +10,8 @@ import {
   mockCreate,
   mockFiles,
   mockGraphql,
+  mockFileModes,
+  policyOf,
   mockPull,
   mockToken,
   pullRequestPayload,
@@ -47,6 +49,8 @@ const cases: Array<[string, Breakage, RegExp]> = [
     (api, spec) => {
       mockGraphql(api, spec);
       mockFiles(api, spec);
+      // Read alongside the commit's files, once the pull request's own lists are complete.
+      mockFileModes(api, spec, policyOf(spec));
       api.get(`/repos/acme/models/commits/${AI_SHA}`).query(true).reply(422, { message: "No commit found for SHA" });
       mockPull(api, 42, HEAD);
     },

@@ -91,7 +91,8 @@ describe("files", () => {
     const read = await data.files();
     expect(read).toHaveLength(150);
     expect(read[120]).toEqual({ filename: "data/f120.csv", status: "added" });
-    expect(data.readAfterQuery).toBe(true);
+    // Each page named its head: no re-read of the head is needed.
+    expect(data.readAfterQuery).toBe(false);
   });
 
   it("fails closed when the head moves between pages of files", async () => {
@@ -107,9 +108,11 @@ describe("files", () => {
     filesPage(files.slice(100), 150, null);
     nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "1" }).reply(200, files.slice(0, 100));
     nock(API).get("/repos/acme/models/pulls/42/files").query({ per_page: "100", page: "2" }).reply(200, files.slice(100));
-    const read = await loader().files();
+    const data = loader();
+    const read = await data.files();
     expect(read).toHaveLength(150);
     expect(read[0]).toEqual({ filename: "data/f0.csv", status: "renamed", previous_filename: "tmp/f0.csv" });
+    expect(data.readAfterQuery).toBe(true);
   });
 
   it("fails closed when the REST list is not the list GraphQL gave (the head moved in between)", async () => {
@@ -268,7 +271,8 @@ describe("runs of commits", () => {
     compare({ total_commits: 2, commits: [{ sha: first }, { sha: last }], files: [{ filename: "evals/a", status: "renamed", previous_filename: "src/a" }, { filename: "b", status: "modified" }] });
     const data = loader();
     expect(await data.runFiles(base, [first, last])).toEqual([{ filename: "evals/a", status: "renamed", previous_filename: "src/a" }, "b"]);
-    expect(data.readAfterQuery).toBe(true);
+    // Read by commit SHA: it cannot mix two heads.
+    expect(data.readAfterQuery).toBe(false);
   });
 
   it.each([

@@ -4,7 +4,8 @@
  * reviewers who would otherwise count, team membership only for teams a rule's `from` names.
  */
 import type { Policy } from "../model/policy.js";
-import type { CommitFile, Permission, Snapshot, SnapshotCommit, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
+import type { CommitFile, Permission, Snapshot, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
+import { classifyEntry, compileClassifier } from "../evaluate/classify.js";
 import { commitSignals } from "../evaluate/record-signals.js";
 import { isBotAccount, latestReviews } from "../evaluate/reviews.js";
 import { commitPeople, loginsByEmail } from "../evaluate/session-authors.js";
@@ -14,7 +15,7 @@ import type { PullRequestData } from "./pull-request-data.js";
 const COMMIT_FILES_CONCURRENCY = 8;
 
 export async function buildSnapshot(data: PullRequestData, policy: Policy, repository: string): Promise<Snapshot> {
-  const [pullRequest, files, commits, reviews] = await Promise.all([
+  const [pullRequest, listedPrFiles, commits, reviews] = await Promise.all([
     data.pullRequest(),
     data.files(),
     data.commits(),
@@ -25,13 +26,17 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
   const runs = commitReads(pullRequest, commits, reviews, policy);
   const filesBySha = new Map<string, CommitFile[]>();
   const before = new Map(commits.map((commit, i) => [commit.sha, commits[i - 1]?.sha]));
-  await mapBounded(runs, COMMIT_FILES_CONCURRENCY, async (run) => {
-    const base = before.get(run[0].sha);
-    const together = run.length > 1 && base !== undefined && data.runFiles ? await data.runFiles(base, run.map((c) => c.sha)) : undefined;
-    // What the run changed stands for each of its commits: each is taken to have made all of it.
-    const lists = together ? run.map(() => together) : await Promise.all(run.map((commit) => data.commitFiles(commit.sha)));
-    run.forEach((commit, i) => filesBySha.set(commit.sha, lists[i]));
-  });
+  // After the reads above, so a pull request that cannot be read completely asks for no modes.
+  const [files] = await Promise.all([
+    withModes(data, policy, listedPrFiles),
+    mapBounded(runs, COMMIT_FILES_CONCURRENCY, async (run) => {
+      const base = before.get(run[0].sha);
+      const together = run.length > 1 && base !== undefined && data.runFiles ? await data.runFiles(base, run.map((c) => c.sha)) : undefined;
+      // What the run changed stands for each of its commits: each is taken to have made all of it.
+      const lists = together ? run.map(() => together) : await Promise.all(run.map((commit) => data.commitFiles(commit.sha)));
+      run.forEach((commit, i) => filesBySha.set(commit.sha, lists[i]));
+    }),
+  ]);
   const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {
     const paths = filesBySha.get(commit.sha);
     return paths ? { ...commit, files: paths } : { ...commit };
@@ -86,6 +91,23 @@ export function commitReads(pullRequest: SnapshotPullRequest, commits: SnapshotC
   }
   close();
   return runs;
+}
+
+/**
+ * The head's git mode of the changed files in a class (a link or submodule there is what the
+ * built-in `provenance-links` rule judges), when the source does not list modes itself. Files
+ * outside every class, and removed ones, are not asked about: no rule could apply to their link.
+ */
+async function withModes(data: PullRequestData, policy: Policy, files: SnapshotFile[]): Promise<SnapshotFile[]> {
+  if (!data.fileModes) return files;
+  const classify = compileClassifier(policy);
+  const asked = files.filter((f) => f.status !== "removed" && f.mode === undefined && classifyEntry(classify, f.filename, f.previous_filename).length > 0);
+  if (asked.length === 0) return files;
+  const modes = await data.fileModes(asked.map((f) => f.filename));
+  return files.map((f) => {
+    const found = modes.get(f.filename);
+    return found ? { ...f, ...found } : f;
+  });
 }
 
 /**

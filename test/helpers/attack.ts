@@ -25,6 +25,7 @@ import {
   graphqlData,
   mockCheckRuns,
   mockCommitFiles,
+  mockFileModes,
   mockFiles,
   mockPull,
   needsRestFiles,
@@ -256,13 +257,13 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
     }
   }
 
-  let followUps = spec.commits.length > 100;
-  const runs = runsFor(event, twin);
+  // Reads by pull request number that do not name their head (further pages of commits, the REST
+  // file list) make the publisher read the head again; so does a failure.
+  let followUps = spec.commits.length > 100 || tooLarge(spec, twin);
   // Further pages of files (GraphQL, 100 a page, as far as GitHub lists them), with the head.
   const files = spec.files;
   const pages = Math.min(30, Math.ceil(files.length / 100));
   for (let page = 2; page <= pages && !tooMany(spec); page++) {
-    followUps = true;
     const slice = files.slice((page - 1) * 100, page * 100);
     api
       .post("/graphql", (body: Json) => String(body.query).includes("query PullRequestFiles") && body.variables.after === (page === 2 ? "files-1" : `files-${page - 1}`))
@@ -279,11 +280,11 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
   // What the listed commits changed: the ones that matter one by one, the others in runs.
   const policy = resolvedPolicy(policyFor(spec.baseRef) ?? (typeof spec.fallback === "string" && spec.fallback !== "NOT_FOUND" ? spec.fallback : null));
   if (policy && !tooLarge(spec, twin)) {
+    mockFileModes(api, spec, policyAnswered(spec, twin) ?? policy);
     const reviews: SnapshotReview[] = spec.reviews.map((r) => ({ user: { login: r.login, type: r.typename === "Bot" ? "Bot" : "User" }, state: r.state as SnapshotReview["state"], submitted_at: r.submittedAt }));
     const pr = { author: spec.author } as SnapshotPullRequest;
     const all = spec.commits.map(snapshotCommit);
     for (const run of commitReads(pr, all, reviews, policy)) {
-      followUps = true;
       const commits = run.map((c) => spec.commits.find((s) => s.sha === c.sha)!);
       if (commits.length === 1) {
         mockCommitFiles(api, commits[0]);
@@ -301,7 +302,6 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
   }
 
   if (twin.headPolicy !== undefined) {
-    followUps = true;
     api
       .get(`/repos/${OWNER}/${REPO}/contents/.provenance.yml`)
       .query({ ref: spec.headSha })
@@ -309,16 +309,13 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
   }
 
   for (const m of twin.memberships ?? []) {
-    followUps = true;
     const [org, slug] = m.team.split("/");
     const scope = api.get(`/orgs/${org}/teams/${slug}/memberships/${m.login}`);
     if (m.state === "absent") scope.reply(404, { message: "Not Found" });
     else scope.reply(200, { state: m.state, role: "member", url: `${API}/teams/1/memberships/${m.login}` });
   }
 
-  // The publisher re-reads the head before writing when anything was read after the main query.
   if (followUps) mockPull(api, spec.number, spec.headSha, spec.baseRef);
-  void runs;
 }
 
 /** More files than GitHub lists, or a count that does not match: the app reads no further page. */
@@ -367,6 +364,13 @@ function mockCreateWrite(api: nock.Scope, writes: Json[], id: number): void {
       return true;
     })
     .reply(201, { id });
+}
+
+/** The strict fallback, when the twin's answer cuts the base policy short (the app cannot read it whole). */
+function policyAnswered(spec: PrSpec, twin: Twin): Policy | null {
+  const data = graphqlData(spec);
+  twin.mutate?.(data);
+  return data.repository.policy?.isTruncated ? strictFallbackPolicy("broken") : null;
 }
 
 function resolvedPolicy(text: string | null): Policy | null {

@@ -52,7 +52,6 @@ export class GitHubPolicySource {
   async headPolicyText(): Promise<string | null> {
     const sha = (await this.query.core()).pr.headRefOid;
     return this.cache.get(`head-policy:${sha}`, async () => {
-      this.query.onFollowUp();
       try {
         const { data } = await this.gh.rest.repos.getContent({ ...this.repo, path: POLICY_PATH, ref: sha });
         if (Array.isArray(data) || data.type !== "file") return null;

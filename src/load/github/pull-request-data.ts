@@ -19,8 +19,10 @@ import { PullRequestQuery, actorLogin, actorType } from "./pull-request-query.js
 import { lastPushAt } from "./push-time.js";
 import { summaryHashes } from "../../report/check-run.js";
 import { commitsWithAiRecords } from "./ai-records.js";
+import type { RecordWarning } from "../../provenance-records/record.js";
 import { readCommitFiles, readRunFiles } from "./commit-files.js";
 import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest, type PullRequestFilesResponse } from "./queries.js";
+import { readFileModes, type FileMode } from "./file-modes.js";
 
 /** GitHub lists at most 3,000 files of a pull request, and of a commit. */
 export const MAX_PR_FILES = GITHUB_MAX_PR_FILES;
@@ -71,18 +73,16 @@ export class GitHubPullRequestData implements PullRequestData {
   }
 
   /**
-   * Whether anything was read after the main query. When nothing was, that one answer is the
-   * whole snapshot and also the latest word on the head: no separate re-read is needed before
-   * publishing.
+   * Whether part of the snapshot was read by pull request number after the main query, without
+   * GitHub saying which head it was of (further pages of commits or reviews, the REST file list,
+   * whose paths are only checked against GraphQL's). Reads by commit SHA and of people cannot
+   * mix two heads; when nothing else followed, the main query's head is the snapshot's, and no
+   * separate re-read is needed before publishing.
    */
   get readAfterQuery(): boolean {
     return this.#readAfterQuery;
   }
 
-  #followUp<T>(read: () => Promise<T>): Promise<T> {
-    this.#query.onFollowUp();
-    return read();
-  }
 
   get repository(): string {
     return `${this.options.owner}/${this.options.repo}`;
@@ -139,17 +139,25 @@ export class GitHubPullRequestData implements PullRequestData {
 
   /** With git-ai notes and Agent Trace records attached (SPEC §9; see `ai-records.ts`). */
   async commits(): Promise<SnapshotCommit[]> {
+    return (await this.#attested()).commits;
+  }
+
+  /** Notes and trace lines that could not be read while loading the commits (never fatal). */
+  async recordWarnings(): Promise<RecordWarning[]> {
+    return (await this.#attested()).warnings;
+  }
+
+  async #attested() {
     const core = await this.#query.core();
-    if (core.notesRefs.length > 0) this.#query.onFollowUp();
-    return (await this.cache.get("attested-commits", () => commitsWithAiRecords(this.gh, this.#repo, core))).commits;
+    return this.cache.get("attested-commits", () => commitsWithAiRecords(this.gh, this.#repo, core));
   }
 
   commitFiles(sha: string): Promise<SnapshotCommitFile[]> {
-    return this.cache.get(`commit-files:${sha}`, () => this.#followUp(() => readCommitFiles(this.gh, this.#repo, sha)));
+    return this.cache.get(`commit-files:${sha}`, () => readCommitFiles(this.gh, this.#repo, sha));
   }
 
   runFiles(base: string, shas: string[]): Promise<SnapshotCommitFile[] | undefined> {
-    return this.cache.get(`run-files:${base}:${shas.join(",")}`, () => this.#followUp(() => readRunFiles(this.gh, this.#repo, base, shas)));
+    return this.cache.get(`run-files:${base}:${shas.join(",")}`, () => readRunFiles(this.gh, this.#repo, base, shas));
   }
 
   async reviews(): Promise<SnapshotReview[]> {
@@ -166,7 +174,6 @@ export class GitHubPullRequestData implements PullRequestData {
     const canPush = core.pushPermission.get(login.toLowerCase());
     if (canPush !== undefined) return canPush ? "write" : "read";
     return this.cache.get(`permission:${login.toLowerCase()}`, async () => {
-      this.#query.onFollowUp();
       const { data } = await this.gh.rest.repos.getCollaboratorPermissionLevel({ ...this.#repo, username: login });
       const role = (data as { role_name?: string }).role_name;
       if (role === "maintain" || role === "triage") return role;
@@ -177,6 +184,12 @@ export class GitHubPullRequestData implements PullRequestData {
   async teamsOf(login: string, teams: string[]): Promise<string[]> {
     const member = await Promise.all(teams.map((team) => this.#isTeamMember(login, team)));
     return teams.filter((_, i) => member[i]);
+  }
+
+  /** One tree query at the head (see `file-modes.ts`). */
+  async fileModes(paths: string[]): Promise<Map<string, FileMode>> {
+    const { pr } = await this.#query.core();
+    return this.cache.get(`modes:${paths.join("\0")}`, () => readFileModes(this.gh, this.#repo, pr.headRefOid, paths));
   }
 
   // ---------- what the app needs around the snapshot ----------
@@ -228,7 +241,7 @@ export class GitHubPullRequestData implements PullRequestData {
       maxPages: MAX_PR_FILES / FILES_PAGE,
       key: (node) => node?.path ?? "an empty entry",
       read: (after) =>
-        this.#query.nextPage(PULL_REQUEST_FILES_QUERY, after, "changed files", (data: PullRequestFilesResponse) => {
+        this.#query.nextPage(PULL_REQUEST_FILES_QUERY, after, "changed files", { namesHead: true }, (data: PullRequestFilesResponse) => {
           const later = data.repository?.pullRequest;
           // A page of another head would mix two versions of the pull request into one list.
           if (later && later.headRefOid !== pr.headRefOid) {
@@ -277,7 +290,6 @@ export class GitHubPullRequestData implements PullRequestData {
     const [org, slug] = team.split("/");
     return this.cache.get(`team:${team.toLowerCase()}:${login.toLowerCase()}`, async () => {
       if (!org || !slug) return false;
-      this.#query.onFollowUp();
       try {
         const { data } = await this.gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
         return data.state === "active";

@@ -58,7 +58,7 @@ interface GraphqlErrorLike {
 
 export class PullRequestQuery {
   #loadedHeadSha: string | undefined;
-  /** Told of every request after the main query (see `GitHubPullRequestData.readAfterQuery`). */
+  /** Told of a read by pull request number after the main query (see `GitHubPullRequestData.readAfterQuery`). */
   onFollowUp: () => void = () => undefined;
 
   constructor(
@@ -100,7 +100,7 @@ export class PullRequestQuery {
         maxPages: MAX_CONNECTION_PAGES,
         key: (node) => node?.commit.oid ?? "an empty commit",
         read: (after) =>
-          this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", (data: PullRequestCommitsResponse) => data.repository?.pullRequest?.commits),
+          this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", { namesHead: false }, (data: PullRequestCommitsResponse) => data.repository?.pullRequest?.commits),
       }),
       readCompleteList({
         what: `reviews ${of}`,
@@ -108,7 +108,7 @@ export class PullRequestQuery {
         first: connectionPage(pr.reviews, ""),
         maxPages: MAX_CONNECTION_PAGES,
         read: (after) =>
-          this.nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", (data: PullRequestReviewsResponse) => data.repository?.pullRequest?.reviews),
+          this.nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", { namesHead: false }, (data: PullRequestReviewsResponse) => data.repository?.pullRequest?.reviews),
       }),
     ]);
     const commits = commitNodes.flatMap((n) => (n ? [toCommit(n.commit)] : []));
@@ -159,9 +159,10 @@ export class PullRequestQuery {
   }
 
   /** One further page of a connection of the pull request, with its own query. */
-  async nextPage<N, R>(query: string, after: string, what: string, pick: (data: R) => Connection<N> | null | undefined) {
+  async nextPage<N, R>(query: string, after: string, what: string, head: { namesHead: boolean }, pick: (data: R) => Connection<N> | null | undefined) {
     const { owner, repo, number } = this.options;
-    this.onFollowUp();
+    // A page whose answer names its head is checked against it by the caller.
+    if (!head.namesHead) this.onFollowUp();
     const data = await this.gh.graphql<R>(query, { owner, name: repo, number, after });
     const connection = pick(data);
     if (!connection) throw new IncompleteDataError(`GitHub stopped returning the pull request's ${what}.`, RETRY_REMEDY);
