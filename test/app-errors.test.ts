@@ -31,7 +31,6 @@ const cases: Array<[string, Breakage, RegExp]> = [
     (api, spec) => {
       mockGraphql(api, spec);
       api.get(`/repos/acme/models/pulls/42/files`).query(true).reply(403, { message: "Resource not accessible by integration" });
-      mockPull(api, 42, HEAD);
     },
     /HTTP 403.*pulls\/42\/files.*Resource not accessible by integration/,
   ],
@@ -40,7 +39,6 @@ const cases: Array<[string, Breakage, RegExp]> = [
     (api, spec) => {
       mockGraphql(api, spec);
       api.get(`/repos/acme/models/pulls/42/files`).query(true).reply(404, { message: "Not Found" });
-      mockPull(api, 42, HEAD);
     },
     /HTTP 404.*Not Found/,
   ],
@@ -52,7 +50,6 @@ const cases: Array<[string, Breakage, RegExp]> = [
       // Read alongside the commit's files, once the pull request's own lists are complete.
       mockFileModes(api, spec, policyOf(spec));
       api.get(`/repos/acme/models/commits/${AI_SHA}`).query(true).reply(422, { message: "No commit found for SHA" });
-      mockPull(api, 42, HEAD);
     },
     /HTTP 422.*No commit found for SHA/,
   ],
@@ -81,7 +78,6 @@ const cases: Array<[string, Breakage, RegExp]> = [
     "an incomplete file list",
     (api, spec) => {
       mockGraphql(api, { ...spec, changedFiles: 5 });
-      mockPull(api, 42, HEAD);
     },
     /listed 3 changed files.*reports 5/,
   ],
@@ -129,7 +125,6 @@ describe("every error ends in a posted failure check", () => {
         return { data };
       });
     api.get(`/repos/acme/models/commits/${HEAD}/check-runs`).query(true).reply(500, { message: "Server Error" });
-    mockPull(api, 42, HEAD);
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted);
 
@@ -167,7 +162,6 @@ describe("every error ends in a posted failure check", () => {
     // GitHub's count alone tells: nothing more is read.
     const spec = typicalPr({ changedFiles: 3001 });
     mockGraphql(api, spec);
-    mockPull(api, 42, HEAD);
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted);
     await probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });

@@ -272,7 +272,6 @@ describe("primary rate limits", () => {
     // A second caller may re-send the failed read (see "a read that fails ... is sent once").
     api.get(FILES).query(true).optionally().reply(...primaryRateLimit(inSeconds(600)));
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
 
@@ -395,7 +394,6 @@ describe("pagination that does not advance", () => {
     const paths = served(api);
     setup(api, spec);
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
     await deliver(probot, pullRequestPayload("synchronize", spec));
@@ -655,7 +653,6 @@ rules:
     mockFileModes(api, spec, policyOf(spec));
     mockCommitFiles(api, spec.commits[1]);
     reply(api, "get", `/orgs/acme/teams/eval-owners/memberships/bob`, notAccessible);
-    mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
 
@@ -679,7 +676,6 @@ rules:
     mockFileModes(api, spec, policyOf(spec));
     mockCommitFiles(api, spec.commits[1]);
     reply(api, "get", `/repos/${OWNER}/${REPO}/contents/.provenance.yml`, notAccessible);
-    mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
 
@@ -758,7 +754,6 @@ rules:
     data.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.totalCount = 11;
     api.post("/graphql", isSnapshotQuery).reply(200, { data });
     api.get(`/repos/${OWNER}/${REPO}/commits/${HEAD}/check-runs`).query(true).reply(500, { message: "Server Error" });
-    mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
 
@@ -805,7 +800,6 @@ describe("no request storm inside one evaluation", () => {
     api.get(FILES).query(true).times(4).reply(502, { message: "Bad Gateway" });
     api.get(FILES).query(true).times(12).optionally().reply(502, { message: "Bad Gateway" });
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
 

@@ -75,10 +75,7 @@ describe("the evaluation log line carries the posted conclusion", () => {
     mockToken();
     const api = nock(API);
     const spec = typicalPr({ policy: null, fallback: "NOT_FOUND" });
-    mockGraphql(api, spec);
-    mockFiles(api, spec);
-    mockCheckRuns(api, spec.headSha);
-    mockPull(api, 42, HEAD);
+    mockEvaluationReads(api, { ...spec, commits: [] });
     const posted: Json[] = [];
     mockCreate(api, posted);
     await receive(probot, "pull_request", pullRequestPayload("opened", spec));

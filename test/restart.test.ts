@@ -126,16 +126,16 @@ describe("node lib/server.js, stopped mid-evaluation", () => {
     build?.remove();
   });
 
-  /** Eight new pull requests, each of its own installation, whose evaluations are all under way (held by a slow file list). */
+  /** Eight new pull requests, each of its own installation, whose evaluations are all under way (held by a slow read of the AI commit). */
   async function eightInFlight(prefix: string, via: ServerProcess) {
     const prs = [];
     for (let i = 0; i < 8; i++) {
       const repo = `${prefix}${i}/models`;
       gatedRepo(sb, repo);
-      sb.http.faults.add({ operation: "pulls.listFiles", repo, fault: "slow", delayMs: 2_000, times: 1 });
+      sb.http.faults.add({ operation: "repos.getCommit", repo, fault: "slow", delayMs: 2_000, times: 1 });
       prs.push({ repo, ...(await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")], deliver: false })) });
     }
-    const before = sb.http.faults.hits["pulls.listFiles slow"] ?? 0;
+    const before = sb.http.faults.hits["repos.getCommit slow"] ?? 0;
     // Each delivery's HTTP status; 0 when the connection broke (the process died under it).
     const deliveries = prs.map((pr) =>
       via.deliver("pull_request", sb.pullRequestEvent(pr.repo, pr.number, "opened")).then(
@@ -144,7 +144,7 @@ describe("node lib/server.js, stopped mid-evaluation", () => {
       ),
     );
     const deadline = Date.now() + 30_000;
-    while ((sb.http.faults.hits["pulls.listFiles slow"] ?? 0) < before + 8) {
+    while ((sb.http.faults.hits["repos.getCommit slow"] ?? 0) < before + 8) {
       if (Date.now() > deadline) throw new Error("the evaluations did not all start");
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -223,17 +223,16 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, t
   // Our runs on the head come with the main query; only another head needs a listing of its own.
   if (target.headSha) data.checkRuns(target.headSha).catch(() => undefined);
 
-  // The staleness re-read needs only the PR number: it starts with the first read after the main
-  // query, alongside it, instead of after the evaluation. When nothing followed the main query,
-  // that answer is itself the latest read of the head. A push landing after it is judged by its
-  // own synchronize event, and a result on a SHA the pull request has left cannot decide its
-  // required check, which GitHub reads from the new head.
-  let reread: Promise<string> | undefined;
-  const readHeadOnce = () => (reread ??= readHead(deps.gh, { owner: target.owner, repo: target.repo }, target.number));
-  data.followedUp.then(() => readHeadOnce().catch(() => undefined), () => undefined);
-  // After a failure, reads the evaluation started may still be under way: the head is read again.
+  // The staleness re-read, only where it can tell something: when part of the snapshot was read
+  // by pull request number without GitHub naming the head (see `readAfterQuery`), or when the
+  // head is not known at all. Otherwise the main query's answer is itself the latest read of the
+  // head. A push landing after it is judged by its own synchronize event, and a result on a SHA
+  // the pull request has left cannot decide its required check, which GitHub reads from the new
+  // head. A failure is posted on the head that was read: reads it started may still be under way.
   const currentHead = (failed: boolean) =>
-    failed || data.loadedHeadSha === undefined || data.readAfterQuery ? readHeadOnce() : Promise.resolve(data.loadedHeadSha);
+    data.loadedHeadSha === undefined || (!failed && data.readAfterQuery)
+      ? readHead(deps.gh, { owner: target.owner, repo: target.repo }, target.number)
+      : Promise.resolve(data.loadedHeadSha);
 
   const own = await evaluateLoaded(deps, data);
   const repo = { owner: target.owner, repo: target.repo };

@@ -11,7 +11,7 @@ import type { GraphQLFieldResolver, GraphQLResolveInfo } from "graphql";
 import { blobSha } from "./shapes.js";
 import { connection, notFound, type ConnectionPage } from "./graphql-exec.js";
 import type { ResolverMap } from "./graphql-trim.js";
-import type { GitPerson, SandboxPull, SandboxRepo, SandboxReview, SandboxState, SandboxUser } from "./state.js";
+import type { GitPerson, SandboxCheckRun, SandboxPull, SandboxRepo, SandboxReview, SandboxState, SandboxUser } from "./state.js";
 
 export interface GraphqlContext {
   state: SandboxState;
@@ -76,6 +76,11 @@ interface ReviewSource extends PullSource {
 interface ForcePushSource extends PullSource {
   __typename: "HeadRefForcePushedEvent";
   push: SandboxPull["pushes"][number];
+}
+interface CheckSuiteSource {
+  repo: SandboxRepo;
+  sha: string;
+  appId: number;
 }
 interface TeamSource {
   org: string;
@@ -237,6 +242,41 @@ const Commit: Fields<CommitSource> = {
     const object = gitObject(state, s.repo, `${s.sha}:${path}`);
     return object ? { name: String(path).split("/").pop(), path, object } : null;
   },
+  // One suite per app with runs on the commit, as GitHub groups an app's runs.
+  checkSuites: (s, args, _c, info) => {
+    const filter = args.filterBy ?? {};
+    const runs = s.repo.checkRuns.filter((r) => r.head_sha === s.sha && (filter.checkName == null || r.name === filter.checkName));
+    const apps = [...new Set(runs.map((r) => r.app_id))].filter((id) => filter.appId == null || id === filter.appId).sort((a, b) => a - b);
+    return connection(apps, args, info, (appId): CheckSuiteSource => ({ repo: s.repo, sha: s.sha, appId }));
+  },
+};
+
+const CheckSuite: Fields<CheckSuiteSource> = {
+  app: (su) => ({ databaseId: su.appId }),
+  checkRuns: (su, args, _c, info) => {
+    const filter = args.filterBy ?? {};
+    let runs = su.repo.checkRuns.filter((r) => r.head_sha === su.sha && r.app_id === su.appId && (filter.checkName == null || r.name === filter.checkName));
+    // GitHub's default is the latest run of each name.
+    if ((filter.checkType ?? "LATEST") === "LATEST") runs = [...new Map(runs.map((r) => [r.name, r])).values()];
+    return connection(runs, args, info, (r) => r);
+  },
+};
+
+const App: Fields<{ databaseId: number }> = {
+  databaseId: (a) => a.databaseId,
+};
+
+const CheckRun: Fields<SandboxCheckRun> = {
+  databaseId: (r) => r.id,
+  name: (r) => r.name,
+  externalId: (r) => r.external_id,
+  status: (r) => r.status.toUpperCase(),
+  conclusion: (r) => r.conclusion?.toUpperCase() ?? null,
+  startedAt: (r) => r.started_at,
+  completedAt: (r) => r.completed_at,
+  title: (r) => r.output.title,
+  summary: (r) => r.output.summary,
+  text: (r) => r.output.text,
 };
 
 const Blob: Fields<BlobSource> = {
@@ -400,6 +440,9 @@ export const RESOLVERS: ResolverMap = asResolverMap({
   PullRequestChangedFile,
   PullRequestReview,
   HeadRefForcePushedEvent,
+  CheckSuite,
+  CheckRun,
+  App,
   PageInfo,
   ...connectionTypes("RepositoryCollaboratorConnection", "RepositoryCollaboratorEdge", { permission: (e: { node: ActorSource }) => e.node.permission }),
   ...connectionTypes("TeamMemberConnection", "TeamMemberEdge"),
@@ -409,6 +452,8 @@ export const RESOLVERS: ResolverMap = asResolverMap({
   ...connectionTypes("PullRequestCommitConnection", "PullRequestCommitEdge"),
   ...connectionTypes("PullRequestChangedFileConnection", "PullRequestChangedFileEdge"),
   ...connectionTypes("PullRequestReviewConnection", "PullRequestReviewEdge"),
+  ...connectionTypes("CheckSuiteConnection", "CheckSuiteEdge"),
+  ...connectionTypes("CheckRunConnection", "CheckRunEdge"),
   ...connectionTypes("PullRequestTimelineItemsConnection", "PullRequestTimelineItemsEdge"),
 });
 

@@ -6,7 +6,7 @@
 import { isoSeconds } from "./clock.js";
 import { validateCheckRunBody } from "./check-run-validation.js";
 import { blobSha, checkRunJson, commitJson, fileJson, pullJson, repoJson, reviewJson, userJson } from "./shapes.js";
-import { SandboxError, type SandboxCheckRun, type SandboxRepo, type SandboxState } from "./state.js";
+import { SandboxError, type FileChange, type SandboxCheckRun, type SandboxCommit, type SandboxRepo, type SandboxState } from "./state.js";
 
 export interface Caller {
   kind: "app" | "installation" | "user";
@@ -311,6 +311,41 @@ route("GET", "/repos/{owner}/{repo}/commits/{ref}", "repos.getCommit", "token", 
   const { slice, headers } = paginate(c.changes, req, { defaultPerPage: 300, maxPerPage: 100, cap: 3000 });
   const body = commitJson(host.state, repo, { ...c, changes: slice }, true);
   return json(body, 200, headers);
+});
+
+// A comparison of two commits on one line of history (what the app compares: runs of a pull
+// request's commits). Its file list is the net change, a rename naming the source the base had,
+// capped at 300 files as GitHub caps it, without saying so.
+route("GET", "/repos/{owner}/{repo}/compare/{basehead}", "repos.compareCommitsWithBasehead", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const [baseRef, headRef] = req.params.basehead.split("...");
+  const base = host.state.resolveRef(repo, baseRef ?? "");
+  const head = host.state.resolveRef(repo, headRef ?? "");
+  if (!base || !head) notFound();
+  const chain: SandboxCommit[] = [];
+  for (let c = repo.commits.get(head!); c && c.sha !== base; c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined) chain.unshift(c);
+  if (chain.length > 0 && chain[0].parents[0] !== base) throw new SandboxError(404, "No common ancestor between the two commits.");
+  const net = new Map<string, FileChange>();
+  for (const c of chain) {
+    for (const f of c.changes) {
+      const earlier = f.previous_filename !== undefined ? net.get(f.previous_filename) : undefined;
+      if (f.status === "renamed" && f.previous_filename !== undefined) net.delete(f.previous_filename);
+      // A file the run added and then moved is, for the run, added where it ends up.
+      if (earlier?.status === "added") net.set(f.filename, { ...f, status: "added", previous_filename: undefined });
+      else if (earlier?.previous_filename !== undefined && f.status === "renamed") net.set(f.filename, { ...f, previous_filename: earlier.previous_filename });
+      else net.set(f.filename, net.get(f.filename)?.status === "added" && f.status !== "removed" ? { ...f, status: "added" } : f);
+    }
+  }
+  const files = [...net.values()].slice(0, 300);
+  return json({
+    url: `${req.apiBase}/repos/${repo.owner}/${repo.name}/compare/${req.params.basehead}`,
+    status: "ahead",
+    ahead_by: chain.length,
+    behind_by: 0,
+    total_commits: chain.length,
+    commits: chain.map((c) => commitJson(host.state, repo, c, false)),
+    files: files.map(fileJson),
+  });
 });
 
 route("GET", "/repos/{owner}/{repo}/contents/{path}", "repos.getContent", "token", (host, req) => {

@@ -24,7 +24,7 @@ async function until(condition: () => boolean, ms = 10_000): Promise<void> {
 
 /**
  * An AI-assisted pull request (action_required, posted by `first`); bob approves (delivered to
- * `first`), and while that evaluation waits for its head re-read he requests changes (delivered
+ * `first`), and while that evaluation waits for the AI commit's files he requests changes (delivered
  * to `second`). The correct end state is action_required; the approval's green must never be
  * shown. Returns the newest conclusion and every conclusion written.
  */
@@ -33,9 +33,9 @@ export async function approvalThenChangesRequested(sb: Sandbox, secret: string, 
   sb.setWebhook(first.webhookUrl, secret);
   const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")] });
   expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
-  const key = "pulls.get slow";
+  const key = "repos.getCommit slow";
   const before = sb.http.faults.hits[key] ?? 0;
-  sb.http.faults.add({ operation: "pulls.get", repo, fault: "slow", delayMs: 1_500, times: 1 });
+  sb.http.faults.add({ operation: "repos.getCommit", repo, fault: "slow", delayMs: 1_500, times: 1 });
   const approval = sb.submitReview(repo, pr.number, "bob", "APPROVE");
   await until(() => (sb.http.faults.hits[key] ?? 0) > before);
   sb.setWebhook(second.webhookUrl, secret);

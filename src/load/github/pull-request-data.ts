@@ -54,9 +54,6 @@ export class GitHubPullRequestData implements PullRequestData {
   readonly #repo: RepoRef;
   readonly #query: PullRequestQuery;
   #readAfterQuery = false;
-  #noteFollowUp!: () => void;
-  /** Settles at the first request after the main query. */
-  readonly followedUp = new Promise<void>((resolve) => (this.#noteFollowUp = resolve));
 
   constructor(
     readonly gh: GitHubClient,
@@ -67,7 +64,6 @@ export class GitHubPullRequestData implements PullRequestData {
     this.#query = new PullRequestQuery(gh, { ...this.#repo, number: options.number, baseRef: options.baseRef, appId: options.appId }, this.cache);
     this.#query.onFollowUp = () => {
       this.#readAfterQuery = true;
-      this.#noteFollowUp();
     };
     this.policy = new GitHubPolicySource(gh, this.#repo, this.#query, this.cache);
   }
