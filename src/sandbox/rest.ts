@@ -92,7 +92,9 @@ export function matchRoute(method: string, pathname: string): { route: Route; pa
     const m = r.pattern.exec(pathname);
     if (!m) continue;
     const params: Record<string, string> = {};
-    r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+    r.keys.forEach((k, i) => {
+      params[k] = decodeURIComponent(m[i + 1]);
+    });
     return { route: r, params };
   }
   return undefined;
@@ -166,7 +168,7 @@ route("GET", "/app/installations", "apps.listInstallations", "jwt", (host, req) 
   );
 });
 
-route("GET", "/app", "apps.getAuthenticated", "jwt", (host, req) =>
+route("GET", "/app", "apps.getAuthenticated", "jwt", (_host, req) =>
   json({ id: req.caller.appId, slug: "provenance-gate", name: "Provenance Gate", owner: null, events: [], permissions: {} }),
 );
 
@@ -350,7 +352,7 @@ route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "teams.getM
     if (!inst || inst.account.toLowerCase() !== req.params.org.toLowerCase()) notFound();
   }
   const members = host.state.teams.get(`${req.params.org}/${req.params.team_slug}`.toLowerCase());
-  if (!members || !members.has(req.params.username.toLowerCase())) notFound();
+  if (!members?.has(req.params.username.toLowerCase())) notFound();
   return json({ state: "active", role: "member", url: `${req.apiBase}/orgs/${req.params.org}/teams/${req.params.team_slug}/memberships/${req.params.username}` });
 });
 
