@@ -135,7 +135,7 @@ describe("check", () => {
     const repo = aiBranch(null);
     const r = await cli(["check"], repo.dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`No provenance policy (looked in .provenance.yml); nothing is enforced.\n`);
+    expect(r.stdout).toBe(`No provenance policy (looked in main:.provenance.yml); nothing is enforced.\n`);
     const json = JSON.parse((await cli(["check", "--format", "json"], repo.dir)).stdout);
     expect(json).toMatchObject({ conclusion: "success", title: "No provenance policy", rules: [] });
   });
@@ -145,8 +145,41 @@ describe("check", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     const lines = r.stderr.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^\.provenance\.yml:4:1: .*rulez.*\(did you mean "rules"\?\)$/);
-    expect(lines[lines.length - 1]).toMatch(/^provenance-gate: error: \.provenance\.yml: \d+ config errors?$/);
+    expect(lines[0]).toMatch(/^main:\.provenance\.yml:4:1: .*rulez.*\(did you mean "rules"\?\)$/);
+    expect(lines[lines.length - 1]).toMatch(/^provenance-gate: error: main:\.provenance\.yml: \d+ config errors?$/);
+  });
+
+  it("judges by the base branch's policy, not the one the branch commits or the working tree holds", async () => {
+    const repo = aiBranch();
+    const weakened = "version: 1\nclasses:\n  eval: [\"nothing/**\"]\n";
+    repo.write(".provenance.yml", weakened).commit("Protect nothing");
+    repo.write(".provenance.yml", "version: 1\n");
+    const r = await cli(["check", "--format", "json"], repo.dir);
+    expect(r.code).toBe(1);
+    const verdict = JSON.parse(r.stdout);
+    expect(verdict.policy).toMatchObject({ path: ".provenance.yml", ref: "main" });
+    expect(verdict.policy.blob_sha).toBe(repo.git("rev-parse", "main:.provenance.yml").trim());
+    expect(verdict.rules.find((x: { name: string }) => x.name === "independent-review").status).toBe("pending");
+    // --config names the file to judge by, working tree included.
+    const own = JSON.parse((await cli(["check", "--config", ".provenance.yml", "--format", "json"], repo.dir)).stdout);
+    expect(own.rules.map((x: { name: string }) => x.name)).toEqual(["provenance-policy", "provenance-links"]);
+  });
+
+  it("fails a branch that commits a broken .provenance.yml, as the app does", async () => {
+    const repo = aiBranch();
+    repo.write(".provenance.yml", `${POLICY}rulez: []\n`).commit("Typo in the policy");
+    const verdict = JSON.parse((await cli(["check", "--approved-by", "bob", "--format", "json"], repo.dir)).stdout);
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.config_errors).toMatchObject([{ file: "HEAD:.provenance.yml", line: 15, message: expect.stringContaining("rulez") }]);
+  });
+
+  it.each([
+    ["the same commit", (repo: TestRepo) => repo.git("checkout", "-q", "main"), [], /nothing to check: HEAD \([0-9a-f]{7}\) has no commits that main lacks$/],
+    ["reversed", () => undefined, ["--base", "claude/x", "--head", "main"], /main \([0-9a-f]{7}\) has no commits that claude\/x lacks \(it is behind claude\/x; are --base and --head the wrong way round\?\)$/],
+  ])("an empty range (%s) is an error, not a pass", async (_name, setup, argv, message) => {
+    const repo = aiBranch();
+    setup(repo);
+    expectOneLineError(await cli(["check", ...argv], repo.dir), message);
   });
 
   it.each([
@@ -379,5 +412,72 @@ describe("the command line itself", () => {
     };
     expect(await tty({})).toContain("\u001b[");
     expect(await tty({ NO_COLOR: "1" })).not.toContain("\u001b[");
+  });
+});
+
+describe("check: people no GitHub account is tied to", () => {
+  const NEUBIG = { name: "Graham Neubig", email: "neubig@home.example" };
+  /** An OpenHands commit made under a personal address the checkout cannot tie to a login. */
+  function personalAiBranch(mailmap?: string): TestRepo {
+    const r = new TestRepo();
+    repos.push(r);
+    r.write(".provenance.yml", POLICY).write("evals/t1.yaml", "q: 1\n");
+    if (mailmap !== undefined) r.write(".mailmap", mailmap);
+    r.commit("init");
+    r.git("checkout", "-q", "-b", "openhands/x");
+    r.write("evals/t1.yaml", "q: 2\n");
+    r.commit("Harder eval task\n\nCo-authored-by: openhands <openhands@all-hands.dev>\n", { author: NEUBIG });
+    return r;
+  }
+
+  it("does not count an approver whose login is the unresolved author's local part, and says why", async () => {
+    const repo = personalAiBranch();
+    const r = await cli(["check", "--author", "alice", "--approved-by", "neubig"], repo.dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/@neubig may be the unresolved AI-session author neubig@home\.example \(its local part is the login\): authored and committed [0-9a-f]{7} with OpenHands/);
+    expect((await cli(["check", "--author", "alice", "--approved-by", "bob"], repo.dir)).code).toBe(0);
+  });
+
+  it("ties an address to a login with --identity", async () => {
+    const repo = personalAiBranch();
+    const r = JSON.parse((await cli(["check", "--author", "alice", "--approved-by", "gn", "--identity", "Neubig@home.example=gn", "--format", "json"], repo.dir)).stdout);
+    expect(r.session_authors).toEqual(["alice", "gn"]);
+    expect(r.unresolved_authors).toEqual([]);
+    expect(r.disqualified[0].reason).toMatch(/^@gn is an AI-session author: authored and committed [0-9a-f]{7} with OpenHands$/);
+    expectOneLineError(await cli(["check", "--identity", "gn"], repo.dir), /--identity must be EMAIL=LOGIN \(got "gn"\)/);
+  });
+
+  it("reads the base's .mailmap: a no-reply address gives the login, another address an alias", async () => {
+    const mailmap = "# people\nGraham Neubig <gneubig@cs.example> <neubig@home.example>\n";
+    const alias = await cli(["check", "--author", "alice", "--approved-by", "gneubig", "--format", "json"], personalAiBranch(mailmap).dir);
+    expect(JSON.parse(alias.stdout).disqualified[0].reason).toMatch(/^@gneubig may be the unresolved AI-session author neubig@home\.example \(it is also known as gneubig@cs\.example, whose local part is the login\)/);
+    const noreply = "Graham Neubig <9+gneubig@users.noreply.github.com> <neubig@home.example>\n";
+    const resolved = JSON.parse((await cli(["check", "--author", "alice", "--format", "json"], personalAiBranch(noreply).dir)).stdout);
+    expect(resolved.session_authors).toEqual(["alice", "gneubig"]);
+  });
+
+  it("ignores a .mailmap the branch adds", async () => {
+    const repo = personalAiBranch();
+    repo.write(".mailmap", "Graham Neubig <9+gneubig@users.noreply.github.com> <neubig@home.example>\n").commit("mailmap");
+    const v = JSON.parse((await cli(["check", "--author", "alice", "--format", "json"], repo.dir)).stdout);
+    expect(v.session_authors).toEqual(["alice"]);
+    expect(v.unresolved_authors.map((u: { email: string }) => u.email)).toEqual(["neubig@home.example"]);
+  });
+});
+
+describe("check --pusher", () => {
+  it("keeps a pusher's approval from counting", async () => {
+    const r = JSON.parse((await cli(["check", "--approved-by", "bob", "--pusher", "bob", "--format", "json"], aiBranch().dir)).stdout);
+    expect(r.conclusion).toBe("action_required");
+    expect(r.disqualified).toEqual([{ login: "bob", reason: "@bob is an AI-session author: pushed to the head branch" }]);
+  });
+});
+
+describe("error lines", () => {
+  it("joins a message's lines with single spaces, whatever blanks surround the breaks", async () => {
+    const { oneLine } = await import("../src/cli/main.js");
+    expect(oneLine("  a  \r\n \n  b\tc \n")).toBe("a b\tc");
+    expect(oneLine(`x${" ".repeat(50_000)}y`)).toBe(`x${" ".repeat(50_000)}y`);
+    expect(oneLine(`x${" ".repeat(50_000)}\n${" ".repeat(50_000)}y`)).toBe("x y");
   });
 });

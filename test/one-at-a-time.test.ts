@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OneAtATime } from "../src/app/one-at-a-time.js";
+import { EvaluationTurns } from "../src/app/evaluation.js";
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -50,5 +51,28 @@ describe("OneAtATime", () => {
     expect(await b).toBe("b");
     // And the key is free again afterwards.
     expect(await gate.run("pr#1", () => Promise.resolve("later"))).toBe("later");
+  });
+});
+
+describe("EvaluationTurns", () => {
+  it("belongs to one app instance: a second instance does not wait for the first's evaluation", async () => {
+    const first = new EvaluationTurns();
+    const second = new EvaluationTurns();
+    const held = deferred<never>();
+    const started: string[] = [];
+    void first.queue.run("acme/models#1", () => (started.push("first"), held.promise)).catch(() => undefined);
+    const other = second.queue.run("acme/models#1", () => (started.push("second"), Promise.reject(new Error("ran"))));
+    await expect(other).rejects.toThrow("ran");
+    expect(started).toEqual(["first", "second"]);
+    held.reject(new Error("done"));
+  });
+
+  it("remembers the pushers its own events named, and only those", () => {
+    const turns = new EvaluationTurns();
+    const target = { owner: "acme", repo: "models", number: 1 };
+    turns.remember("acme/models#1", { ...target, pusher: "Mallory" });
+    turns.remember("acme/models#1", target);
+    expect(turns.remembered("acme/models#1")).toEqual({ pushers: ["mallory"] });
+    expect(new EvaluationTurns().remembered("acme/models#1")).toEqual({});
   });
 });

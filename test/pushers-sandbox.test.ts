@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
 import { CLAUDE_TRAILER, DEMO_POLICY } from "../src/sandbox/story.js";
-import { forgetRememberedPushes } from "../src/app/evaluation.js";
 import { summaryHashes } from "../src/report/check-run.js";
 
 let sb: Sandbox;
@@ -45,7 +44,6 @@ describe("pushers across pushes and a restart", () => {
 
     // A restart: a new process with nothing in memory, only what GitHub holds.
     await app.stop();
-    forgetRememberedPushes();
     app = await startAppAgainstSandbox(sb);
 
     await sb.submitReview(repo, number, "mallory", "APPROVE");
@@ -59,7 +57,6 @@ describe("pushers across pushes and a restart", () => {
     const repo = "acme/pushers-twin";
     const number = await mallorysPush(repo);
     await app.stop();
-    forgetRememberedPushes();
     app = await startAppAgainstSandbox(sb);
     await sb.submitReview(repo, number, "bob", "APPROVE");
     expect(sb.latestCheckRun(repo, sb.pull(repo, number).head_sha)!.conclusion).toBe("success");

@@ -5,6 +5,7 @@ import type { Probot } from "probot";
 import { AppIdentity } from "./identity.js";
 import { registerHandlers } from "./handlers.js";
 import { Reconciler } from "./reconciler.js";
+import { EvaluationTurns } from "./evaluation.js";
 import type { AuditRecorder } from "../audit/writer.js";
 
 export interface ProvenanceGateOptions {
@@ -22,7 +23,10 @@ export function provenanceGate(options: ProvenanceGateOptions = {}): (app: Probo
   return (app: Probot) => {
     const identity = new AppIdentity(app, options.appId);
     const now = options.now ?? (() => new Date());
-    registerHandlers(app, { identity, now, audit: options.audit });
-    if (options.reconcileIntervalMs) new Reconciler(app, { identity, now, intervalMs: options.reconcileIntervalMs }).start();
+    // Per app instance, shared by its handlers and its reconciler: two instances in one process
+    // (tests, a restart played in place) keep their turns apart, as two replicas do.
+    const turns = new EvaluationTurns();
+    registerHandlers(app, { identity, now, audit: options.audit, turns });
+    if (options.reconcileIntervalMs) new Reconciler(app, { identity, now, turns, intervalMs: options.reconcileIntervalMs }).start();
   };
 }

@@ -5,14 +5,14 @@
 import type { Context, Probot } from "probot";
 import { POLICY_PATH } from "../model/policy.js";
 import { mapBounded } from "../load/build-snapshot.js";
-import { RequestCache, type RepoRef } from "../load/github/client.js";
+import { RequestCache } from "../load/github/client.js";
 import { listOwnCheckRuns } from "../load/github/check-runs.js";
 import { CHECK_NAME, MERGE_GROUP_EXTERNAL_ID, PUSH_REEVALUATION_CONCURRENCY, REEVALUATE_ACTION } from "./constants.js";
-import { evaluateAndPublish, type AppDeps } from "./evaluation.js";
+import { evaluateAndPublish, type AppDeps, type EvaluationTurns } from "./evaluation.js";
 import type { AppIdentity } from "./identity.js";
 import { checkMergeGroup } from "./merge-group.js";
 import { pullNumberFromExternalId, pullNumbersOf } from "./siblings.js";
-import { mergeRecord, type MergedPullRequest } from "../audit/from-app.js";
+import { mergeRecord } from "../audit/from-app.js";
 import type { AuditRecorder } from "../audit/writer.js";
 
 /** GitHub lists at most 20 commits in a push payload; a longer push may hide a policy change. */
@@ -22,8 +22,13 @@ export interface HandlerOptions {
   identity: AppIdentity;
   now: () => Date;
   audit?: AuditRecorder;
+  turns: EvaluationTurns;
 }
 
+type PullRequestEvent = `pull_request.${"opened" | "reopened" | "synchronize" | "edited" | "ready_for_review" | "labeled" | "unlabeled" | "assigned" | "unassigned"}`;
+type ReviewEvent = `pull_request_review.${"submitted" | "edited" | "dismissed"}`;
+type PushPayload = Context<"push">["payload"];
+type EventName = Context["name"];
 
 export function registerHandlers(app: Probot, options: HandlerOptions): void {
   const { identity } = options;
@@ -35,26 +40,27 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
     now: options.now,
     audit: options.audit,
     deliveryId: context.id,
+    turns: options.turns,
   });
 
   /** Events the app itself caused (its bot is the sender) would only loop. */
   const causedByUs = async (context: Context): Promise<boolean> => {
-    const sender = (context.payload as { sender?: { login?: string; type?: string } }).sender;
+    const sender = "sender" in context.payload ? context.payload.sender : undefined;
     if (sender?.type !== "Bot" || !sender.login) return false;
     return sender.login.toLowerCase() === (await identity.botLogin()).toLowerCase();
   };
 
-  const on = <E extends Parameters<Probot["on"]>[0]>(events: E, handle: (context: Context) => Promise<void>) => {
+  const on = <E extends EventName>(events: E | E[], handle: (context: Context<E>) => Promise<void>) => {
     app.on(events, async (context) => {
-      if (await causedByUs(context as Context)) {
+      if (await causedByUs(context)) {
         context.log.debug({ event: context.name }, "provenance-gate: ignoring an event the app caused");
         return;
       }
-      await handle(context as Context);
+      await handle(context);
     });
   };
 
-  on(
+  on<PullRequestEvent>(
     [
       "pull_request.opened",
       "pull_request.reopened",
@@ -68,19 +74,19 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
       "pull_request.unassigned",
     ],
     async (context) => {
-      const payload = context.payload as PullRequestPayload;
-      if (payload.action === "edited" && !payload.changes?.base && !payload.changes?.body) return;
+      const payload = context.payload;
+      if (payload.action === "edited" && !payload.changes.base && !payload.changes.body) return;
       const pr = payload.pull_request;
       if (pr.state === "closed") return;
       const pushed = payload.action === "opened" || payload.action === "reopened" || payload.action === "synchronize";
       await evaluateAndPublish(await deps(context), {
-        ...repoOf(payload),
+        ...context.repo(),
         number: pr.number,
         baseRef: pr.base.ref,
         headSha: pr.head.sha,
         eventTime: pushed ? eventTime(pr.updated_at, options.now()) : undefined,
-        ...pushOf(payload),
-        assignees: assigneesOf(payload),
+        ...(payload.action === "synchronize" ? pusherOf(payload.sender) : {}),
+        assignees: assigneesOf(pr.assignees),
       });
     },
   );
@@ -88,31 +94,35 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
   // A closed pull request no longer holds back others with the same head commit (see
   // app/siblings.ts): re-evaluate them. One listing of our runs on the commit finds them.
   on("pull_request.closed", async (context) => {
-    const payload = context.payload as PullRequestPayload;
-    const pr = payload.pull_request;
+    const pr = context.payload.pull_request;
     const d = await deps(context);
     // The record of the merge (SPEC §10), before anything here can fail.
-    d.audit?.record(mergeRecord(context.payload as MergedPullRequest, context.id, d.now()));
-    const repo = repoOf(payload);
+    d.audit?.record(mergeRecord(context.payload, context.id, d.now()));
+    const repo = context.repo();
     const runs = await listOwnCheckRuns(d.gh, repo, pr.head.sha, d.appId, new RequestCache());
     const others = pullNumbersOf(runs).filter((number) => number !== pr.number);
     await settleAll(others, 1, (number) => evaluateAndPublish(d, { ...repo, number }, { cascade: false }));
   });
 
-  on(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (context) => {
-    const payload = context.payload as PullRequestPayload;
-    const pr = payload.pull_request;
+  on<ReviewEvent>(["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (context) => {
+    const pr = context.payload.pull_request;
     if (pr.state === "closed") return;
-    await evaluateAndPublish(await deps(context), { ...repoOf(payload), number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha, assignees: assigneesOf(payload) });
+    await evaluateAndPublish(await deps(context), {
+      ...context.repo(),
+      number: pr.number,
+      baseRef: pr.base.ref,
+      headSha: pr.head.sha,
+      assignees: assigneesOf(pr.assignees),
+    });
   });
 
-  on(["check_run.rerequested", "check_run.requested_action"], async (context) => {
-    const payload = context.payload as CheckRunPayload;
+  on<"check_run.rerequested" | "check_run.requested_action">(["check_run.rerequested", "check_run.requested_action"], async (context) => {
+    const payload = context.payload;
     const run = payload.check_run;
     const d = await deps(context);
     if (run.app?.id !== d.appId || run.name !== CHECK_NAME) return;
     if (payload.action === "requested_action" && payload.requested_action?.identifier !== REEVALUATE_ACTION.identifier) return;
-    const repo = repoOf(payload);
+    const repo = context.repo();
     // Our merge-group runs say so in `external_id` (only a merge_group event creates them); the
     // branch name alone proves nothing, since anyone with push access can name a branch
     // gh-readonly-queue/… and ask for a re-run of their own pull request's check.
@@ -130,12 +140,11 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
   });
 
   on("check_suite.rerequested", async (context) => {
-    const payload = context.payload as CheckSuitePayload;
-    const suite = payload.check_suite;
+    const suite = context.payload.check_suite;
     const d = await deps(context);
     if (suite.app && suite.app.id !== d.appId) return;
-    const repo = repoOf(payload);
-    const numbers = new Set(samePullRequests(suite.pull_requests, payload.repository.id));
+    const repo = context.repo();
+    const numbers = new Set(samePullRequests(suite.pull_requests, context.payload.repository.id));
     const runs = await listOwnCheckRuns(d.gh, repo, suite.head_sha, d.appId, new RequestCache());
     if (runs.some((run) => run.external_id?.startsWith(MERGE_GROUP_EXTERNAL_ID))) {
       await checkMergeGroup(d, repo, { head_sha: suite.head_sha, head_ref: suite.head_branch ?? "" });
@@ -146,17 +155,16 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
   });
 
   on("merge_group.checks_requested", async (context) => {
-    const payload = context.payload as MergeGroupPayload;
-    await checkMergeGroup(await deps(context), repoOf(payload), payload.merge_group);
+    await checkMergeGroup(await deps(context), context.repo(), context.payload.merge_group);
   });
 
   on("push", async (context) => {
-    const payload = context.payload as PushPayload;
+    const payload = context.payload;
     if (!payload.ref.startsWith("refs/heads/") || payload.deleted) return;
     if (!pushChangesPolicy(payload)) return;
     const branch = payload.ref.slice("refs/heads/".length);
     const d = await deps(context);
-    const repo = repoOf(payload);
+    const repo = context.repo();
     const open = await d.gh.paginate(d.gh.rest.pulls.list, { ...repo, state: "open", base: branch, per_page: 100 });
     context.log.info({ branch, pull_requests: open.length }, "provenance-gate: policy changed; re-evaluating open pull requests");
     await settleAll(open, PUSH_REEVALUATION_CONCURRENCY, (pr) =>
@@ -175,15 +183,16 @@ export function pushChangesPolicy(payload: Pick<PushPayload, "commits" | "forced
 }
 
 
-function samePullRequests(prs: CheckSuitePayload["check_suite"]["pull_requests"] | undefined, repositoryId: number): number[] {
+/** Pull requests a check run or suite names, of this repository (a fork's carry another base). */
+function samePullRequests(prs: ReadonlyArray<{ number: number; base: { repo: { id: number } } }> | undefined, repositoryId: number): number[] {
   return (prs ?? []).filter((pr) => pr.base?.repo?.id === undefined || pr.base.repo.id === repositoryId).map((pr) => pr.number);
 }
 
-/** The event's push time: `updated_at` from the payload, never later than now. */
 /**
- * The push time a push event carries: GitHub's `updated_at` (the webhook is signed, so it is
- * GitHub's word). Kept even when it is ahead of this server's clock: replacing it with an earlier
- * "now" would let approvals given just before the push count.
+ * The push time a `opened`, `reopened` or `synchronize` event carries: the pull request's
+ * `updated_at` (the webhook is signed, so it is GitHub's word); without one, now. Kept even when
+ * it is ahead of this server's clock: replacing it with an earlier "now" would let approvals
+ * given just before the push count.
  */
 function eventTime(updatedAt: string | undefined, now: Date): Date {
   const t = updatedAt ? Date.parse(updatedAt) : Number.NaN;
@@ -205,79 +214,19 @@ async function settleAll<T>(items: readonly T[], limit: number, task: (item: T) 
 
 /** `pull_request.synchronize`, `push`: what the evaluation log line names as its cause. */
 function eventName(context: Context): string {
-  const action = (context.payload as { action?: unknown }).action;
+  const action = "action" in context.payload ? context.payload.action : undefined;
   return typeof action === "string" ? `${context.name}.${action}` : context.name;
 }
 
-function repoOf(payload: { repository: { name: string; owner: { login: string } } }): RepoRef {
-  return { owner: payload.repository.owner.login, repo: payload.repository.name };
-}
-
-// ---- the payload fields read here ----
-
-interface RepositoryPayload {
-  repository: { id: number; name: string; owner: { login: string } };
-}
-
-interface PullRequestPayload extends RepositoryPayload {
-  action: string;
-  changes?: { base?: unknown; body?: unknown };
-  sender?: { login?: string; type?: string };
-  pull_request: {
-    number: number;
-    state: string;
-    updated_at?: string;
-    base: { ref: string };
-    head: { sha: string };
-    assignees?: Array<{ login?: string } | null> | null;
-  };
-}
-
 /**
- * A `synchronize` names who pushed (its sender). Every sender counts, GitHub's "Update branch" button included: telling a
- * base-only merge apart would need the head commit's parents, and over-counting a pusher only
- * asks for one more reviewer (docs/security.md).
+ * A `synchronize` names who pushed (its sender). Every sender counts, GitHub's "Update branch"
+ * button included: telling a base-only merge apart would need the head commit's parents, and
+ * over-counting a pusher only asks for one more reviewer (docs/security.md).
  */
-function pushOf(payload: PullRequestPayload): { pusher?: string } {
-  if (payload.action !== "synchronize") return {};
-  const login = payload.sender?.login;
-  return login ? { pusher: login } : {};
+function pusherOf(sender: { login?: string } | undefined): { pusher?: string } {
+  return sender?.login ? { pusher: sender.login } : {};
 }
 
-function assigneesOf(payload: PullRequestPayload): string[] {
-  return (payload.pull_request.assignees ?? []).flatMap((a) => (a?.login ? [a.login] : []));
-}
-
-interface CheckRunPayload extends RepositoryPayload {
-  action: string;
-  requested_action?: { identifier: string };
-  check_run: {
-    id: number;
-    name: string;
-    head_sha: string;
-    external_id: string | null;
-    app: { id: number } | null;
-    check_suite?: { head_branch: string | null } | null;
-    pull_requests?: Array<{ number: number; base?: { repo?: { id?: number } } }>;
-  };
-}
-
-interface CheckSuitePayload extends RepositoryPayload {
-  check_suite: {
-    head_sha: string;
-    head_branch: string | null;
-    app?: { id: number } | null;
-    pull_requests?: Array<{ number: number; base?: { repo?: { id?: number } } }>;
-  };
-}
-
-interface MergeGroupPayload extends RepositoryPayload {
-  merge_group: { head_sha: string; head_ref: string };
-}
-
-interface PushPayload extends RepositoryPayload {
-  ref: string;
-  deleted?: boolean;
-  forced?: boolean;
-  commits?: Array<{ added?: string[]; modified?: string[]; removed?: string[] }>;
+function assigneesOf(assignees: ReadonlyArray<{ login?: string } | null> | null | undefined): string[] {
+  return (assignees ?? []).flatMap((a) => (a?.login ? [a.login] : []));
 }

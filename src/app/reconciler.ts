@@ -11,7 +11,7 @@
 import type { Probot } from "probot";
 import type { GitHubClient, RepoRef } from "../load/github/client.js";
 import { CHECK_NAME } from "./constants.js";
-import { evaluateAndPublish, type AppDeps } from "./evaluation.js";
+import { evaluateAndPublish, type AppDeps, type EvaluationTurns } from "./evaluation.js";
 import type { AppIdentity } from "./identity.js";
 import { POLICY_PATH } from "../model/policy.js";
 import { reconciledTotal } from "../ops/metrics.js";
@@ -19,6 +19,8 @@ import { reconciledTotal } from "../ops/metrics.js";
 export interface ReconcilerOptions {
   identity: AppIdentity;
   now: () => Date;
+  /** The app instance's turns, shared with its handlers. */
+  turns: EvaluationTurns;
   /** Between passes (the first runs at start-up). */
   intervalMs: number;
   /** Redeliveries per pass. */
@@ -124,7 +126,7 @@ export class Reconciler {
           if (result.evaluated.length >= (this.options.maxEvaluations ?? 50)) return;
           const reason = await this.#needs(gh, repo, appId, pr);
           if (!reason) continue;
-          const deps: AppDeps = { gh, log: this.app.log, appId, now: this.options.now };
+          const deps: AppDeps = { gh, log: this.app.log, appId, now: this.options.now, turns: this.options.turns };
           await evaluateAndPublish(deps, { ...repo, number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha }).catch((error: unknown) =>
             result.errors.push(`${repo.owner}/${repo.repo}#${pr.number}: ${message(error)}`),
           );

@@ -1,15 +1,18 @@
 /** `provenance-gate check`: the local branch judged as if it were a pull request. */
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Permission } from "../model/snapshot.js";
+import type { Permission, SnapshotFile } from "../model/snapshot.js";
+import { POLICY_PATH, type ConfigError } from "../model/policy.js";
+import { headPolicyErrors } from "../app/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
-import { LocalPullRequest } from "../load/git/index.js";
+import { LocalPullRequest, parseIdentityFlag, type ResolvedRange } from "../load/git/index.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, listFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, now, type CliIO } from "./io.js";
-import { noPolicyVerdict, printVerdict } from "./output.js";
-import { displayPath, loadPolicy } from "./policy-file.js";
+import { noPolicyVerdict } from "../evaluate/decide.js";
+import { printVerdict } from "./output.js";
+import { displayPath, loadPolicy, loadPolicyAt } from "./policy-file.js";
 
 const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
 
@@ -23,6 +26,7 @@ export const CHECK_OPTIONS = {
   "body-file": { type: "string" },
   "approved-by": { type: "string", multiple: true },
   pusher: { type: "string", multiple: true },
+  identity: { type: "string", multiple: true },
   permission: { type: "string", multiple: true },
   team: { type: "string", multiple: true },
   "save-snapshot": { type: "string" },
@@ -37,7 +41,6 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const body = bodyFile === undefined ? undefined : await readBody(io, bodyFile);
   const at = now(io);
 
-  const { policy, loc } = await loadPolicy(io, stringFlag(flags, "config"));
   const data = await LocalPullRequest.open({
     cwd: io.cwd,
     env: io.env as NodeJS.ProcessEnv,
@@ -48,21 +51,28 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     body,
     approvedBy: listFlag(flags, "approved-by"),
     pushers: listFlag(flags, "pusher"),
+    identities: parseIdentities(listFlag(flags, "identity")),
     permission,
     permissions,
     teams,
     now: at,
   });
+  assertCommitsToCheck(data.range);
+  // Like the app, judge by the base branch's policy unless told otherwise (SPEC §8).
+  const configFlag = stringFlag(flags, "config");
+  const { policy, loc } = configFlag !== undefined ? await loadPolicy(io, configFlag) : await loadPolicyAt(data.git, data.range.baseSha, data.range.baseRef);
 
   if (!policy) {
     const pr = await data.pullRequest();
     const verdict = noPolicyVerdict({ repository: data.repository, pull_number: pr.number, head_sha: pr.head_sha }, loc.display, at);
-    if (format === "text") io.stdout.write(`No provenance policy (looked in ${loc.display}); nothing is enforced.\n`);
+    if (format === "text") io.stdout.write(`${verdict.title} (looked in ${loc.display}); nothing is enforced.\n`);
     else printVerdict(io, verdict, format);
     return EXIT_PASS;
   }
 
   const snapshot = await buildSnapshot(data, policy, data.repository);
+  const identities = await data.identities();
+  if (identities.length > 0) snapshot.identities = identities;
   for (const w of data.recordWarnings) io.stderr.write(`provenance-gate: warning: ${w.from}${w.commit ? ` on ${w.commit.slice(0, 7)}` : ""}: ${w.message} (ignored)\n`);
   const savePath = stringFlag(flags, "save-snapshot");
   if (savePath !== undefined) {
@@ -72,7 +82,27 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
       throw new UsageError(`cannot write ${savePath}: ${(e as Error).message}`);
     }
   }
-  return printVerdict(io, evaluate(policy, snapshot, { now: at }), format);
+  const prConfigErrors = await headPolicyErrorsOf(data, snapshot.files);
+  return printVerdict(io, evaluate(policy, snapshot, { now: at, prConfigErrors }), format);
+}
+
+/** As the app: a branch that edits `.provenance.yml` must leave it valid (SPEC §2). */
+async function headPolicyErrorsOf(data: LocalPullRequest, files: readonly SnapshotFile[]): Promise<ConfigError[]> {
+  if (!files.some((f) => f.filename === POLICY_PATH && f.status !== "removed")) return [];
+  const text = await data.git(["show", `${data.range.headSha}:${POLICY_PATH}`]);
+  return headPolicyErrors(text, `${data.range.headRef}:${POLICY_PATH}`);
+}
+
+/**
+ * A pull request with no commits cannot exist: `head` already in `base` (the same commit, or the
+ * refs given the wrong way round) is a usage error, never "nothing AI-assisted, passed".
+ */
+export function assertCommitsToCheck(range: ResolvedRange): void {
+  if (range.mergeBase !== range.headSha) return;
+  const behind = range.baseSha !== range.headSha;
+  throw new UsageError(
+    `check: nothing to check: ${range.headRef} (${range.headSha.slice(0, 7)}) has no commits that ${range.baseRef} lacks${behind ? ` (it is behind ${range.baseRef}; are --base and --head the wrong way round?)` : ""}`,
+  );
 }
 
 /** `--permission LEVEL` sets everyone's; `--permission LOGIN=LEVEL` one person's. */
@@ -89,6 +119,17 @@ export function parsePermissions(values: string[]): { permission?: Permission; p
     else permissions[who] = level as Permission;
   }
   return { permission, permissions };
+}
+
+/** `--identity EMAIL=LOGIN`, repeatable or comma-separated: who is behind an address. */
+export function parseIdentities(values: string[]): Map<string, string> {
+  const identities = new Map<string, string>();
+  for (const v of values) {
+    const pair = parseIdentityFlag(v);
+    if (!pair) throw new UsageError(`check: --identity must be EMAIL=LOGIN (got "${v}")`);
+    identities.set(pair[0], pair[1]);
+  }
+  return identities;
 }
 
 /** `--team LOGIN=org/slug`, repeatable: the teams a flag-given approver belongs to. */

@@ -91,8 +91,16 @@ function reportError(e: unknown, io: CliIO): number {
   return EXIT_USAGE;
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n]+\s*/g, " ").trim();
+/**
+ * Line breaks and the blanks around them become one space. Split first, then trim each piece:
+ * a pattern like `\s*[\r\n]+\s*` retries every start in a long run of spaces (quadratic).
+ */
+export function oneLine(s: string): string {
+  return s
+    .split(/[\r\n]+/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .join(" ");
 }
 
 function suggest(word: string): string {

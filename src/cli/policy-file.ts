@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { POLICY_PATH, type Policy, type PolicySource } from "../model/policy.js";
 import { parsePolicy } from "../policy/index.js";
-import { createGit, repositoryRoot } from "../load/git/index.js";
+import { createGit, type Git, repositoryRoot } from "../load/git/index.js";
 import { ConfigFileError, UsageError } from "./errors.js";
 import type { CliIO } from "./io.js";
 
@@ -69,6 +69,27 @@ export async function loadPolicy(io: CliIO, flag: string | undefined): Promise<{
   const text = await readConfigText(loc);
   if (text === null) return { policy: null, loc };
   return { policy: parseConfig(text, loc, await describeSource(io, loc)), loc };
+}
+
+/**
+ * The policy committed at `revision` (the base branch's tip), as the app reads it: a branch under
+ * review cannot weaken the policy it is judged by. `refName` is what the user sees (`main`).
+ */
+export async function loadPolicyAt(
+  git: Git,
+  revision: string,
+  refName: string,
+): Promise<{ policy: Policy; loc: ConfigLocation } | { policy: null; loc: ConfigLocation }> {
+  const display = `${refName}:${POLICY_PATH}`;
+  const loc: ConfigLocation = { path: display, display, explicit: false, root: null };
+  let blob: string;
+  try {
+    blob = (await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}:${POLICY_PATH}`])).trim();
+  } catch {
+    return { policy: null, loc };
+  }
+  const text = await git(["cat-file", "blob", blob]);
+  return { policy: parseConfig(text, loc, { path: POLICY_PATH, ref: refName, blob_sha: blob }), loc };
 }
 
 /** Inside a checkout, name the policy as the app would: repository path plus the blob it hashes to. */

@@ -1,8 +1,11 @@
 /**
- * Runs the real Probot server with the real app against the sandbox, the way `npm start`
- * (`probot run ./lib/index.js`) would with `GHE_HOST=<sandbox> GHE_PROTOCOL=http`: the same
- * `Server` + `Probot.defaults({ appId, privateKey, secret, baseUrl })`, a throwaway RSA key and a
- * random webhook secret (never Probot's "development" default, which the app refuses).
+ * Runs the real Probot server with the real app against the sandbox, as `npm start`
+ * (`node lib/server.js`: src/server.ts → src/ops/start.ts, Probot's `run()`) would with
+ * `GHE_HOST=<sandbox> GHE_PROTOCOL=http`: Probot's `Server` + `Probot.defaults({ appId,
+ * privateKey, secret, baseUrl })` with the app's Octokit and its default export (src/index.ts),
+ * a throwaway RSA key and a random webhook secret (never Probot's "development" default, which
+ * the app refuses). What start.ts adds around the app — the operations endpoints, delivery
+ * tracking, the GitHub probe, draining — is not started here; test/ops.test.ts runs that.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
@@ -122,7 +125,7 @@ export async function startProbotServer(opts: ProbotServerOptions): Promise<Runn
 export async function startAppAgainstSandbox(sandbox: Sandbox, opts: StartAppOptions = {}): Promise<RunningApp> {
   const privateKey = throwawayPrivateKey();
   const secret = randomBytes(24).toString("hex");
-  // The app's own start-up checks read the environment, as under `probot run`.
+  // The app's own start-up checks read the environment, as under `npm start`.
   const env = {
     APP_ID: String(sandbox.appId),
     WEBHOOK_SECRET: secret,
