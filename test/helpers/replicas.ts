@@ -10,6 +10,7 @@ import type { Sandbox } from "../../src/sandbox/sandbox.js";
 import type { RedisCoordinatorOptions } from "../../src/app/coordination/redis.js";
 import { deliverWebhook, type Delivery } from "../../src/sandbox/webhooks.js";
 import { throwawayPrivateKey } from "../../src/sandbox/probot-runner.js";
+import { withoutWriteSpacing } from "./octokit.js";
 
 export interface Replica {
   name: string;
@@ -42,7 +43,7 @@ export async function startReplica(sb: Sandbox, c: Cluster, name: string, redis?
     baseUrl: `${sb.url}/api/v3`,
     app: provenanceGate() as never,
     // Deadlines long enough for the races the tests stage with slow answers; fast retries.
-    Octokit: tunedGateOctokit({ deadlines: { connectMs: 5_000, totalMs: 10_000 }, retryBaseMs: 5 }),
+    Octokit: withoutWriteSpacing(tunedGateOctokit({ deadlines: { connectMs: 5_000, totalMs: 10_000 }, retryBaseMs: 5 })),
   });
   return {
     name,
