@@ -415,6 +415,64 @@ describe("the command line itself", () => {
   });
 });
 
+describe("check: people no GitHub account is tied to", () => {
+  const NEUBIG = { name: "Graham Neubig", email: "neubig@home.example" };
+  /** An OpenHands commit made under a personal address the checkout cannot tie to a login. */
+  function personalAiBranch(mailmap?: string): TestRepo {
+    const r = new TestRepo();
+    repos.push(r);
+    r.write(".provenance.yml", POLICY).write("evals/t1.yaml", "q: 1\n");
+    if (mailmap !== undefined) r.write(".mailmap", mailmap);
+    r.commit("init");
+    r.git("checkout", "-q", "-b", "openhands/x");
+    r.write("evals/t1.yaml", "q: 2\n");
+    r.commit("Harder eval task\n\nCo-authored-by: openhands <openhands@all-hands.dev>\n", { author: NEUBIG });
+    return r;
+  }
+
+  it("does not count an approver whose login is the unresolved author's local part, and says why", async () => {
+    const repo = personalAiBranch();
+    const r = await cli(["check", "--author", "alice", "--approved-by", "neubig"], repo.dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/@neubig may be the unresolved AI-session author neubig@home\.example \(its local part is the login\): authored and committed [0-9a-f]{7} with OpenHands/);
+    expect((await cli(["check", "--author", "alice", "--approved-by", "bob"], repo.dir)).code).toBe(0);
+  });
+
+  it("ties an address to a login with --identity", async () => {
+    const repo = personalAiBranch();
+    const r = JSON.parse((await cli(["check", "--author", "alice", "--approved-by", "gn", "--identity", "Neubig@home.example=gn", "--format", "json"], repo.dir)).stdout);
+    expect(r.session_authors).toEqual(["alice", "gn"]);
+    expect(r.unresolved_authors).toEqual([]);
+    expect(r.disqualified[0].reason).toMatch(/^@gn is an AI-session author: authored and committed [0-9a-f]{7} with OpenHands$/);
+    expectOneLineError(await cli(["check", "--identity", "gn"], repo.dir), /--identity must be EMAIL=LOGIN \(got "gn"\)/);
+  });
+
+  it("reads the base's .mailmap: a no-reply address gives the login, another address an alias", async () => {
+    const mailmap = "# people\nGraham Neubig <gneubig@cs.example> <neubig@home.example>\n";
+    const alias = await cli(["check", "--author", "alice", "--approved-by", "gneubig", "--format", "json"], personalAiBranch(mailmap).dir);
+    expect(JSON.parse(alias.stdout).disqualified[0].reason).toMatch(/^@gneubig may be the unresolved AI-session author neubig@home\.example \(it is also known as gneubig@cs\.example, whose local part is the login\)/);
+    const noreply = "Graham Neubig <9+gneubig@users.noreply.github.com> <neubig@home.example>\n";
+    const resolved = JSON.parse((await cli(["check", "--author", "alice", "--format", "json"], personalAiBranch(noreply).dir)).stdout);
+    expect(resolved.session_authors).toEqual(["alice", "gneubig"]);
+  });
+
+  it("ignores a .mailmap the branch adds", async () => {
+    const repo = personalAiBranch();
+    repo.write(".mailmap", "Graham Neubig <9+gneubig@users.noreply.github.com> <neubig@home.example>\n").commit("mailmap");
+    const v = JSON.parse((await cli(["check", "--author", "alice", "--format", "json"], repo.dir)).stdout);
+    expect(v.session_authors).toEqual(["alice"]);
+    expect(v.unresolved_authors.map((u: { email: string }) => u.email)).toEqual(["neubig@home.example"]);
+  });
+});
+
+describe("check --pusher", () => {
+  it("keeps a pusher's approval from counting", async () => {
+    const r = JSON.parse((await cli(["check", "--approved-by", "bob", "--pusher", "bob", "--format", "json"], aiBranch().dir)).stdout);
+    expect(r.conclusion).toBe("action_required");
+    expect(r.disqualified).toEqual([{ login: "bob", reason: "@bob is an AI-session author: pushed to the head branch" }]);
+  });
+});
+
 describe("error lines", () => {
   it("joins a message's lines with single spaces, whatever blanks surround the breaks", async () => {
     const { oneLine } = await import("../src/cli/main.js");

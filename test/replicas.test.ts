@@ -1,111 +1,109 @@
 /**
- * No older result lands last (SPEC 7.1), with real Probot servers and a real Redis: evaluations of
- * one pull request take turns across replicas, one that knows a newer event has arrived does not
- * publish a green, two events at once leave one run, and a Redis outage fails closed and then
- * heals by itself. Races are staged with a slow answer from the sandbox (`slow` fault), so each
- * test fails the same way every time when the coordination is missing.
+ * No older result lands last (SPEC 7.1), with replicas as separate OS processes (`node
+ * lib/server.js`) sharing a real Redis: evaluations of one pull request take turns across
+ * replicas, one that knows a newer event has arrived does not publish a green, two events at once
+ * leave one run, three replicas share a burst of one installation's events without spacing each
+ * other's requests, and a Redis outage fails closed and then heals by itself. The races are
+ * staged in test/helpers/races.ts (test/replicas-postgres.test.ts runs them with PostgreSQL).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
 import { Sandbox } from "../src/sandbox/sandbox.js";
-import { checkRunWrites } from "../src/sandbox/rest.js";
 import { aiCommit, conclusions, gatedRepo } from "./helpers/fault-app.js";
-import { cluster, startReplica, type Replica } from "./helpers/replicas.js";
+import { approvalThenChangesRequested, openedAndLabeledAtOnce } from "./helpers/races.js";
+import { buildServer, metricValue, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
 import { sharedRedis, skipWithoutRedis, startOwnRedis, type OwnRedis } from "./helpers/redis.js";
 
 let sb: Sandbox;
+let build: ReturnType<typeof buildServer>;
+let c: ProcessCluster;
 let redis: { url: string; stop(): Promise<void> };
-const c = cluster();
-const replicas: Replica[] = [];
+const replicas: ServerProcess[] = [];
 const run = Math.random().toString(36).slice(2, 8);
 let repoCount = 0;
 const newRepo = () => `${run}r${++repoCount}/models`;
 
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** Opens an AI-assisted pull request whose first result (action_required) is posted by `via`. */
-async function openedPullRequest(repo: string, via: Replica) {
-  gatedRepo(sb, repo);
-  sb.setWebhook(via.webhookUrl, c.secret);
-  const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")] });
-  expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
-  return pr;
-}
-
-/**
- * bob approves (delivered to `first`); while that evaluation waits for its head re-read, he
- * requests changes (delivered to `second`). The correct end state is action_required, and the
- * approval's green must never be shown.
- */
-async function approvalThenChangesRequested(first: Replica, second: Replica) {
-  const repo = newRepo();
-  const pr = await openedPullRequest(repo, first);
-  const key = "pulls.get slow";
-  const before = sb.http.faults.hits[key] ?? 0;
-  sb.http.faults.add({ operation: "pulls.get", repo, fault: "slow", delayMs: 1_500, times: 1 });
-  sb.setWebhook(first.webhookUrl, c.secret);
-  const approval = sb.submitReview(repo, pr.number, "bob", "APPROVE");
-  await until(() => (sb.http.faults.hits[key] ?? 0) > before);
-  sb.setWebhook(second.webhookUrl, c.secret);
-  const changes = sb.submitReview(repo, pr.number, "bob", "REQUEST_CHANGES");
-  await Promise.all([approval, changes]);
-  await sb.waitForIdle();
-  return { latest: sb.latestCheckRun(repo, pr.head_sha)?.conclusion, written: checkRunWrites(sb.repo(repo)).map((w) => w.conclusion) };
-}
+const evaluations = async (replica: ServerProcess) => metricValue(await replica.metrics(), "provenance_gate_evaluations_total");
 
 beforeAll(async () => {
+  build = buildServer();
   sb = await Sandbox.start();
+  c = processCluster(sb, build.serverJs);
+  if (skipWithoutRedis) return;
   redis = await sharedRedis();
-  replicas.push(await startReplica(sb, c, "a", { url: redis.url }), await startReplica(sb, c, "b", { url: redis.url }));
-}, 30_000);
+  replicas.push(...(await Promise.all(["a", "b", "c"].map((name) => c.start(name, { REDIS_URL: redis.url })))));
+}, 180_000);
 
 afterAll(async () => {
-  for (const r of replicas) await r.stop();
+  await c?.stopAll();
   await redis?.stop();
   await sb?.close();
+  build?.remove();
 });
 
-describe.skipIf(skipWithoutRedis)("two replicas sharing Redis", () => {
+describe.skipIf(skipWithoutRedis)("replicas sharing Redis, each its own process", () => {
   it("approval on one, changes requested on the other: the older evaluation does not land last", async () => {
-    const { latest, written } = await approvalThenChangesRequested(replicas[0], replicas[1]);
+    const { latest, written } = await approvalThenChangesRequested(sb, c.secret, newRepo(), replicas[0], replicas[1]);
     expect(latest).toBe("action_required");
     expect(written).not.toContain("success");
   }, 30_000);
 
   it("`opened` and `labeled` at once, one on each replica: one run on the head", async () => {
-    const repo = newRepo();
-    gatedRepo(sb, repo);
-    const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")], deliver: false });
-    const opened = sb.pullRequestEvent(repo, pr.number, "opened");
-    sb.pull(repo, pr.number).labels = ["needs-review"];
-    const labeled = { ...sb.pullRequestEvent(repo, pr.number, "labeled"), label: { name: "needs-review" } };
-    const deliveries = await Promise.all([replicas[0].deliver("pull_request", opened), replicas[1].deliver("pull_request", labeled)]);
-    expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
-    await sb.waitForIdle();
-    expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
+    const { statuses, runs } = await openedAndLabeledAtOnce(sb, newRepo(), replicas[0], replicas[1]);
+    expect(statuses).toEqual([200, 200]);
+    expect(runs).toEqual(["action_required"]);
   }, 30_000);
+
+  it("a burst of 12 events of one installation on 3 replicas: each evaluates its share, one correct run per head, and no request waits for another replica", async () => {
+    const owner = `${run}burst`;
+    const repos = Array.from({ length: 3 }, (_, i) => `${owner}/models${i}`);
+    for (const repo of repos) gatedRepo(sb, repo);
+    const prs = [];
+    for (let i = 0; i < 12; i++) {
+      const repo = repos[i % repos.length];
+      const pr = await sb.openPullRequest(repo, { author: "carol", head: `burst-${i}`, commits: [aiCommit("carol", `evals/${i}.yaml`)], deliver: false });
+      prs.push({ repo, ...pr });
+    }
+    const before = await Promise.all(replicas.map(evaluations));
+    const deliveries = await Promise.all(prs.map((pr, i) => replicas[i % 3].deliver("pull_request", sb.pullRequestEvent(pr.repo, pr.number, "opened"))));
+    // Accepted, each (a replica answers 202 when its evaluation is still under way after 9 s).
+    expect(deliveries.filter((d) => d.status >= 300)).toEqual([]);
+    for (const pr of prs) await sb.waitForCheckRun(pr.repo, pr.head_sha, (r) => r.status === "completed", 30_000);
+    await sb.waitForIdle();
+    for (const pr of prs) expect(conclusions(sb, pr.repo, pr.head_sha), `${pr.repo}#${pr.number}`).toEqual(["action_required"]);
+    const after = await Promise.all(replicas.map(evaluations));
+    expect(after.map((n, i) => n - before[i])).toEqual([4, 4, 4]);
+    // Probot would cluster its request throttle through REDIS_URL (Bottleneck's `b_*` keys), making
+    // three replicas as slow as one; the app keeps it per replica (docs/reliability.md says why).
+    const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    try {
+      expect(await client.keys("b_*")).toEqual([]);
+    } finally {
+      client.disconnect();
+    }
+  }, 60_000);
 });
 
-describe("one replica", () => {
+describe("one replica, without a shared store", () => {
   it("approval then changes requested: the approval's green is never published, not even for seconds", async () => {
-    const { latest, written } = await approvalThenChangesRequested(replicas[0], replicas[0]);
-    expect(latest).toBe("action_required");
-    expect(written).not.toContain("success");
-  }, 30_000);
+    const single = await c.start("single");
+    try {
+      const { latest, written } = await approvalThenChangesRequested(sb, c.secret, newRepo(), single, single);
+      expect(latest).toBe("action_required");
+      expect(written).not.toContain("success");
+    } finally {
+      await single.stop();
+    }
+  }, 60_000);
 });
 
 describe.skipIf(skipWithoutRedis)("the shared store fails", () => {
   let own: OwnRedis;
-  let replica: Replica;
+  let replica: ServerProcess;
   beforeAll(async () => {
     own = await startOwnRedis();
-    replica = await startReplica(sb, c, "outage", { url: own.url, outageWaitMs: 1_000, commandTimeoutMs: 300 });
-  }, 30_000);
+    replica = await c.start("outage", { REDIS_URL: own.url, COORDINATION_OUTAGE_WAIT_MS: "1000", COORDINATION_COMMAND_TIMEOUT_MS: "300" });
+  }, 60_000);
   afterAll(async () => {
     await replica?.stop();
     await own?.stop();

@@ -2,12 +2,18 @@
  * Restarts lose nothing (SPEC 7.1): events that arrive while the app is down — failed deliveries
  * GitHub recorded, and an event GitHub thinks was delivered but the app never handled — end in
  * the correct runs after the app starts again, with no new event: the reconciler's start-up pass
- * redelivers the failed deliveries and scans the open pull requests for heads without a run.
+ * redelivers the failed deliveries and scans the open pull requests for heads without a run, or
+ * whose newest run is older than the pull request's last event. SIGTERM (`node lib/server.js` as
+ * its own process) finishes the evaluations in flight and exits 0; a replica killed outright
+ * leaves them to the reconciler of the next start.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
-import { FastOctokit, aiCommit, gatedRepo } from "./helpers/fault-app.js";
+import { provenanceGate } from "../src/app/app.js";
+import { FastOctokit, aiCommit, conclusions, gatedRepo } from "./helpers/fault-app.js";
+import { buildServer, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
 
 let sb: Sandbox;
 let app: RunningApp | undefined;
@@ -62,3 +68,117 @@ it("events while the app is down: after the start, correct runs on every pull re
   // One run per head: the scan left alone the heads the redeliveries had repaired.
   for (const [sha] of expectations) expect(sb.checkRuns(repo, { sha, name: "Provenance Gate" })).toHaveLength(1);
 }, 60_000);
+
+/** A webhook receiver that answers 202 and does nothing: a delivery lost after Probot accepted it. */
+async function losingReceiver(): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(202).end("Accepted"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/api/github/webhooks`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+it("an event lost after a run was posted: the start-up scan finds the run older than the pull request's last event and evaluates it again", async () => {
+  const repo = "acme/stale";
+  gatedRepo(sb, repo);
+  // One clock for GitHub's timestamps and the app's: the run's completion and the pull request's
+  // last update are then ordered as they happened (the sandbox's default clock runs an hour behind).
+  const now = () => sb.state.clock.now();
+  const start = (reconcileIntervalMs?: number) =>
+    startAppAgainstSandbox(sb, { Octokit: FastOctokit, app: provenanceGate({ now, reconcileIntervalMs }) as never });
+  app = await start();
+  const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")] });
+  expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
+  await app.stop();
+  app = undefined;
+
+  const lost = await losingReceiver();
+  try {
+    sb.setWebhook(lost.url, "unused");
+    const approval = await sb.submitReview(repo, pr.number, "bob", "APPROVE");
+    expect(approval.delivery?.status).toBe(202);
+  } finally {
+    await lost.close();
+  }
+  const run = sb.latestCheckRun(repo, pr.head_sha)!;
+  expect(Date.parse(run.completed_at!)).toBeLessThan(Date.parse(sb.pull(repo, pr.number).updated_at));
+
+  const deliveries = sb.hookDeliveries.length;
+  app = await start(60_000);
+  const repaired = await sb.waitForCheckRun(repo, pr.head_sha, (r) => r.conclusion === "success", 20_000);
+  expect(repaired.conclusion).toBe("success");
+  // By the scan alone: nothing was redelivered (GitHub counts the 202 as delivered), and the run was updated.
+  expect(sb.hookDeliveries.slice(deliveries).filter((d) => d.redelivery)).toEqual([]);
+  expect(conclusions(sb, repo, pr.head_sha)).toEqual(["success"]);
+}, 60_000);
+
+describe("node lib/server.js, stopped mid-evaluation", () => {
+  let build: ReturnType<typeof buildServer>;
+  let c: ProcessCluster;
+  beforeAll(() => {
+    build = buildServer();
+    c = processCluster(sb, build.serverJs);
+  }, 180_000);
+  afterAll(async () => {
+    await c?.stopAll();
+    build?.remove();
+  });
+
+  /** Eight new pull requests, each of its own installation, whose evaluations are all under way (held by a slow file list). */
+  async function eightInFlight(prefix: string, via: ServerProcess) {
+    const prs = [];
+    for (let i = 0; i < 8; i++) {
+      const repo = `${prefix}${i}/models`;
+      gatedRepo(sb, repo);
+      sb.http.faults.add({ operation: "pulls.listFiles", repo, fault: "slow", delayMs: 2_000, times: 1 });
+      prs.push({ repo, ...(await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")], deliver: false })) });
+    }
+    const before = sb.http.faults.hits["pulls.listFiles slow"] ?? 0;
+    // Each delivery's HTTP status; 0 when the connection broke (the process died under it).
+    const deliveries = prs.map((pr) =>
+      via.deliver("pull_request", sb.pullRequestEvent(pr.repo, pr.number, "opened")).then(
+        (d) => d.status,
+        () => 0,
+      ),
+    );
+    const deadline = Date.now() + 30_000;
+    while ((sb.http.faults.hits["pulls.listFiles slow"] ?? 0) < before + 8) {
+      if (Date.now() > deadline) throw new Error("the evaluations did not all start");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return { prs, deliveries };
+  }
+
+  it("SIGTERM: the eight evaluations in flight finish and are posted, then the process exits 0", async () => {
+    const replica = await c.start("drained");
+    const { prs, deliveries } = await eightInFlight("term", replica);
+    const signalled = Date.now();
+    replica.kill("SIGTERM");
+    expect(await replica.exited).toBe(0);
+    const ms = Date.now() - signalled;
+    expect(await Promise.all(deliveries)).toEqual(prs.map(() => 200));
+    for (const pr of prs) expect(conclusions(sb, pr.repo, pr.head_sha), pr.repo).toEqual(["action_required"]);
+    expect(replica.output()).toContain("provenance-gate: stopped cleanly");
+    // Within the drain's bound (25 s), which the process enforces itself.
+    console.log(`SIGTERM with 8 evaluations in flight: exit 0 after ${ms} ms, 8 runs posted`);
+  }, 90_000);
+
+  it("killed outright (SIGKILL) with eight in flight: the next start's reconciler posts all eight, with no new event", async () => {
+    const replica = await c.start("killed");
+    const { prs, deliveries } = await eightInFlight("kill", replica);
+    replica.kill("SIGKILL");
+    await replica.exited;
+    expect(await Promise.all(deliveries)).toEqual(prs.map(() => 0));
+    for (const pr of prs) expect(conclusions(sb, pr.repo, pr.head_sha), pr.repo).toEqual([]);
+
+    const next = await c.start("restarted", { RECONCILE_INTERVAL_MS: "600000" });
+    sb.setWebhook(next.webhookUrl, c.secret);
+    for (const pr of prs) {
+      const run = await sb.waitForCheckRun(pr.repo, pr.head_sha, (r) => r.status === "completed", 30_000);
+      expect(run.conclusion, pr.repo).toBe("action_required");
+    }
+    await next.stop();
+  }, 120_000);
+});

@@ -119,6 +119,21 @@ describe("pull requests", () => {
     expect(pr.data.changed_files).toBe(3006);
   });
 
+  it("pages a commit's files as GitHub documents: 300 by default, per_page at most 100, 3,000 in all", async () => {
+    const sha = sb.pull("acme/models", big).commits[0];
+    const first = await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: sha });
+    expect(first.data.files).toHaveLength(300);
+    expect(first.headers.link).toMatch(/[?&]page=2>; rel="next"/);
+    expect(first.headers.link).not.toMatch(/per_page/);
+    const clamped = await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: sha, per_page: 500 });
+    expect(clamped.data.files).toHaveLength(100);
+    const last = await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: sha, per_page: 100, page: 30 });
+    expect(last.data.files?.map((f) => f.filename)).toEqual(Array.from({ length: 100 }, (_, i) => file(2900 + i)));
+    expect(last.headers.link).not.toMatch(/rel="next"/);
+    const beyond = await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: sha, per_page: 100, page: 31 });
+    expect(beyond.data.files).toEqual([]);
+  });
+
   it("reports a rename with its previous_filename, and nets out a file added then removed", async () => {
     const { number } = await sb.openPullRequest("acme/models", {
       author: "carol",
@@ -243,9 +258,169 @@ describe("GraphQL", () => {
     await expect(gh.graphql(`{ repository(owner: "acme", name: "models") { notAField } }`)).rejects.toThrow(/Field 'notAField' doesn't exist on type 'Repository'/);
   });
 
+  it("refuses, as validation errors without data, what GitHub's schema has not or the sandbox does not model", async () => {
+    const cases: Array<[string, RegExp]> = [
+      // GitHub's Bot has no `name`: the hand-written executor used to answer it.
+      [`{ repository(owner: "acme", name: "models") { pullRequest(number: 1) { author { ... on Bot { name } } } } }`, /^Field 'name' doesn't exist on type 'Bot'$/],
+      // A repository's owner is never a Bot on GitHub.
+      [`{ repository(owner: "acme", name: "models") { owner { ... on Bot { login } } } }`, /can never be of type "Bot"/],
+      [`{ repository(owner: "acme", name: "models") { ref(qualifiedName: "main", sort: 1) { name } } }`, /^Field 'ref' doesn't accept argument 'sort'$/],
+      [`{ repository(owner: "acme", name: "models") { object(expression: "HEAD") { ... on Blobb { text } } } }`, /^No such type Blobb, so it can't be a fragment condition$/],
+      // GitHub has these; the sandbox says it does not model them instead of answering null.
+      [`{ repository(owner: "acme", name: "models") { stargazerCount } }`, /^Field 'stargazerCount' doesn't exist on type 'Repository' \(GitHub has it; the sandbox does not model it\)$/],
+      // A scalar field selected with a sub-selection, an enum value GitHub lacks, a variable of the wrong type.
+      [`{ repository(owner: "acme", name: "models") { name { x } } }`, /must not have a selection/],
+      [`{ repository(owner: "acme", name: "models") { pullRequest(number: 1) { reviews(first: 1, states: [LGTM]) { totalCount } } } }`, /LGTM/],
+      [`query ($n: String!) { repository(owner: "acme", name: "models") { pullRequest(number: $n) { number } } }`, /\$n.*String!.*Int!/],
+      [`mutation { addComment(input: {subjectId: "x", body: "y"}) { clientMutationId } }`, /mutation/i],
+    ];
+    for (const [query, message] of cases) {
+      const body = await postGraphql({ query, variables: { n: "1" } });
+      expect(body, query).not.toHaveProperty("data");
+      expect(body.errors.map((e: any) => e.message), query).toEqual([expect.stringMatching(message)]);
+    }
+    const unknownField = await postGraphql({ query: `{ repository(owner: "acme", name: "models") { notAField } }` });
+    expect(unknownField.errors[0]).toMatchObject({ extensions: { code: "undefinedField", typeName: "Repository", fieldName: "notAField" }, locations: [{ line: 1, column: 47 }] });
+  });
+
+  it("answers a resolver's miss as GitHub does: the field null, an error with its type, path and locations", async () => {
+    const body = await postGraphql({ query: `query Missing {\n  repository(owner: "acme", name: "nope") { name }\n  rateLimit { limit }\n}` });
+    expect(body.data).toEqual({ repository: null, rateLimit: { limit: 5000 } });
+    expect(body.errors).toEqual([
+      { type: "NOT_FOUND", path: ["repository"], locations: [{ line: 2, column: 3 }], message: "Could not resolve to a Repository with the name 'acme/nope'." },
+    ]);
+    const unpaged = await postGraphql({ query: `{ repository(owner: "acme", name: "models") { collaborators { totalCount } } }` });
+    expect(unpaged.errors).toEqual([expect.objectContaining({ type: "MISSING_PAGINATION_BOUNDARIES", path: ["repository", "collaborators"] })]);
+    expect(unpaged.data).toEqual({ repository: { collaborators: null } });
+    const broken = await postGraphql({ query: "{ repository(owner: " });
+    expect(broken).toEqual({ errors: [{ message: expect.stringMatching(/^Parse error at \[1, 21\]/), locations: [{ line: 1, column: 21 }] }] });
+  });
+
+  it("links a commit to its author's account only for a User, as GitActor.user is typed", async () => {
+    sb.addUser("deploy-bot[bot]", { email: "deploy-bot@acme.example" });
+    const n = (
+      await sb.openPullRequest("acme/models", { author: "carol", head: "by-bot", commits: [{ message: "Bump", author: "deploy-bot[bot]", committer: "carol", files: ["evals/b.yaml"] }] })
+    ).number;
+    const r: any = await gh.graphql(
+      `query ($n: Int!) { repository(owner: "acme", name: "models") { pullRequest(number: $n) { commits(first: 1) { nodes { commit { author { email user { login } } committer { user { login __typename } } } } } } } }`,
+      { n },
+    );
+    expect(r.repository.pullRequest.commits.nodes[0].commit).toEqual({
+      author: { email: "deploy-bot@acme.example", user: null },
+      committer: { user: { login: "carol", __typename: "User" } },
+    });
+  });
+
+  it("builds its schema from GitHub's: a resolver for a field or type GitHub lacks stops the start", async () => {
+    const { githubSchema } = await import("../src/load/github/schema/graphql.js");
+    const { trimmedSchema } = await import("../src/sandbox/graphql-trim.js");
+    const { RESOLVERS } = await import("../src/sandbox/graphql-resolvers.js");
+    const github = await githubSchema();
+    expect(() => trimmedSchema(github, { ...RESOLVERS, Bot: { ...RESOLVERS.Bot, name: () => "x" } })).toThrow("GitHub's Bot has no field name");
+    expect(() => trimmedSchema(github, { ...RESOLVERS, Robot: {} })).toThrow("GitHub's schema has no object type Robot");
+    const { Label: _label, ...withoutLabel } = RESOLVERS;
+    expect(() => trimmedSchema(github, withoutLabel)).toThrow("LabelConnection.nodes returns Label, which the sandbox does not resolve");
+  });
+
   it("rejects more than 100 nodes per page, as GitHub does", async () => {
     await expect(gh.graphql(`{ repository(owner: "acme", name: "models") { pullRequest(number: ${number}) { commits(first: 101) { totalCount } } } }`)).rejects.toThrow(/exceeds the `first` limit of 100/);
   });
+});
+
+describe("rate limits", () => {
+  let limited: Sandbox;
+  let octo: Octo;
+  let installation: number;
+  const inst = () => `installation ID ${installation}`;
+  beforeAll(async () => {
+    limited = await Sandbox.start({ appId: 78, rateLimits: { core: 3, graphql: 2 } });
+    limited.createRepo({ repo: "acme/models", files: { "README.md": "hi\n" } });
+    installation = limited.installationId("acme")!;
+    const probot = new Probot({ appId: 78, privateKey, baseUrl: limited.url, log: pino({ level: "silent" }), Octokit: UncheckedOctokit });
+    octo = (await probot.auth(installation)) as Octo;
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+  beforeEach(() => limited.setRateLimits({ core: 3, graphql: 2, primaryStatus: 403, pointsPerMinute: undefined, concurrent: 100 }));
+  const get = () => octo.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "models" });
+
+  it("counts an installation's REST requests down in GitHub's headers, then refuses with 403 and retry-after", async () => {
+    const seen: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const { headers: h } = await get();
+      seen.push([h["x-ratelimit-limit"], h["x-ratelimit-remaining"], h["x-ratelimit-used"], h["x-ratelimit-resource"]] as string[]);
+    }
+    expect(seen).toEqual([
+      ["3", "2", "1", "core"],
+      ["3", "1", "2", "core"],
+      ["3", "0", "3", "core"],
+    ]);
+    const err: any = await get().catch((e) => e);
+    expect(err.status).toBe(403);
+    expect(err.response.data.message).toBe(`API rate limit exceeded for ${inst()}.`);
+    expect(err.response.headers["x-ratelimit-remaining"]).toBe("0");
+    const reset = Number(err.response.headers["x-ratelimit-reset"]);
+    expect(reset).toBeGreaterThan(Date.now() / 1000 + 3000);
+    expect(Number(err.response.headers["retry-after"])).toBeGreaterThan(3000);
+    // The installation's GraphQL points are a limit of their own.
+    const r: any = await octo.graphql(`{ rateLimit { cost limit remaining used } }`);
+    expect(r.rateLimit).toEqual({ cost: 1, limit: 2, remaining: 1, used: 1 });
+  });
+
+  it("answers a spent limit with 429 where so configured, and starts a new window once it resets", async () => {
+    limited.setRateLimits({ core: 1, primaryStatus: 429 });
+    const raw = async () => fetch(`${limited.url}/repos/acme/models`, { headers: { authorization: `token ${await installationToken()}` } });
+    expect((await raw()).status).toBe(200);
+    expect((await raw()).status).toBe(429);
+    const { RateLimits } = await import("../src/sandbox/rate-limits.js");
+    let now = 1_000_000_000_000;
+    const limits = new RateLimits({ core: 1, windowSeconds: 60 }, () => now);
+    expect(limits.spend("x", "core", 1, false, "R").allowed).toBe(true);
+    expect(limits.spend("x", "core", 1, false, "R")).toMatchObject({ allowed: false, kind: "primary", headers: { "retry-after": "60", "x-ratelimit-reset": String(now / 1000 + 60) } });
+    now += 60_000;
+    expect(limits.spend("x", "core", 1, false, "R")).toMatchObject({ allowed: true, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-used": "1" } });
+  });
+
+  it("answers a spent GraphQL limit with a 200 whose error is RATE_LIMITED, and charges by connection sizes", async () => {
+    const { graphqlCost } = await import("../src/sandbox/rate-limits.js");
+    const { parse } = await import("graphql");
+    const { PULL_REQUEST_SNAPSHOT_QUERY } = await import("../src/load/github/queries.js");
+    expect(graphqlCost(parse(PULL_REQUEST_SNAPSHOT_QUERY))).toBe(1);
+    // 100 pull requests × 100 commits × 50 authors: 1 + 100 + 10,000 requests, /100 → 101 points.
+    expect(graphqlCost(parse(`query ($n: Int) { repository(owner: "a", name: "b") { pullRequests(first: 100) { nodes { commits(first: $n) { nodes { commit { authors(first: 50) { totalCount } } } } } } } }`), { n: 100 })).toBe(101);
+    limited.exhaustRateLimit("acme", "graphql");
+    const res = await fetch(`${limited.url}/graphql`, { method: "POST", headers: { authorization: `token ${await installationToken()}`, "content-type": "application/json" }, body: JSON.stringify({ query: "{ rateLimit { remaining } }" }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-ratelimit-resource")).toBe("graphql");
+    expect(res.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(await res.json()).toEqual({ errors: [{ type: "RATE_LIMITED", message: `API rate limit exceeded for ${inst()}.` }] });
+  });
+
+  it("refuses past the secondary limits with GitHub's message and retry-after: points per minute, requests in flight", async () => {
+    limited.setRateLimits({ core: 100, pointsPerMinute: { core: 6, graphql: 2000 } });
+    await get();
+    await octo.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "models", name: "x", head_sha: limited.state.repo("acme", "models").branches.get("main")! });
+    const err: any = await get().catch((e) => e);
+    expect(err.status).toBe(403);
+    expect(err.response.data.message).toMatch(/^You have exceeded a secondary rate limit\. Please wait a few minutes before you try again\. If you reach out to GitHub Support for help, please include the request ID [0-9A-F]+\.$/);
+    expect(err.response.headers["retry-after"]).toBe("60");
+    expect(err.response.headers["x-ratelimit-remaining"]).not.toBe("0");
+
+    limited.setRateLimits({ core: 100, concurrent: 1 });
+    limited.latencyMs = 200;
+    try {
+      const both = await Promise.all([get().catch((e) => e), get().catch((e) => e)]);
+      expect(both.map((r: any) => r.status).sort()).toEqual([200, 403]);
+    } finally {
+      limited.latencyMs = 0;
+    }
+  });
+
+  async function installationToken(): Promise<string> {
+    const auth = (await octo.auth({ type: "installation" })) as { token: string };
+    return auth.token;
+  }
 });
 
 describe("reviews", () => {
@@ -304,23 +479,39 @@ describe("check runs", () => {
   const base = () => ({ owner: "acme", repo: "models", name: "Provenance Gate", head_sha: sha });
   const annotation = (i: number) => ({ path: "z.txt", start_line: 1, end_line: 1, annotation_level: "warning" as const, message: `m${i}` });
 
+  const invalid = (...lines: string[]) => ({ message: `Invalid request.\n\n${lines.join("\n")}` });
+  const failed = (...errors: object[]) => ({ message: "Validation Failed", errors: errors.map((e) => ({ resource: "CheckRun", ...e })) });
   it.each([
-    ["51 annotations", { conclusion: "success", output: { title: "t", summary: "s", annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } }],
-    ["a summary over 65,535 characters", { conclusion: "success", output: { title: "t", summary: "x".repeat(65_536) } }],
-    ["an unknown conclusion", { conclusion: "passed" }],
-    ["an unknown status", { status: "done" }],
-    ["completed without a conclusion", { status: "completed" }],
-    ["output without a summary", { conclusion: "success", output: { title: "t" } }],
-    ["four actions", { actions: Array.from({ length: 4 }, (_, i) => ({ label: `a${i}`, description: "d", identifier: `i${i}` })) }],
-  ])("rejects %s with 422", async (_name, extra) => {
-    const err: any = await gh.rest.checks.create({ ...base(), ...(extra as object) } as any).catch((e) => e);
+    ["51 annotations", { conclusion: "success", output: { title: "t", summary: "s", annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } }, invalid("Only 50 annotations are allowed per request; 51 were supplied.")],
+    ["a summary over 65,535 characters", { conclusion: "success", output: { title: "t", summary: "x".repeat(65_536) } }, invalid("Only 65535 characters are allowed; 65536 were supplied.")],
+    ["a summary under 65,535 characters but over 65,535 bytes", { conclusion: "success", output: { title: "t", summary: "é".repeat(40_000) } }, failed({ code: "custom", field: "summary", message: "summary exceeds a maximum bytesize of 65535" })],
+    ["an unknown conclusion", { conclusion: "passed" }, invalid(`For 'properties/conclusion', "passed" is not a member of ["action_required","cancelled","failure","neutral","success","skipped","stale","timed_out"].`)],
+    ["an unknown status", { status: "done" }, invalid(`For 'properties/status', "done" is not a member of ["queued","in_progress","completed","waiting","requested","pending"].`)],
+    ["completed without a conclusion", { status: "completed" }, invalid(`No subschema in "anyOf" matched.`, `"conclusion" wasn't supplied.`)],
+    ["output without a summary", { conclusion: "success", output: { title: "t" } }, invalid(`"summary" wasn't supplied.`)],
+    ["output that is not an object", { conclusion: "success", output: null }, invalid("For 'properties/output', nil is not an object.")],
+    ["annotations missing fields, one line each", { conclusion: "success", output: { title: "t", summary: "s", annotations: [{ start_line: 1, end_line: 1, message: "m" }, { path: "z.txt", start_line: 1, end_line: 1 }] } }, invalid(`"annotation_level", "path" weren't supplied.`, `"annotation_level", "message" weren't supplied.`)],
+    ["an annotation ending before it starts", { conclusion: "success", output: { title: "t", summary: "s", annotations: [{ ...annotation(0), start_line: 3, end_line: 2 }] } }, failed({ code: "invalid", field: "annotations" })],
+    ["columns on a multi-line annotation", { conclusion: "success", output: { title: "t", summary: "s", annotations: [{ ...annotation(0), end_line: 2, start_column: 1, end_column: 4 }] } }, failed({ code: "invalid", field: "annotations" })],
+    ["four actions", { actions: Array.from({ length: 4 }, (_, i) => ({ label: `a${i}`, description: "d", identifier: `i${i}` })) }, invalid("Only 3 actions are allowed; 4 were supplied.")],
+    ["an empty name", { name: "" }, failed({ code: "missing_field", field: "name" })],
+  ])("rejects %s with GitHub's 422", async (_name, extra, expected) => {
+    const err: any = await gh.request("POST /repos/{owner}/{repo}/check-runs", { ...base(), ...(extra as object) } as any).catch((e) => e);
     expect(err.status).toBe(422);
+    expect(err.response.data).toEqual({ ...expected, documentation_url: expect.any(String), status: "422" });
     expect(sb.checkRuns("acme/models", { sha })).toHaveLength(0);
   });
 
-  it("rejects a run without a name or head_sha", async () => {
-    const err: any = await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "models", head_sha: sha } as any).catch((e) => e);
+  it("rejects a run without a name or head_sha, and an update GitHub's schema refuses", async () => {
+    const err: any = await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "models" } as any).catch((e) => e);
     expect(err.status).toBe(422);
+    expect(err.response.data.message).toBe(`Invalid request.\n\n"head_sha", "name" weren't supplied.`);
+    const own = await sb.openPullRequest("acme/models", { author: "carol", head: "checks-update", commits: [{ message: "y", author: "carol", files: ["y.txt"] }] });
+    const { data: run } = await gh.rest.checks.create({ ...base(), head_sha: own.head_sha, status: "in_progress" });
+    const update: any = await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner: "acme", repo: "models", check_run_id: run.id, conclusion: "ok" } as any).catch((e) => e);
+    expect(update.status).toBe(422);
+    expect(update.response.data.message).toMatch(/^Invalid request\.\n\nFor 'properties\/conclusion', "ok" is not a member of/);
+    expect(update.response.data).not.toHaveProperty("errors");
   });
 
   it("records a valid run (app id, started_at as given, external_id, actions) and appends annotations on update", async () => {
@@ -437,6 +628,12 @@ describe("webhooks", () => {
     expect(sb.readFile("acme/models", "main", ".provenance.yml")).toContain("# changed");
   });
 });
+
+async function postGraphql(body: Record<string, unknown>): Promise<any> {
+  const res = await fetch(`${sb.url}/graphql`, { method: "POST", headers: { authorization: `token ${sb.userToken("bob")}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  expect(res.status).toBe(200);
+  return res.json();
+}
 
 async function fetchJson(path: string): Promise<any[]> {
   const res = await fetch(`${sb.url}${path}`, { headers: { authorization: `token ${sb.userToken("bob")}` } });

@@ -9,6 +9,7 @@ import { chain, completeMerge, type AuditDraft, type AuditRecord } from "./recor
 import { INSERT_COLUMNS, LATEST_SCHEMA, MIGRATIONS, SCHEMA_TABLE_SQL, fromRow, toRow } from "./schema.js";
 import { filterSql, redactUrl, type AuditFilter, type AuditStore, type OpenOptions } from "./store.js";
 import { AuditStoreError } from "./errors.js";
+import { postgresPool } from "../shared/postgres-pool.js";
 
 /** The advisory lock (two-key form, its own key space): "PGAT", 1. */
 const LOCK_KEY = [0x50474154, 1] as const;
@@ -22,19 +23,8 @@ export class PostgresAuditStore implements AuditStore {
   ) {}
 
   static async open(url: string, options: OpenOptions = {}): Promise<PostgresAuditStore> {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: 4,
-      connectionTimeoutMillis: 5_000,
-      // A hung server ends in an error the writer retries, never in a wait without end.
-      query_timeout: 15_000,
-      statement_timeout: 15_000,
-      idleTimeoutMillis: 10_000,
-      allowExitOnIdle: true,
-      ...(options.readonly ? { options: "-c default_transaction_read_only=on" } : {}),
-    });
-    // An idle connection the server drops must not crash the process: the next query reconnects.
-    pool.on("error", () => undefined);
+    // A hung server ends in an error the writer retries, never in a wait without end.
+    const pool = postgresPool(url, { max: 4, readonly: options.readonly });
     const location = redactUrl(url);
     try {
       if (options.readonly) await assertSchema(pool, location);

@@ -29,9 +29,13 @@ with the same engine the GitHub App runs.
 
   --base REF             the branch the pull request would merge into
   --head REF             the tip of the pull request (default HEAD)
-  --config FILE          policy file (default: .provenance.yml at the repository root)
+  --config FILE          policy file (default: .provenance.yml committed at the base, as the
+                         app reads it; a file named here is read from the working tree)
   --approved-by LOGIN,…  approving reviews, counted as submitted after the head commit
   --pusher LOGIN,…       people who pushed to the branch: they cannot approve it
+  --identity EMAIL=LOGIN the GitHub login behind a commit address, repeatable (the base's
+                         .mailmap is read too); an approver whose login is the local part of
+                         an unresolved AI-session author's address is not counted
   --permission LEVEL     approvers' permission (default write); or LOGIN=LEVEL, repeatable
   --team LOGIN=ORG/SLUG  a team an approver belongs to, repeatable
   --author LOGIN         the pull request author (default: the head commit author's GitHub
@@ -42,6 +46,7 @@ with the same engine the GitHub App runs.
   --save-snapshot FILE   also write the snapshot, for 'evaluate --snapshot'
   --format F             text (default), json or markdown
 
+An empty range (HEAD already in the base) is an error, not a pass.
 Exit: 0 would pass, 1 blocked, 2 usage or config error.
 `,
   evaluate: `Usage: provenance-gate evaluate --snapshot FILE [--config FILE] [--format text|json|markdown]
