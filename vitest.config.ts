@@ -12,9 +12,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
-    // Many files spend their time waiting on servers (the sandbox, Redis, PostgreSQL, Chromium):
-    // one worker more than the cores keeps the CPU busy while one of them waits.
-    maxWorkers: Math.max(2, availableParallelism() + 1),
+    // One worker per core, at least two: many files spend their time waiting on servers (the
+    // sandbox, Redis, PostgreSQL, Chromium), and vitest's default (cores - 1) is one on 2 cores.
+    maxWorkers: Math.max(2, availableParallelism()),
     // No test reaches the network: only nock's mocks and servers on this machine.
     setupFiles: ["test/helpers/no-network.ts"],
     // The app records its results (SPEC §10): tests that run the real entry write to a throwaway
