@@ -18,7 +18,7 @@ export interface GraphqlContext {
   /** Whether the caller's token may see the owner's repositories. */
   canSee: (owner: string) => boolean;
   /** The caller's rate limit, as `rateLimit` reports it. */
-  rateLimit: () => { limit: number; remaining: number; used: number; resetAt: string };
+  rateLimit: () => { cost: number; limit: number; remaining: number; used: number; resetAt: string };
 }
 
 type Args = Record<string, any>;
@@ -134,7 +134,7 @@ const Query: Fields<unknown> = {
     if (!canSee(login) || (user && user.type !== "Organization")) throw notFound(`Could not resolve to an Organization with the login of '${login}'.`);
     return { __typename: "Organization", user: user ?? state.addUser(login, { type: "Organization" }) } satisfies ActorSource;
   },
-  rateLimit: (_s, _a, { rateLimit }) => ({ ...rateLimit(), cost: 1, nodeCount: 0 }),
+  rateLimit: (_s, _a, { rateLimit }) => ({ ...rateLimit(), nodeCount: 0 }),
 };
 
 const RateLimit: Fields<{ cost: number; limit: number; remaining: number; used: number; nodeCount: number; resetAt: string }> = {

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Permission } from "../model/snapshot.js";
 import { isoSeconds, virtualClock, type SandboxClock } from "./clock.js";
 import { SandboxHttp, type RequestCounters } from "./server.js";
+import type { RateLimitSettings, RateResource } from "./rate-limits.js";
 import { pullJson, repoJson, reviewJson, userJson, checkRunJson } from "./shapes.js";
 import { deliverWebhook, type Delivery } from "./webhooks.js";
 import type { HookDelivery } from "./rest.js";
@@ -22,6 +23,8 @@ export interface SandboxOptions {
   latencyMs?: number;
   port?: number;
   webhook?: { url: string; secret: string };
+  /** GitHub's rate limits by default (an installation's 5,000 an hour); a scenario may lower them. */
+  rateLimits?: Partial<RateLimitSettings>;
 }
 
 export interface RepoSpec {
@@ -83,7 +86,7 @@ export class Sandbox {
         this.track(this.deliver(original.event, original.payload, { guid: original.guid, redelivery: true }));
         return true;
       },
-    });
+    }, opts.rateLimits);
     this.http.latencyMs = opts.latencyMs ?? 0;
   }
 
@@ -119,6 +122,16 @@ export class Sandbox {
   resetCounters(): void {
     this.http.resetCounters();
   }
+  /** Changes the rate limits (and starts every window afresh). */
+  setRateLimits(settings: Partial<RateLimitSettings>): void {
+    this.http.rateLimits.configure(settings);
+  }
+
+  /** Spends what is left of the owner's installation's limit, as if the app had used it up. */
+  exhaustRateLimit(owner: string, resource: RateResource): void {
+    this.http.rateLimits.exhaust(`installation ID ${this.installationId(owner)}`, resource);
+  }
+
   /** Every request no route matched since the sandbox started (not cleared by `resetCounters`). */
   unknownRoutes(): string[] {
     return [...this.http.unknownEver];
