@@ -19,6 +19,8 @@ import {
   pullRequestPayload,
   typicalPr,
   guardGitHubMocks,
+  mockFileModes,
+  policyOf,
   type PrSpec,
 } from "./fixtures/github/harness.js";
 
@@ -59,6 +61,7 @@ async function evaluate(s: PrSpec, mocks: (api: nock.Scope) => void): Promise<Js
   const api = nock(API);
   mocks(api);
   mockFiles(api, s);
+  mockFileModes(api, s, policyOf(s));
   mockCheckRuns(api, s.headSha);
   mockCommitFiles(api, s.commits[1]);
   mockPull(api, s.number, s.headSha, s.baseRef);
@@ -105,5 +108,45 @@ describe("app: attestations outside the commit message", () => {
     expect(run.conclusion).toBe("action_required");
     expect(run.output.summary).toMatch(/agent-trace/);
     expect(run.output.summary).toContain(".agent-trace/traces.jsonl: trace (claude-code), 2 lines in evals/tasks/t1.yaml");
+  });
+
+  it("says in the summary which note it could not read, and still judges by the rest", async () => {
+    const s = spec();
+    const trace = JSON.stringify({
+      version: "1.0",
+      vcs: { type: "git", revision: QUIET_SHA },
+      tool: { name: "claude-code" },
+      files: [{ path: "evals/tasks/t1.yaml", conversations: [{ contributor: { type: "ai" }, ranges: [{ start_line: 1, end_line: 1 }] }] }],
+    });
+    const run = await evaluate(s, (api) => {
+      mockMain(api, s, (data) => {
+        data.repository.aiNotes = { name: "ai" };
+        data.repository.pullRequest.headRef = { target: { oid: HEAD, traceFile: { object: { text: `${trace}\nnot json\n`, isTruncated: false } } } };
+      });
+      api
+        .post("/graphql", (body: Json) => String(body.query).includes("query PullRequestAttestations"))
+        .reply(200, { data: { repository: { n0_0_0: null, n0_0_1: null, n0_0_2: null, n0_1_0: { text: "evals/tasks/t1.yaml\n  s_1 1-4\n", isTruncated: false }, n0_1_1: null, n0_1_2: null } } });
+    });
+    expect(run.conclusion).toBe("action_required");
+    const summary = String(run.output.summary);
+    const warnings = summary.slice(summary.indexOf("### Warnings"));
+    expect(summary).toContain("### Warnings");
+    expect(warnings).toContain(`- refs/notes/ai on ${QUIET_SHA.slice(0, 7)}: no '---' divider between attestations and metadata`);
+    expect(warnings).toMatch(/^- \.agent-trace\/traces\.jsonl: line 2: /m);
+    expect(warnings.match(/^- /gm)).toHaveLength(2);
+    // The readable trace record still marks the commit.
+    expect(summary).toContain(".agent-trace/traces.jsonl: trace (claude-code), 1 line in evals/tasks/t1.yaml");
+  });
+
+  it("shows no warnings section when every source reads", async () => {
+    const s = spec();
+    const run = await evaluate(s, (api) => {
+      mockMain(api, s, (data) => (data.repository.aiNotes = { name: "ai" }));
+      api
+        .post("/graphql", (body: Json) => String(body.query).includes("query PullRequestAttestations"))
+        .reply(200, { data: { repository: { n0_0_0: null, n0_0_1: null, n0_0_2: null, n0_1_0: { text: NOTE, isTruncated: false }, n0_1_1: null, n0_1_2: null } } });
+    });
+    expect(run.conclusion).toBe("action_required");
+    expect(String(run.output.summary)).not.toContain("### Warnings");
   });
 });

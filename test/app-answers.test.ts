@@ -13,7 +13,9 @@ import {
   OWNER,
   REPO,
   createHarness,
+  fileModesAnswer,
   graphqlData,
+  isQuery,
   guardGitHubMocks,
   mockCreate,
   mockToken,
@@ -25,12 +27,13 @@ import {
 guardGitHubMocks();
 
 type Json = Record<string, any>;
-type Read = "graphql" | "files" | "commit" | "check-runs" | "pull" | "head-policy" | "team";
+type Read = "graphql" | "modes" | "files" | "commit" | "check-runs" | "pull" | "head-policy" | "team";
 
 /** A read's good answer, and where it is served. */
-function reads(spec: PrSpec): Record<Read, { method: "get" | "post"; path: string; good: () => unknown; query?: Json | true }> {
+function reads(spec: PrSpec): Record<Read, { method: "get" | "post"; path: string; good: () => unknown; query?: Json | true; body?: (b: Json) => boolean }> {
   return {
-    graphql: { method: "post", path: "/graphql", good: () => ({ data: graphqlData(spec) }) },
+    graphql: { method: "post", path: "/graphql", body: isQuery("PullRequestSnapshot"), good: () => ({ data: graphqlData(spec) }) },
+    modes: { method: "post", path: "/graphql", body: isQuery("ChangedFileModes"), good: () => fileModesAnswer(spec, MODES_VARIABLES) },
     files: { method: "get", path: `/repos/${OWNER}/${REPO}/pulls/42/files`, query: true, good: () => spec.files },
     commit: { method: "get", path: `/repos/${OWNER}/${REPO}/commits/${AI_SHA}`, query: true, good: () => ({ sha: AI_SHA, files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }] }) },
     "check-runs": { method: "get", path: `/repos/${OWNER}/${REPO}/commits/${HEAD}/check-runs`, query: true, good: () => ({ total_count: 0, check_runs: [] }) },
@@ -67,6 +70,10 @@ const BROKEN: Record<Read, Array<[string, string | Json | unknown[]]>> = {
     ["commits missing", (() => { const d = graphqlData(everyReadPr()); delete d.repository.pullRequest.commits; return { data: d }; })()],
     ["a string where the reviews belong", (() => { const d = graphqlData(everyReadPr()); d.repository.pullRequest.reviews = "none"; return { data: d }; })()],
   ],
+  modes: [
+    ["cut short", '{"data":{"repository":{"f0":{"entries":[{"name":".provenance.yml","mo'],
+    ["no mode", { data: { repository: { f0: { entries: [{ name: ".provenance.yml", mode: null, oid: "9".repeat(40) }] }, f1: { entries: [] } } } }],
+  ],
   files: [
     ["cut short", '[{"filename":"evals/tasks/t1.yaml","status":"modif'],
     ["a file without a name", [{ status: "modified" }]],
@@ -95,6 +102,9 @@ const BROKEN: Record<Read, Array<[string, string | Json | unknown[]]>> = {
   ],
 };
 
+/** The folders the tree query asks for: those of the changed files in a class, sorted. */
+const MODES_VARIABLES = { x0: `${HEAD}:`, x1: `${HEAD}:evals/tasks` };
+
 const CASES = (Object.entries(BROKEN) as Array<[Read, Array<[string, unknown]>]>).flatMap(([read, bodies]) => bodies.map(([name, body]) => [read, name, body] as const));
 
 describe("a 2xx answer that is not what the app reads ends in a posted failure", () => {
@@ -104,7 +114,7 @@ describe("a 2xx answer that is not what the app reads ends in a posted failure",
     mockToken();
     const api = nock(API);
     for (const [read, r] of Object.entries(reads(spec)) as Array<[Read, ReturnType<typeof reads>[Read]]>) {
-      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path);
+      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path, r.body);
       if (r.query) interceptor.query(r.query);
       if (read === broken) {
         interceptor.reply(200, body as any, { "content-type": "application/json; charset=utf-8" });
@@ -132,7 +142,7 @@ describe("a 2xx answer that is not what the app reads ends in a posted failure",
     mockToken();
     const api = nock(API);
     for (const r of Object.values(reads(spec))) {
-      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path);
+      const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path, r.body);
       if (r.query) interceptor.query(r.query);
       interceptor.reply(200, r.good() as any);
     }

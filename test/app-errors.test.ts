@@ -10,6 +10,8 @@ import {
   mockCreate,
   mockFiles,
   mockGraphql,
+  mockFileModes,
+  policyOf,
   mockPull,
   mockToken,
   pullRequestPayload,
@@ -45,6 +47,8 @@ const cases: Array<[string, Breakage, RegExp]> = [
     (api, spec) => {
       mockGraphql(api, spec);
       mockFiles(api, spec);
+      // Read alongside the commit's files, once the pull request's own lists are complete.
+      mockFileModes(api, spec, policyOf(spec));
       api.get(`/repos/acme/models/commits/${AI_SHA}`).query(true).reply(422, { message: "No commit found for SHA" });
     },
     /HTTP 422.*No commit found for SHA/,

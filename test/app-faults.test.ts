@@ -25,6 +25,8 @@ import {
   mockEvaluationReads,
   mockFiles,
   mockGraphql,
+  mockFileModes,
+  policyOf,
   mockPull,
   mockToken,
   mockUpdate,
@@ -95,10 +97,10 @@ const inSeconds = (s: number) => Math.floor(Date.now() / 1000) + s;
 
 describe("transient faults are retried and end in the normal conclusion (retry + throttling as shipped)", () => {
   const cases: Array<[string, (api: nock.Scope, spec: PrSpec) => void, string]> = [
-    ["HTTP 500 on the GraphQL query, then 200", (api) => void api.post("/graphql", isSnapshotQuery).reply(500, { message: "Server Error" }), "POST /graphql"],
+    ["HTTP 500 on the GraphQL query, then 200", (api) => void api.post("/graphql", isSnapshotQuery).reply(500, { message: "Server Error" }), "POST /graphql PullRequestSnapshot"],
     ["HTTP 502 on the file list, then 200", (api) => void api.get(FILES).query(true).reply(502, { message: "Bad Gateway" }), `GET ${FILES}`],
     ["HTTP 503 on the head re-read before publishing, then 200", (api) => void api.get(PULL).reply(503, { message: "Service Unavailable" }), `GET ${PULL}`],
-    ["ECONNRESET on the GraphQL query, then 200", (api) => void api.post("/graphql", isSnapshotQuery).replyWithError({ code: "ECONNRESET", message: "socket hang up" }), "POST /graphql"],
+    ["ECONNRESET on the GraphQL query, then 200", (api) => void api.post("/graphql", isSnapshotQuery).replyWithError({ code: "ECONNRESET", message: "socket hang up" }), "POST /graphql PullRequestSnapshot"],
     [
       "ECONNRESET on a commit's file list, then 200",
       (api) => void api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).replyWithError({ code: "ECONNRESET", message: "read ECONNRESET" }),
@@ -107,17 +109,17 @@ describe("transient faults are retried and end in the normal conclusion (retry +
     [
       "GraphQL 'Something went wrong while executing your query', then data",
       (api) => void api.post("/graphql", isSnapshotQuery).reply(200, { data: null, errors: [{ message: "Something went wrong while executing your query. Please include `ABCD:1234` when reporting this issue." }] }),
-      "POST /graphql",
+      "POST /graphql PullRequestSnapshot",
     ],
     ["429 secondary rate limit with retry-after: 0 on the file list", (api) => reply(api, "get", FILES, secondaryRateLimit(429, 0)), `GET ${FILES}`],
-    ["403 secondary rate limit with retry-after: 0 on the GraphQL query", (api) => reply(api, "post", "/graphql", secondaryRateLimit(403, 0), isSnapshotQuery), "POST /graphql"],
+    ["403 secondary rate limit with retry-after: 0 on the GraphQL query", (api) => reply(api, "post", "/graphql", secondaryRateLimit(403, 0), isSnapshotQuery), "POST /graphql PullRequestSnapshot"],
     [
       "GraphQL RATE_LIMITED whose quota has already reset",
       (api) =>
         void api
           .post("/graphql", isSnapshotQuery)
           .reply(200, { errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded for installation ID 2." }] }, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(inSeconds(-5)) }),
-      "POST /graphql",
+      "POST /graphql PullRequestSnapshot",
     ],
   ];
 
@@ -179,7 +181,7 @@ describe("faults that persist end in a posted failure, without a retry storm", (
 
     await deliver(probot, pullRequestPayload("synchronize", spec));
 
-    expect(paths.filter((p) => p === "POST /graphql").length).toBeLessThanOrEqual(4);
+    expect(paths.filter((p) => p === "POST /graphql PullRequestSnapshot").length).toBeLessThanOrEqual(4);
     expectFailureNaming(posted, /HTTP 500.*graphql[\s\S]*temporary problem/);
     nock.cleanAll(); // the optional extra 500s are there only to catch a storm
   });
@@ -424,6 +426,7 @@ describe("pagination that does not advance", () => {
     const { posted, paths } = await runWith((api, spec) => {
       mockGraphql(api, spec);
       mockFiles(api, spec);
+      mockFileModes(api, spec, policyOf(spec));
       const link = `<${API}${commitPath}?per_page=100&page=2>; rel="next"`;
       api.get(commitPath).query(true).times(30).reply(200, { sha: AI_SHA, files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }] }, { link });
     });
@@ -512,6 +515,7 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     const spec = typicalPr();
     mockGraphql(api, spec);
     mockFiles(api, spec);
+    mockFileModes(api, spec, policyOf(spec));
     mockCheckRuns(api, HEAD);
     mockCommitFiles(api, spec.commits[1]);
     mockPull(api, 42, NEW_HEAD);
@@ -618,6 +622,7 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     const spec = typicalPr({ headSha: OLD_HEAD });
     mockGraphql(api, spec);
     mockFiles(api, spec);
+    mockFileModes(api, spec, policyOf(spec));
     mockCheckRuns(api, OLD_HEAD);
     mockCommitFiles(api, spec.commits[1]);
     mockPull(api, 42, NEW_HEAD);
@@ -648,6 +653,7 @@ rules:
     const spec = typicalPr({ policy });
     mockGraphql(api, spec);
     mockFiles(api, spec);
+    mockFileModes(api, spec, policyOf(spec));
     mockCommitFiles(api, spec.commits[1]);
     reply(api, "get", `/orgs/acme/teams/eval-owners/memberships/bob`, notAccessible);
     mockCheckRuns(api, HEAD);
@@ -672,6 +678,7 @@ rules:
     const spec = typicalPr({ files: [...typicalPr().files, { filename: ".provenance.yml", status: "modified" }] });
     mockGraphql(api, spec);
     mockFiles(api, spec);
+    mockFileModes(api, spec, policyOf(spec));
     mockCommitFiles(api, spec.commits[1]);
     reply(api, "get", `/repos/${OWNER}/${REPO}/contents/.provenance.yml`, notAccessible);
     mockCheckRuns(api, HEAD);

@@ -28,7 +28,9 @@ import {
 const guard = guardGitHubMocks();
 
 describe("a typical pull request", () => {
-  it("takes at most 6 GitHub requests including the check-run write", async () => {
+  // The pull request, its files, the head's modes of the protected ones, its runs, the AI
+  // commit's files, the head re-read before writing, the write.
+  it("takes at most 7 GitHub requests including the check-run write", async () => {
     const { probot } = createHarness();
     // The installation token request is excluded from the count: it is authentication, cached
     // for an hour per installation, not a request about the pull request.
@@ -42,7 +44,7 @@ describe("a typical pull request", () => {
 
     await probot.receive({ id: "1", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
 
-    expect(counter.count, counter.paths.join("\n")).toBeLessThanOrEqual(6);
+    expect(counter.count, counter.paths.join("\n")).toBeLessThanOrEqual(7);
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ name: "Provenance Gate", head_sha: HEAD, external_id: "42", status: "completed", conclusion: "success" });
     expect(counter.paths.some((p) => p.includes(AI_SHA))).toBe(true);
@@ -405,7 +407,7 @@ describe("pull requests sharing a head commit", () => {
     expect(posted[0].conclusion).toBe("action_required");
     expect(posted[0].output.title).toBe("Blocked by pull request #7 on the same commit: Needs 1 independent approval for AI-assisted changes in eval");
     expect(posted[0].output.summary).toContain("GitHub decides a required check per commit");
-    expect(posted[0].output.summary).toMatch(/own=success( pushers=[a-z0-9,-]+)? -->$/);
+    expect(posted[0].output.summary).toMatch(/own=success( pushers=[a-z0-9,-]+)? counted=bob -->$/);
   });
 
   it("ignores a pull request on the same commit that was closed or has moved on", async () => {

@@ -331,9 +331,9 @@ describe("detect", () => {
     const r = await cli(["detect"], aiBranch().dir);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^[0-9a-f]{7}  claude-code  Harder eval task$/);
+    expect(lines[0]).toMatch(/^[0-9a-f]{7}  claude-code     Harder eval task$/);
     expect(lines[1]).toMatch(/^ {9}co-author-trailer  Co-Authored-By: Claude Sonnet 4\.5 <noreply@anthropic\.com>$/);
-    expect(lines[2]).toMatch(/^[0-9a-f]{7}  -            Rename data file$/);
+    expect(lines[2]).toMatch(/^[0-9a-f]{7}  -               Rename data file$/);
     expect(lines[lines.length - 1]).toBe("2 commits, 1 AI-marked (claude-code)");
   });
 
@@ -358,8 +358,36 @@ describe("detect", () => {
   });
 
   it("rejects a range that looks like an option, and a bad range", async () => {
-    expectOneLineError(await cli(["detect", "--", "--output=x"], aiBranch().dir), /invalid revision range/);
+    expectOneLineError(await cli(["detect", "--output=x"], aiBranch().dir), /Unknown option '--output'/);
     expectOneLineError(await cli(["detect", "nope..HEAD"], aiBranch().dir), /git log: .*nope/);
+    expectOneLineError(await cli(["detect", "--", "--no-such-option"], aiBranch().dir), /git log: .*no-such-option/);
+  });
+
+  it.each([["--output=x"], ["--format=%H"], ["-p"], ["--stat"], ["--oneline"]])("keeps git-log option %s, which changes what git prints or writes, from reaching git", async (option) => {
+    expectOneLineError(await cli(["detect", "--", option], aiBranch().dir), /git log option ".*" is not passed on: it changes what git prints or writes a file/);
+  });
+
+  it("passes git-log arguments after --: filters, limits and paths", async () => {
+    const repo = aiBranch();
+    const shas = async (argv: string[]) => JSON.parse((await cli(["detect", "--format", "json", ...argv], repo.dir)).stdout).map((c: { sha: string }) => c.sha);
+    const [ai, rename] = [repo.git("rev-parse", "HEAD~1").trim(), repo.git("rev-parse", "HEAD").trim()];
+    expect(await shas(["main..HEAD", "--", "--author=Bob"])).toEqual([rename]);
+    expect(await shas(["main..HEAD", "--", "--", "evals/"])).toEqual([ai]);
+    // Without a range, git log's own default: the whole history of HEAD.
+    expect(await shas(["--", "--max-count=2"])).toEqual([ai, rename]);
+    expect((await shas(["--", "--all"])).length).toBe(3);
+  });
+
+  it("prints JSON Lines with --format jsonl: one object a commit, oldest first", async () => {
+    const repo = aiBranch();
+    const r = await cli(["detect", "main..HEAD", "--format", "jsonl"], repo.dir);
+    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((c) => [c.sha, c.ai])).toEqual([
+      [repo.git("rev-parse", "HEAD~1").trim(), true],
+      [repo.git("rev-parse", "HEAD").trim(), false],
+    ]);
+    expect((await cli(["detect", "HEAD..HEAD", "--format", "jsonl"], repo.dir)).stdout).toBe("");
+    expect((await cli(["detect", "HEAD..HEAD", "--format", "json"], repo.dir)).stdout).toBe("[]\n");
   });
 });
 
@@ -412,6 +440,64 @@ describe("the command line itself", () => {
     };
     expect(await tty({})).toContain("\u001b[");
     expect(await tty({ NO_COLOR: "1" })).not.toContain("\u001b[");
+  });
+});
+
+describe("check: people no GitHub account is tied to", () => {
+  const NEUBIG = { name: "Graham Neubig", email: "neubig@home.example" };
+  /** An OpenHands commit made under a personal address the checkout cannot tie to a login. */
+  function personalAiBranch(mailmap?: string): TestRepo {
+    const r = new TestRepo();
+    repos.push(r);
+    r.write(".provenance.yml", POLICY).write("evals/t1.yaml", "q: 1\n");
+    if (mailmap !== undefined) r.write(".mailmap", mailmap);
+    r.commit("init");
+    r.git("checkout", "-q", "-b", "openhands/x");
+    r.write("evals/t1.yaml", "q: 2\n");
+    r.commit("Harder eval task\n\nCo-authored-by: openhands <openhands@all-hands.dev>\n", { author: NEUBIG });
+    return r;
+  }
+
+  it("does not count an approver whose login is the unresolved author's local part, and says why", async () => {
+    const repo = personalAiBranch();
+    const r = await cli(["check", "--author", "alice", "--approved-by", "neubig"], repo.dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/@neubig may be the unresolved AI-session author neubig@home\.example \(its local part is the login\): authored and committed [0-9a-f]{7} with OpenHands/);
+    expect((await cli(["check", "--author", "alice", "--approved-by", "bob"], repo.dir)).code).toBe(0);
+  });
+
+  it("ties an address to a login with --identity", async () => {
+    const repo = personalAiBranch();
+    const r = JSON.parse((await cli(["check", "--author", "alice", "--approved-by", "gn", "--identity", "Neubig@home.example=gn", "--format", "json"], repo.dir)).stdout);
+    expect(r.session_authors).toEqual(["alice", "gn"]);
+    expect(r.unresolved_authors).toEqual([]);
+    expect(r.disqualified[0].reason).toMatch(/^@gn is an AI-session author: authored and committed [0-9a-f]{7} with OpenHands$/);
+    expectOneLineError(await cli(["check", "--identity", "gn"], repo.dir), /--identity must be EMAIL=LOGIN \(got "gn"\)/);
+  });
+
+  it("reads the base's .mailmap: a no-reply address gives the login, another address an alias", async () => {
+    const mailmap = "# people\nGraham Neubig <gneubig@cs.example> <neubig@home.example>\n";
+    const alias = await cli(["check", "--author", "alice", "--approved-by", "gneubig", "--format", "json"], personalAiBranch(mailmap).dir);
+    expect(JSON.parse(alias.stdout).disqualified[0].reason).toMatch(/^@gneubig may be the unresolved AI-session author neubig@home\.example \(it is also known as gneubig@cs\.example, whose local part is the login\)/);
+    const noreply = "Graham Neubig <9+gneubig@users.noreply.github.com> <neubig@home.example>\n";
+    const resolved = JSON.parse((await cli(["check", "--author", "alice", "--format", "json"], personalAiBranch(noreply).dir)).stdout);
+    expect(resolved.session_authors).toEqual(["alice", "gneubig"]);
+  });
+
+  it("ignores a .mailmap the branch adds", async () => {
+    const repo = personalAiBranch();
+    repo.write(".mailmap", "Graham Neubig <9+gneubig@users.noreply.github.com> <neubig@home.example>\n").commit("mailmap");
+    const v = JSON.parse((await cli(["check", "--author", "alice", "--format", "json"], repo.dir)).stdout);
+    expect(v.session_authors).toEqual(["alice"]);
+    expect(v.unresolved_authors.map((u: { email: string }) => u.email)).toEqual(["neubig@home.example"]);
+  });
+});
+
+describe("check --pusher", () => {
+  it("keeps a pusher's approval from counting", async () => {
+    const r = JSON.parse((await cli(["check", "--approved-by", "bob", "--pusher", "bob", "--format", "json"], aiBranch().dir)).stdout);
+    expect(r.conclusion).toBe("action_required");
+    expect(r.disqualified).toEqual([{ login: "bob", reason: "@bob is an AI-session author: pushed to the head branch" }]);
   });
 });
 

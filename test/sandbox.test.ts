@@ -119,6 +119,21 @@ describe("pull requests", () => {
     expect(pr.data.changed_files).toBe(3006);
   });
 
+  it("pages a commit's files as GitHub documents: 300 by default, per_page at most 100, 3,000 in all", async () => {
+    const sha = sb.pull("acme/models", big).commits[0];
+    const first = await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: sha });
+    expect(first.data.files).toHaveLength(300);
+    expect(first.headers.link).toMatch(/[?&]page=2>; rel="next"/);
+    expect(first.headers.link).not.toMatch(/per_page/);
+    const clamped = await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: sha, per_page: 500 });
+    expect(clamped.data.files).toHaveLength(100);
+    const last = await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: sha, per_page: 100, page: 30 });
+    expect(last.data.files?.map((f) => f.filename)).toEqual(Array.from({ length: 100 }, (_, i) => file(2900 + i)));
+    expect(last.headers.link).not.toMatch(/rel="next"/);
+    const beyond = await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: sha, per_page: 100, page: 31 });
+    expect(beyond.data.files).toEqual([]);
+  });
+
   it("reports a rename with its previous_filename, and nets out a file added then removed", async () => {
     const { number } = await sb.openPullRequest("acme/models", {
       author: "carol",
@@ -310,6 +325,102 @@ describe("GraphQL", () => {
   it("rejects more than 100 nodes per page, as GitHub does", async () => {
     await expect(gh.graphql(`{ repository(owner: "acme", name: "models") { pullRequest(number: ${number}) { commits(first: 101) { totalCount } } } }`)).rejects.toThrow(/exceeds the `first` limit of 100/);
   });
+});
+
+describe("rate limits", () => {
+  let limited: Sandbox;
+  let octo: Octo;
+  let installation: number;
+  const inst = () => `installation ID ${installation}`;
+  beforeAll(async () => {
+    limited = await Sandbox.start({ appId: 78, rateLimits: { core: 3, graphql: 2 } });
+    limited.createRepo({ repo: "acme/models", files: { "README.md": "hi\n" } });
+    installation = limited.installationId("acme")!;
+    const probot = new Probot({ appId: 78, privateKey, baseUrl: limited.url, log: pino({ level: "silent" }), Octokit: UncheckedOctokit });
+    octo = (await probot.auth(installation)) as Octo;
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+  beforeEach(() => limited.setRateLimits({ core: 3, graphql: 2, primaryStatus: 403, pointsPerMinute: undefined, concurrent: 100 }));
+  const get = () => octo.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "models" });
+
+  it("counts an installation's REST requests down in GitHub's headers, then refuses with 403 and retry-after", async () => {
+    const seen: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const { headers: h } = await get();
+      seen.push([h["x-ratelimit-limit"], h["x-ratelimit-remaining"], h["x-ratelimit-used"], h["x-ratelimit-resource"]] as string[]);
+    }
+    expect(seen).toEqual([
+      ["3", "2", "1", "core"],
+      ["3", "1", "2", "core"],
+      ["3", "0", "3", "core"],
+    ]);
+    const err: any = await get().catch((e) => e);
+    expect(err.status).toBe(403);
+    expect(err.response.data.message).toBe(`API rate limit exceeded for ${inst()}.`);
+    expect(err.response.headers["x-ratelimit-remaining"]).toBe("0");
+    const reset = Number(err.response.headers["x-ratelimit-reset"]);
+    expect(reset).toBeGreaterThan(Date.now() / 1000 + 3000);
+    expect(Number(err.response.headers["retry-after"])).toBeGreaterThan(3000);
+    // The installation's GraphQL points are a limit of their own.
+    const r: any = await octo.graphql(`{ rateLimit { cost limit remaining used } }`);
+    expect(r.rateLimit).toEqual({ cost: 1, limit: 2, remaining: 1, used: 1 });
+  });
+
+  it("answers a spent limit with 429 where so configured, and starts a new window once it resets", async () => {
+    limited.setRateLimits({ core: 1, primaryStatus: 429 });
+    const raw = async () => fetch(`${limited.url}/repos/acme/models`, { headers: { authorization: `token ${await installationToken()}` } });
+    expect((await raw()).status).toBe(200);
+    expect((await raw()).status).toBe(429);
+    const { RateLimits } = await import("../src/sandbox/rate-limits.js");
+    let now = 1_000_000_000_000;
+    const limits = new RateLimits({ core: 1, windowSeconds: 60 }, () => now);
+    expect(limits.spend("x", "core", 1, false, "R").allowed).toBe(true);
+    expect(limits.spend("x", "core", 1, false, "R")).toMatchObject({ allowed: false, kind: "primary", headers: { "retry-after": "60", "x-ratelimit-reset": String(now / 1000 + 60) } });
+    now += 60_000;
+    expect(limits.spend("x", "core", 1, false, "R")).toMatchObject({ allowed: true, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-used": "1" } });
+  });
+
+  it("answers a spent GraphQL limit with a 200 whose error is RATE_LIMITED, and charges by connection sizes", async () => {
+    const { graphqlCost } = await import("../src/sandbox/rate-limits.js");
+    const { parse } = await import("graphql");
+    const { PULL_REQUEST_SNAPSHOT_QUERY } = await import("../src/load/github/queries.js");
+    expect(graphqlCost(parse(PULL_REQUEST_SNAPSHOT_QUERY))).toBe(1);
+    // 100 pull requests × 100 commits × 50 authors: 1 + 100 + 10,000 requests, /100 → 101 points.
+    expect(graphqlCost(parse(`query ($n: Int) { repository(owner: "a", name: "b") { pullRequests(first: 100) { nodes { commits(first: $n) { nodes { commit { authors(first: 50) { totalCount } } } } } } } }`), { n: 100 })).toBe(101);
+    limited.exhaustRateLimit("acme", "graphql");
+    const res = await fetch(`${limited.url}/graphql`, { method: "POST", headers: { authorization: `token ${await installationToken()}`, "content-type": "application/json" }, body: JSON.stringify({ query: "{ rateLimit { remaining } }" }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-ratelimit-resource")).toBe("graphql");
+    expect(res.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(await res.json()).toEqual({ errors: [{ type: "RATE_LIMITED", message: `API rate limit exceeded for ${inst()}.` }] });
+  });
+
+  it("refuses past the secondary limits with GitHub's message and retry-after: points per minute, requests in flight", async () => {
+    limited.setRateLimits({ core: 100, pointsPerMinute: { core: 6, graphql: 2000 } });
+    await get();
+    await octo.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "models", name: "x", head_sha: limited.state.repo("acme", "models").branches.get("main")! });
+    const err: any = await get().catch((e) => e);
+    expect(err.status).toBe(403);
+    expect(err.response.data.message).toMatch(/^You have exceeded a secondary rate limit\. Please wait a few minutes before you try again\. If you reach out to GitHub Support for help, please include the request ID [0-9A-F]+\.$/);
+    expect(err.response.headers["retry-after"]).toBe("60");
+    expect(err.response.headers["x-ratelimit-remaining"]).not.toBe("0");
+
+    limited.setRateLimits({ core: 100, concurrent: 1 });
+    limited.latencyMs = 200;
+    try {
+      const both = await Promise.all([get().catch((e) => e), get().catch((e) => e)]);
+      expect(both.map((r: any) => r.status).sort()).toEqual([200, 403]);
+    } finally {
+      limited.latencyMs = 0;
+    }
+  });
+
+  async function installationToken(): Promise<string> {
+    const auth = (await octo.auth({ type: "installation" })) as { token: string };
+    return auth.token;
+  }
 });
 
 describe("reviews", () => {

@@ -6,11 +6,12 @@ import { POLICY_PATH, type ConfigError } from "../model/policy.js";
 import { headPolicyErrors } from "../app/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
-import { LocalPullRequest, type ResolvedRange } from "../load/git/index.js";
+import { LocalPullRequest, parseIdentityFlag, type ResolvedRange } from "../load/git/index.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, listFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, now, type CliIO } from "./io.js";
-import { noPolicyVerdict, printVerdict } from "./output.js";
+import { noPolicyVerdict } from "../evaluate/decide.js";
+import { printVerdict } from "./output.js";
 import { displayPath, loadPolicy, loadPolicyAt } from "./policy-file.js";
 
 const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
@@ -25,6 +26,7 @@ export const CHECK_OPTIONS = {
   "body-file": { type: "string" },
   "approved-by": { type: "string", multiple: true },
   pusher: { type: "string", multiple: true },
+  identity: { type: "string", multiple: true },
   permission: { type: "string", multiple: true },
   team: { type: "string", multiple: true },
   "save-snapshot": { type: "string" },
@@ -49,6 +51,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     body,
     approvedBy: listFlag(flags, "approved-by"),
     pushers: listFlag(flags, "pusher"),
+    identities: parseIdentities(listFlag(flags, "identity")),
     permission,
     permissions,
     teams,
@@ -62,12 +65,14 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   if (!policy) {
     const pr = await data.pullRequest();
     const verdict = noPolicyVerdict({ repository: data.repository, pull_number: pr.number, head_sha: pr.head_sha }, loc.display, at);
-    if (format === "text") io.stdout.write(`No provenance policy (looked in ${loc.display}); nothing is enforced.\n`);
+    if (format === "text") io.stdout.write(`${verdict.title} (looked in ${loc.display}); nothing is enforced.\n`);
     else printVerdict(io, verdict, format);
     return EXIT_PASS;
   }
 
   const snapshot = await buildSnapshot(data, policy, data.repository);
+  const identities = await data.identities();
+  if (identities.length > 0) snapshot.identities = identities;
   for (const w of data.recordWarnings) io.stderr.write(`provenance-gate: warning: ${w.from}${w.commit ? ` on ${w.commit.slice(0, 7)}` : ""}: ${w.message} (ignored)\n`);
   const savePath = stringFlag(flags, "save-snapshot");
   if (savePath !== undefined) {
@@ -114,6 +119,17 @@ export function parsePermissions(values: string[]): { permission?: Permission; p
     else permissions[who] = level as Permission;
   }
   return { permission, permissions };
+}
+
+/** `--identity EMAIL=LOGIN`, repeatable or comma-separated: who is behind an address. */
+export function parseIdentities(values: string[]): Map<string, string> {
+  const identities = new Map<string, string>();
+  for (const v of values) {
+    const pair = parseIdentityFlag(v);
+    if (!pair) throw new UsageError(`check: --identity must be EMAIL=LOGIN (got "${v}")`);
+    identities.set(pair[0], pair[1]);
+  }
+  return identities;
 }
 
 /** `--team LOGIN=org/slug`, repeatable: the teams a flag-given approver belongs to. */

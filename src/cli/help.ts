@@ -29,9 +29,13 @@ with the same engine the GitHub App runs.
 
   --base REF             the branch the pull request would merge into
   --head REF             the tip of the pull request (default HEAD)
-  --config FILE          policy file (default: .provenance.yml at the repository root)
+  --config FILE          policy file (default: .provenance.yml committed at the base, as the
+                         app reads it; a file named here is read from the working tree)
   --approved-by LOGIN,…  approving reviews, counted as submitted after the head commit
   --pusher LOGIN,…       people who pushed to the branch: they cannot approve it
+  --identity EMAIL=LOGIN the GitHub login behind a commit address, repeatable (the base's
+                         .mailmap is read too); an approver whose login is the local part of
+                         an unresolved AI-session author's address is not counted
   --permission LEVEL     approvers' permission (default write); or LOGIN=LEVEL, repeatable
   --team LOGIN=ORG/SLUG  a team an approver belongs to, repeatable
   --author LOGIN         the pull request author (default: the head commit author's GitHub
@@ -42,6 +46,7 @@ with the same engine the GitHub App runs.
   --save-snapshot FILE   also write the snapshot, for 'evaluate --snapshot'
   --format F             text (default), json or markdown
 
+An empty range (HEAD already in the base) is an error, not a pass.
 Exit: 0 would pass, 1 blocked, 2 usage or config error.
 `,
   evaluate: `Usage: provenance-gate evaluate --snapshot FILE [--config FILE] [--format text|json|markdown]
@@ -60,11 +65,19 @@ file:line:col: message (hint). Exit 0 when valid, 2 when not.
 
 Show the classes each path belongs to and the rules that would apply to a change of it.
 `,
-  detect: `Usage: provenance-gate detect [REVRANGE…] [--config FILE] [--format text|json]
+  detect: `Usage: provenance-gate detect [REVRANGE…] [--config FILE] [--format text|json|jsonl]
+                               [-- GIT-LOG-ARGS…]
 
-List the AI signals of each commit, oldest first. REVRANGE is anything 'git log' accepts, e.g.
-main..HEAD (default: the merge base with the default branch ..HEAD). Tools declared in the
-policy's ai.tools are detected too. JSON: an array of { "sha", "ai", "tools", "signals" }.
+List the AI signals of each commit, oldest first, as git log reads them: commits are printed
+one at a time, so memory stays flat however long the history. REVRANGE is any revision range,
+e.g. main..HEAD (default: the merge base with the default branch ..HEAD; with GIT-LOG-ARGS and
+no REVRANGE, git log's own default, HEAD). After --, anything git log accepts that chooses
+commits: --author=…, --since=…, --max-count=N, --first-parent, --all, -- PATH…; options that
+change what git prints (--format, -p, --stat, --output, …) are refused. Tools declared in the
+policy's ai.tools are detected too.
+
+  --format F   text (default), json (an array of { "sha", "ai", "tools", "signals" }) or
+               jsonl (one such object a line)
 `,
   audit: `Usage: provenance-gate audit export [--db FILE|URL] [--since DATE] [--until DATE]
                                   [--repo OWNER/NAME] [--kind evaluation|merge|gap]

@@ -60,6 +60,7 @@ export function disqualification(
   lastPushAt: string,
   sessionAuthors: Map<string, string[]>,
   ai: Policy["ai"],
+  possibleAuthors: Map<string, string[]>,
 ): string | null {
   const r = reviewer.latest;
   if (!r) return "only commented; a comment is not an approval";
@@ -68,6 +69,9 @@ export function disqualification(
   if (isBotAccount(r.user.login, r.user.type, ai)) return "is a bot or AI agent account; only humans can approve";
   const session = sessionAuthors.get(reviewer.login);
   if (session) return `is an AI-session author: ${session.join("; ")}`;
+  // Signals only add people: a login that matches an address nobody could resolve is kept out.
+  const possible = possibleAuthors.get(reviewer.login);
+  if (possible) return possible.join("; ");
   if (!r.permission || !CAN_MERGE.has(r.permission)) {
     return `has ${r.permission ?? "unknown"} permission on the repository; needs write, maintain or admin`;
   }

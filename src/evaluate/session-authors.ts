@@ -3,10 +3,10 @@
  * independent reviewer. Signals only ever add people here; nothing in a commit can make a
  * reviewer eligible.
  */
-import type { Snapshot, GitIdentity, SnapshotCommit } from "../model/snapshot.js";
+import type { Snapshot, GitIdentity, SnapshotCommit, SnapshotIdentity } from "../model/snapshot.js";
 import type { SessionAuthor, UnresolvedAuthor } from "../model/verdict.js";
 import type { Attribution } from "./attribution.js";
-import { shortSha } from "./attribution.js";
+import { shortSha } from "../shared/format.js";
 import { isAgentLogin, isToolIdentity, toolDisplayName } from "./detect.js";
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
 import type { Policy } from "../model/policy.js";
@@ -32,15 +32,52 @@ export interface SessionAuthors {
   /** Lower-case login → reasons. */
   byLogin: Map<string, string[]>;
   unresolved: UnresolvedAuthor[];
+  /**
+   * Lower-case login → why its owner may be an unresolved AI-session author: the login is the
+   * local part of the person's address or of an alias of it. Such an approval does not count.
+   */
+  possible: Map<string, string[]>;
 }
 
-/** Logins that GitHub ties to e-mails anywhere in the pull request, for resolving co-authors. */
-export function loginsByEmail(commits: readonly SnapshotCommit[]): Map<string, string> {
+/**
+ * Logins tied to e-mails anywhere in the pull request (GitHub's answers on its commits, then the
+ * loader's `identities`), for resolving co-authors.
+ */
+export function loginsByEmail(commits: readonly SnapshotCommit[], identities: readonly SnapshotIdentity[] = []): Map<string, string> {
   const map = new Map<string, string>();
+  for (const id of identities) if (id.login) map.set(id.email.toLowerCase(), id.login);
   for (const c of commits) {
     for (const id of [c.author, c.committer]) {
       if (id.login && id.email) map.set(id.email.toLowerCase(), id.login);
     }
+  }
+  return map;
+}
+
+/** `Neubig+ai@Example.org` → `neubig`: the part of an address a person picks, as a login would be. */
+function localPart(email: string): string {
+  return email.toLowerCase().split("@")[0].split("+")[0];
+}
+
+/**
+ * The logins an unresolved person may own: the local part of their address and of every alias
+ * the loader knows for it, each with the words that say why.
+ */
+function possibleOwners(email: string, aliases: Map<string, string[]>): Map<string, string> {
+  // An empty local part names no login a reviewer can have, so it needs no special case.
+  const owners = new Map<string, string>([[localPart(email), "its local part is the login"]]);
+  for (const alias of aliases.get(email.toLowerCase()) ?? []) {
+    const login = localPart(alias);
+    if (!owners.has(login)) owners.set(login, `it is also known as ${alias}, whose local part is the login`);
+  }
+  return owners;
+}
+
+function aliasesByEmail(identities: readonly SnapshotIdentity[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const id of identities) {
+    const key = id.email.toLowerCase();
+    map.set(key, [...(map.get(key) ?? []), ...(id.aliases ?? [])]);
   }
   return map;
 }
@@ -134,7 +171,20 @@ function trimDecoration(token: string): string {
 export function sessionAuthors(snapshot: Snapshot, attribution: Attribution, ai: Policy["ai"]): SessionAuthors {
   const byLogin = new Map<string, string[]>();
   const unresolved: UnresolvedAuthor[] = [];
-  const known = loginsByEmail(snapshot.commits);
+  const identities = snapshot.identities ?? [];
+  const known = loginsByEmail(snapshot.commits, identities);
+  const aliases = aliasesByEmail(identities);
+  const possible = new Map<string, string[]>();
+  /** A person no account is tied to: listed, and kept from approving under a matching login. */
+  const unresolvedPerson = (name: string, email: string, reason: string) => {
+    unresolved.push({ name, email, reason: `${reason}; no GitHub account is tied to this e-mail` });
+    for (const [login, why] of possibleOwners(email, aliases)) {
+      const reasons = possible.get(login) ?? [];
+      const line = `may be the unresolved AI-session author ${email} (${why}): ${reason}`;
+      if (!reasons.includes(line)) reasons.push(line);
+      possible.set(login, reasons);
+    }
+  };
   const add = (login: string, reason: string) => {
     const key = login.toLowerCase();
     const reasons = byLogin.get(key) ?? [];
@@ -160,7 +210,7 @@ export function sessionAuthors(snapshot: Snapshot, attribution: Attribution, ai:
       if (login) {
         if (person(login)) add(login, reason);
       } else {
-        unresolved.push({ name: "", email: r.email!, reason: `${reason}; no GitHub account is tied to this e-mail` });
+        unresolvedPerson("", r.email!, reason);
       }
     }
   }
@@ -172,13 +222,13 @@ export function sessionAuthors(snapshot: Snapshot, attribution: Attribution, ai:
     for (const p of commitPeople(m.commit, known, ai)) {
       const reason = `${p.roles.join(" and ")} ${sha} with ${tools}`;
       if (p.login) add(p.login, reason);
-      else unresolved.push({ name: p.name, email: p.email, reason: `${reason}; no GitHub account is tied to this e-mail` });
+      else unresolvedPerson(p.name, p.email, reason);
     }
   }
 
   // Reasons in a fixed order, so the verdict does not depend on the order commits were listed in.
-  for (const reasons of byLogin.values()) reasons.sort();
-  return { byLogin, unresolved: dedupeUnresolved(unresolved) };
+  for (const reasons of [...byLogin.values(), ...possible.values()]) reasons.sort();
+  return { byLogin, unresolved: dedupeUnresolved(unresolved), possible };
 }
 
 function dedupeUnresolved(list: UnresolvedAuthor[]): UnresolvedAuthor[] {

@@ -13,7 +13,7 @@ import { bothSides, commitPaths, createGit, type Git } from "../load/git/index.j
 import { FLOOR_CLASS_NAME, type Policy } from "../model/policy.js";
 import { AGENT_TRACE_FILE, AGENT_TRACE_NOTES_REF, parseAgentTrace, type TraceRecord } from "../provenance-records/agent-trace.js";
 import { GIT_AI_NOTES_REF, gitAiRecords, parseGitAiNote } from "../provenance-records/git-ai-note.js";
-import type { AiRecord, RecordWarning } from "../provenance-records/record.js";
+import { type AiRecord, type RecordWarning, describeRecordWarning } from "../provenance-records/record.js";
 import { parseIncrementalBlame } from "./blame.js";
 import { gitStream, gitText } from "./git-stream.js";
 import { LEDGER_LOG_FORMAT, LogScanner } from "./log-scan.js";
@@ -92,7 +92,7 @@ export async function buildLedger(o: LedgerOptions): Promise<Ledger> {
     tools: o.toolsLabel,
     files,
     totals: ledgerTotals(files),
-    warnings: warnings.map((w) => `${w.from}${w.commit ? ` on ${w.commit.slice(0, 7)}` : ""}: ${w.message}`),
+    warnings: warnings.map(describeRecordWarning),
   };
 }
 

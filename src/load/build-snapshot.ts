@@ -4,7 +4,8 @@
  * reviewers who would otherwise count, team membership only for teams a rule's `from` names.
  */
 import type { Policy } from "../model/policy.js";
-import type { Permission, Snapshot, SnapshotCommit, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
+import type { Permission, Snapshot, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../model/snapshot.js";
+import { classifyEntry, compileClassifier } from "../evaluate/classify.js";
 import { commitSignals } from "../evaluate/record-signals.js";
 import { isBotAccount, latestReviews } from "../evaluate/reviews.js";
 import { commitPeople, loginsByEmail } from "../evaluate/session-authors.js";
@@ -14,7 +15,7 @@ import type { PullRequestData } from "./pull-request-data.js";
 const COMMIT_FILES_CONCURRENCY = 8;
 
 export async function buildSnapshot(data: PullRequestData, policy: Policy, repository: string): Promise<Snapshot> {
-  const [pullRequest, files, commits, reviews] = await Promise.all([
+  const [pullRequest, listedPrFiles, commits, reviews] = await Promise.all([
     data.pullRequest(),
     data.files(),
     data.commits(),
@@ -23,7 +24,11 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
 
   const candidates = approvingHumans(reviews, policy);
   const listed = commitsToList(pullRequest, commits, reviews, policy);
-  const listedFiles = await mapBounded(listed, COMMIT_FILES_CONCURRENCY, (commit) => data.commitFiles(commit.sha));
+  // After the reads above, so a pull request that cannot be read completely asks for no modes.
+  const [files, listedFiles] = await Promise.all([
+    withModes(data, policy, listedPrFiles),
+    mapBounded(listed, COMMIT_FILES_CONCURRENCY, (commit) => data.commitFiles(commit.sha)),
+  ]);
   const filesBySha = new Map(listed.map((commit, i) => [commit.sha, listedFiles[i]]));
   const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {
     const paths = filesBySha.get(commit.sha);
@@ -45,6 +50,23 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
   });
 
   return { repository, pull_request: pullRequest, files, commits: snapshotCommits, reviews: snapshotReviews };
+}
+
+/**
+ * The head's git mode of the changed files in a class (a link or submodule there is what the
+ * built-in `provenance-links` rule judges), when the source does not list modes itself. Files
+ * outside every class, and removed ones, are not asked about: no rule could apply to their link.
+ */
+async function withModes(data: PullRequestData, policy: Policy, files: SnapshotFile[]): Promise<SnapshotFile[]> {
+  if (!data.fileModes) return files;
+  const classify = compileClassifier(policy);
+  const asked = files.filter((f) => f.status !== "removed" && f.mode === undefined && classifyEntry(classify, f.filename, f.previous_filename).length > 0);
+  if (asked.length === 0) return files;
+  const modes = await data.fileModes(asked.map((f) => f.filename));
+  return files.map((f) => {
+    const found = modes.get(f.filename);
+    return found ? { ...f, ...found } : f;
+  });
 }
 
 /**

@@ -20,6 +20,12 @@ export interface PullRequestData {
   permission(login: string): Promise<Permission>;
   /** Which of `teams` (as `org/slug`) the user belongs to. */
   teamsOf(login: string, teams: string[]): Promise<string[]>;
+  /**
+   * The git mode at the head of each of `paths` (changed files in a class), and where links
+   * point. For sources whose `files()` lacks modes (GitHub's REST list); a source that fills
+   * `mode` itself (local git) leaves it out.
+   */
+  fileModes?(paths: string[]): Promise<Map<string, { mode: string; link_target?: string }>>;
 }
 
 /**

@@ -15,6 +15,7 @@ import type {
   SnapshotFile,
   SnapshotPullRequest,
   SnapshotReview,
+  SnapshotIdentity,
 } from "../model/snapshot.js";
 import { nearest } from "../shared/did-you-mean.js";
 import { validateAiRecords } from "../provenance-records/validate.js";
@@ -52,14 +53,24 @@ export function parseSnapshot(text: string): Snapshot {
 }
 
 export function validateSnapshot(data: unknown, path = "snapshot"): Snapshot {
-  const o = object(data, path, ["repository", "pull_request", "files", "commits", "reviews"], []);
-  return {
+  const o = object(data, path, ["repository", "pull_request", "files", "commits", "reviews"], ["identities"]);
+  const snapshot: Snapshot = {
     repository: nonEmptyString(o.repository, `${path}.repository`),
     pull_request: pullRequest(o.pull_request, `${path}.pull_request`),
     files: array(o.files, `${path}.files`).map((f, i) => file(f, `${path}.files[${i}]`)),
     commits: array(o.commits, `${path}.commits`).map((c, i) => commit(c, `${path}.commits[${i}]`)),
     reviews: array(o.reviews, `${path}.reviews`).map((r, i) => review(r, `${path}.reviews[${i}]`)),
   };
+  if (o.identities !== undefined) snapshot.identities = array(o.identities, `${path}.identities`).map((x, i) => identityEntry(x, `${path}.identities[${i}]`));
+  return snapshot;
+}
+
+function identityEntry(v: unknown, path: string): SnapshotIdentity {
+  const o = object(v, path, ["email"], ["login", "aliases"]);
+  const entry: SnapshotIdentity = { email: nonEmptyString(o.email, `${path}.email`) };
+  if (o.login !== undefined) entry.login = loginArray([o.login], `${path}.login`)[0];
+  if (o.aliases !== undefined) entry.aliases = stringArray(o.aliases, `${path}.aliases`);
+  return entry;
 }
 
 function pullRequest(v: unknown, path: string): SnapshotPullRequest {

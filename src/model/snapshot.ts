@@ -104,10 +104,23 @@ export interface SnapshotPullRequest {
 /** GitHub lists at most this many files of a pull request (REST and GraphQL alike). */
 export const GITHUB_MAX_PR_FILES = 3000;
 
+/**
+ * What a loader knows about who writes under an e-mail beyond GitHub's own answer: the CLI's
+ * `--identity EMAIL=LOGIN` and the base's `.mailmap`. It only ever adds: a login ties the
+ * address to an account, an alias names another address of the same person.
+ */
+export interface SnapshotIdentity {
+  email: string;
+  login?: string;
+  aliases?: string[];
+}
+
 export interface Snapshot {
   repository: string;
   pull_request: SnapshotPullRequest;
   files: SnapshotFile[];
   commits: SnapshotCommit[];
   reviews: SnapshotReview[];
+  /** Optional; see `SnapshotIdentity`. */
+  identities?: SnapshotIdentity[];
 }

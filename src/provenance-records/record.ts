@@ -36,6 +36,11 @@ export interface RecordWarning {
   message: string;
 }
 
+/** One line for a person: where the unreadable source is, and what is wrong with it. */
+export function describeRecordWarning(w: RecordWarning): string {
+  return `${w.from}${w.commit ? ` on ${w.commit.slice(0, 7)}` : ""}: ${w.message}`;
+}
+
 /** Sorted, merged, positive ranges; anything else in the input is dropped. */
 export function normaliseRanges(ranges: readonly LineRange[]): LineRange[] {
   const valid = ranges

@@ -18,7 +18,7 @@ export interface GraphqlContext {
   /** Whether the caller's token may see the owner's repositories. */
   canSee: (owner: string) => boolean;
   /** The caller's rate limit, as `rateLimit` reports it. */
-  rateLimit: () => { limit: number; remaining: number; used: number; resetAt: string };
+  rateLimit: () => { cost: number; limit: number; remaining: number; used: number; resetAt: string };
 }
 
 type Args = Record<string, any>;
@@ -42,6 +42,20 @@ interface CommitSource {
 interface BlobSource {
   __typename: "Blob";
   text: string;
+}
+interface TreeSource {
+  __typename: "Tree";
+  repo: SandboxRepo;
+  sha: string;
+  folder: string;
+}
+interface TreeEntrySource {
+  name: string;
+  path: string;
+  object: unknown;
+  /** git's octal mode; a file read through `Commit.file` is a plain one. */
+  mode?: string;
+  oid?: string;
 }
 interface RefSource {
   repo: SandboxRepo;
@@ -86,7 +100,7 @@ function commitOf(s: CommitSource) {
   return c;
 }
 
-function gitObject(state: SandboxState, repo: SandboxRepo, expression?: string, oid?: string): CommitSource | BlobSource | null {
+function gitObject(state: SandboxState, repo: SandboxRepo, expression?: string, oid?: string): CommitSource | BlobSource | TreeSource | null {
   if (oid) return repo.commits.has(oid) ? commitSource(repo, oid) : null;
   if (!expression) return null;
   const colon = expression.indexOf(":");
@@ -94,8 +108,11 @@ function gitObject(state: SandboxState, repo: SandboxRepo, expression?: string, 
   const sha = state.resolveRef(repo, rev);
   if (!sha) return null;
   if (colon < 0) return commitSource(repo, sha);
-  const text = state.readFile(repo, sha, expression.slice(colon + 1));
-  return text === undefined ? null : { __typename: "Blob", text };
+  const path = expression.slice(colon + 1);
+  const text = state.readFile(repo, sha, path);
+  if (text !== undefined) return { __typename: "Blob", text };
+  // A folder (the root for an empty path): its tree, as `<rev>:<folder>` names it in git.
+  return state.treeAt(repo, sha, path) ? { __typename: "Tree", repo, sha, folder: path.replace(/\/+$/, "") } : null;
 }
 
 /** A list filter on a `query` argument, as GitHub's collaborator and member searches do. */
@@ -117,7 +134,7 @@ const Query: Fields<unknown> = {
     if (!canSee(login) || (user && user.type !== "Organization")) throw notFound(`Could not resolve to an Organization with the login of '${login}'.`);
     return { __typename: "Organization", user: user ?? state.addUser(login, { type: "Organization" }) } satisfies ActorSource;
   },
-  rateLimit: (_s, _a, { rateLimit }) => ({ ...rateLimit(), cost: 1, nodeCount: 0 }),
+  rateLimit: (_s, _a, { rateLimit }) => ({ ...rateLimit(), nodeCount: 0 }),
 };
 
 const RateLimit: Fields<{ cost: number; limit: number; remaining: number; used: number; nodeCount: number; resetAt: string }> = {
@@ -231,11 +248,31 @@ const Blob: Fields<BlobSource> = {
   text: (b) => (b.text.includes("\0") ? null : b.text.slice(0, BLOB_TEXT_LIMIT)),
 };
 
-const TreeEntry: Fields<{ name: string; path: string; object: unknown }> = {
+const TreeEntry: Fields<TreeEntrySource> = {
   name: (e) => e.name,
   path: (e) => e.path,
   object: (e) => e.object,
+  // GitHub gives the mode as the integer value of git's octal mode (33188 for 100644).
+  mode: (e) => parseInt(e.mode ?? "100644", 8),
+  oid: (e) => e.oid ?? blobSha((e.object as BlobSource).text),
 };
+
+/** A folder at a commit: its entries, each with git's mode; a link's object is its blob (the target). */
+const Tree: Fields<TreeSource> = {
+  oid: (t) => treeOid(t),
+  abbreviatedOid: (t) => treeOid(t).slice(0, 7),
+  entries: (t, _args, { state }): TreeEntrySource[] =>
+    (state.treeAt(t.repo, t.sha, t.folder) ?? []).map((e) => {
+      const path = t.folder === "" ? e.name : `${t.folder}/${e.name}`;
+      if (e.mode === "040000") return { name: e.name, path, mode: e.mode, oid: treeOid({ ...t, folder: path }), object: { __typename: "Tree", repo: t.repo, sha: t.sha, folder: path } };
+      if (e.mode === "160000") return { name: e.name, path, mode: e.mode, oid: e.content ?? "", object: null };
+      return { name: e.name, path, mode: e.mode, oid: blobSha(e.content ?? ""), object: { __typename: "Blob", text: e.content ?? "" } };
+    }),
+};
+
+function treeOid(t: TreeSource): string {
+  return blobSha(`tree ${t.sha}:${t.folder}`);
+}
 
 const PullRequest: Fields<PullSource> = {
   id: ({ pr }) => nodeId("011:PullRequest", pr.id),
@@ -355,6 +392,7 @@ export const RESOLVERS: ResolverMap = asResolverMap({
   GitActor,
   Commit,
   Blob,
+  Tree,
   TreeEntry,
   PullRequest,
   Label,

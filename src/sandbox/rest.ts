@@ -114,17 +114,22 @@ function repoFor(host: RestHost, req: RouteRequest): SandboxRepo {
   return repo!;
 }
 
-/** GitHub's page/per_page paging with a `Link` header; `cap` is how many items GitHub will list at most. */
+/**
+ * GitHub's page/per_page paging with a `Link` header; `cap` is how many items GitHub will list at
+ * most. A `per_page` above the maximum is clamped, as GitHub does; without one, the default
+ * applies (which may exceed the maximum: a commit's files come 300 to a page unless asked).
+ */
 function paginate<T>(items: T[], req: RouteRequest, opts: { defaultPerPage?: number; maxPerPage?: number; cap?: number } = {}) {
   const maxPer = opts.maxPerPage ?? 100;
-  const per = Math.min(Math.max(Number(req.query.get("per_page") ?? opts.defaultPerPage ?? 30) || 30, 1), maxPer);
+  const asked = req.query.get("per_page");
+  const per = asked === null ? (opts.defaultPerPage ?? 30) : Math.min(Math.max(Number(asked) || 30, 1), maxPer);
   const page = Math.max(Number(req.query.get("page") ?? 1) || 1, 1);
   const listable = opts.cap !== undefined ? items.slice(0, opts.cap) : items;
   const last = Math.max(Math.ceil(listable.length / per), 1);
   const slice = listable.slice((page - 1) * per, page * per);
   const link = (p: number, rel: string) => {
     const u = new URL(req.url);
-    u.searchParams.set("per_page", String(per));
+    if (asked !== null) u.searchParams.set("per_page", String(per));
     u.searchParams.set("page", String(p));
     return `<${u.toString()}>; rel="${rel}"`;
   };
@@ -301,8 +306,9 @@ route("GET", "/repos/{owner}/{repo}/commits/{ref}", "repos.getCommit", "token", 
   const sha = host.state.resolveRef(repo, req.params.ref);
   if (!sha) throw new SandboxError(422, `No commit found for SHA: ${req.params.ref}`);
   const c = repo.commits.get(sha)!;
-  // GitHub pages a commit's files 300 at a time (3,000 at most) with a Link header.
-  const { slice, headers } = paginate(c.changes, req, { defaultPerPage: 300, maxPerPage: 300, cap: 3000 });
+  // GitHub's documented limits: a commit's files come 300 to a page by default, or `per_page`
+  // (at most 100) when asked, with a Link header to the next page; no more than 3,000 in all.
+  const { slice, headers } = paginate(c.changes, req, { defaultPerPage: 300, maxPerPage: 100, cap: 3000 });
   const body = commitJson(host.state, repo, { ...c, changes: slice }, true);
   return json(body, 200, headers);
 });

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Permission } from "../model/snapshot.js";
 import { isoSeconds, virtualClock, type SandboxClock } from "./clock.js";
 import { SandboxHttp, type RequestCounters } from "./server.js";
+import type { RateLimitSettings, RateResource } from "./rate-limits.js";
 import { pullJson, repoJson, reviewJson, userJson, checkRunJson } from "./shapes.js";
 import { deliverWebhook, type Delivery } from "./webhooks.js";
 import type { HookDelivery } from "./rest.js";
@@ -22,6 +23,8 @@ export interface SandboxOptions {
   latencyMs?: number;
   port?: number;
   webhook?: { url: string; secret: string };
+  /** GitHub's rate limits by default (an installation's 5,000 an hour); a scenario may lower them. */
+  rateLimits?: Partial<RateLimitSettings>;
 }
 
 export interface RepoSpec {
@@ -83,7 +86,7 @@ export class Sandbox {
         this.track(this.deliver(original.event, original.payload, { guid: original.guid, redelivery: true }));
         return true;
       },
-    });
+    }, opts.rateLimits);
     this.http.latencyMs = opts.latencyMs ?? 0;
   }
 
@@ -119,6 +122,16 @@ export class Sandbox {
   resetCounters(): void {
     this.http.resetCounters();
   }
+  /** Changes the rate limits (and starts every window afresh). */
+  setRateLimits(settings: Partial<RateLimitSettings>): void {
+    this.http.rateLimits.configure(settings);
+  }
+
+  /** Spends what is left of the owner's installation's limit, as if the app had used it up. */
+  exhaustRateLimit(owner: string, resource: RateResource): void {
+    this.http.rateLimits.exhaust(`installation ID ${this.installationId(owner)}`, resource);
+  }
+
   /** Every request no route matched since the sandbox started (not cleared by `resetCounters`). */
   unknownRoutes(): string[] {
     return [...this.http.unknownEver];
@@ -157,6 +170,42 @@ export class Sandbox {
   addTeamMember(team: string, login: string): void {
     const [org, slug] = team.replace(/^@/, "").split("/");
     this.state.addTeamMember(org, slug, login);
+  }
+
+  /** A collaborator removed from `repo`: GitHub's `member` event, action `removed`. */
+  async removeCollaborator(repo: string, login: string, by: string): Promise<Delivery | undefined> {
+    const r = this.repo(repo);
+    r.collaborators.delete(login.toLowerCase());
+    return this.send("member", { action: "removed", member: userJson(this.state, login), ...this.envelope(r, by) });
+  }
+
+  /** Someone removed from a team: GitHub's `membership` event, organisation-wide (no repository). */
+  async removeTeamMember(team: string, login: string, by: string): Promise<Delivery | undefined> {
+    const [org, slug] = team.replace(/^@/, "").split("/");
+    this.state.teams.get(`${org}/${slug}`.toLowerCase())?.delete(login.toLowerCase());
+    const inst = this.state.installationFor(org);
+    return this.send("membership", {
+      action: "removed",
+      scope: "team",
+      member: userJson(this.state, login),
+      team: { id: 1, node_id: "T_1", name: slug, slug, description: null, privacy: "closed", permission: "pull", url: `https://api.github.com/orgs/${org}/teams/${slug}` },
+      organization: { login: org, id: this.state.user(org)?.id ?? 1 },
+      sender: userJson(this.state, by),
+      ...(inst ? { installation: { id: inst.id, node_id: Buffer.from(`023:Installation${inst.id}`).toString("base64") } } : {}),
+    });
+  }
+
+  /** Someone removed from the organisation (and so from its teams): GitHub's `organization` event, `member_removed`. */
+  async removeOrganizationMember(org: string, login: string, by: string): Promise<Delivery | undefined> {
+    for (const [key, members] of this.state.teams) if (key.startsWith(`${org.toLowerCase()}/`)) members.delete(login.toLowerCase());
+    const inst = this.state.installationFor(org);
+    return this.send("organization", {
+      action: "member_removed",
+      membership: { url: `https://api.github.com/orgs/${org}/memberships/${login}`, state: "active", role: "member", organization_url: `https://api.github.com/orgs/${org}`, user: userJson(this.state, login) },
+      organization: { login: org, id: this.state.user(org)?.id ?? 1 },
+      sender: userJson(this.state, by),
+      ...(inst ? { installation: { id: inst.id, node_id: Buffer.from(`023:Installation${inst.id}`).toString("base64") } } : {}),
+    });
   }
 
   repo(fullName: string): SandboxRepo {

@@ -11,6 +11,7 @@ import { RESOLVERS, type GraphqlContext } from "./graphql-resolvers.js";
 import { matchRoute, type Caller, type RestHost } from "./rest.js";
 import { SandboxError } from "./state.js";
 import { applyFault, FaultInjector, repoOfRequest } from "./faults.js";
+import { graphqlCost, RateLimits, type RateLimitSettings } from "./rate-limits.js";
 
 export interface RequestRecord {
   method: string;
@@ -44,7 +45,15 @@ export class SandboxHttp {
   /** Faults to inject, by operation and repository (see faults.ts). */
   readonly faults = new FaultInjector();
 
-  constructor(private readonly host: RestHost) {}
+  /** GitHub's rate limits, counted per caller (see rate-limits.ts). */
+  readonly rateLimits: RateLimits;
+
+  constructor(
+    private readonly host: RestHost,
+    rateLimits: Partial<RateLimitSettings> = {},
+  ) {
+    this.rateLimits = new RateLimits(rateLimits);
+  }
 
   async listen(port = 0, hostname = "127.0.0.1"): Promise<string> {
     this.server = createServer((req, res) => {
@@ -95,6 +104,9 @@ export class SandboxHttp {
   private async handle(req: IncomingMessage, res: ServerResponse) {
     this.inFlight++;
     this.started.set(req, performance.now());
+    // In flight from arrival, so the secondary limit on concurrent requests sees slow ones too.
+    const who = this.rateCallerOf(req);
+    const leave = who === undefined ? () => {} : this.rateLimits.enter(who);
     try {
       const raw = await readBody(req);
       if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
@@ -131,21 +143,29 @@ export class SandboxHttp {
         this.count(req, route.operation, method, pathname, 401);
         return send(res, 401, { message: caller, documentation_url: "https://docs.github.com/rest" });
       }
+      const requestId = newRequestId();
+      const decision = this.rateLimits.spend(this.rateCaller(caller), "core", 1, method !== "GET" && method !== "HEAD", requestId);
+      const rate = { ...decision.headers, "x-github-request-id": requestId };
+      if (!decision.allowed) {
+        this.count(req, route.operation, method, pathname, decision.status);
+        return send(res, decision.status, { message: decision.message, documentation_url: RATE_LIMIT_DOCS[decision.kind] }, rate);
+      }
       try {
         const out = route.handle(this.host, { params, query: url.searchParams, body, headers: req.headers, caller, url, apiBase });
         this.count(req, route.operation, method, pathname, out.status);
         if (out.raw !== undefined) {
-          res.writeHead(out.status, { ...githubHeaders(), ...out.headers });
+          res.writeHead(out.status, { ...githubHeaders(), ...rate, ...out.headers });
           return res.end(out.raw);
         }
-        return send(res, out.status, out.body, out.headers);
+        return send(res, out.status, out.body, { ...rate, ...out.headers });
       } catch (e) {
         if (!(e instanceof SandboxError)) throw e;
         this.count(req, route.operation, method, pathname, e.status);
         // GitHub's error bodies carry the status as a string beside the message.
-        return send(res, e.status, { message: e.message, ...(e.errors ? { errors: e.errors } : {}), documentation_url: "https://docs.github.com/rest", status: String(e.status) });
+        return send(res, e.status, { message: e.message, ...(e.errors ? { errors: e.errors } : {}), documentation_url: "https://docs.github.com/rest", status: String(e.status) }, rate);
       }
     } finally {
+      leave();
       this.inFlight--;
     }
   }
@@ -181,15 +201,47 @@ export class SandboxHttp {
       this.count(req, operation, "POST", pathname, 401);
       return send(res, 401, { message: caller, documentation_url: "https://docs.github.com/graphql" });
     }
+    const who = this.rateCaller(caller);
+    const requestId = newRequestId();
+    const cost = graphqlCost(parsed.document, variables, name);
+    const decision = this.rateLimits.spend(who, "graphql", cost, false, requestId);
+    const rate = { ...decision.headers, "x-github-request-id": requestId };
+    if (!decision.allowed && decision.kind === "secondary") {
+      this.count(req, operation, "POST", pathname, decision.status);
+      return send(res, decision.status, { message: decision.message, documentation_url: RATE_LIMIT_DOCS.secondary }, rate);
+    }
+    if (!decision.allowed) {
+      // GitHub answers a spent GraphQL limit with a 200 and an error of type RATE_LIMITED.
+      this.count(req, operation, "POST", pathname, 200);
+      return send(res, 200, { errors: [{ type: "RATE_LIMITED", message: decision.message }] }, rate);
+    }
     const state = this.host.state;
     const context: GraphqlContext = {
       state,
       canSee: (owner) => caller.kind !== "installation" || state.installations.get(caller.installationId!)?.account.toLowerCase() === owner.toLowerCase(),
-      rateLimit: () => ({ limit: 5000, remaining: 4999, used: 1, resetAt: new Date(Date.now() + 3600_000).toISOString() }),
+      rateLimit: () => {
+        const b = this.rateLimits.bucket(who, "graphql");
+        return { cost, limit: b.limit, remaining: b.limit - b.used, used: b.used, resetAt: new Date(b.reset * 1000).toISOString() };
+      },
     };
     const payload = await graphqlExecutor.run(parsed.document, variables, name, context);
     this.count(req, operation, "POST", pathname, 200);
-    return send(res, 200, payload);
+    return send(res, 200, payload, rate);
+  }
+
+  /** Whose limit a request will spend, from its credentials alone (before the route is known). */
+  private rateCallerOf(req: IncomingMessage): string | undefined {
+    const token = this.tokenCaller(req);
+    if (typeof token !== "string") return this.rateCaller(token);
+    const app = this.jwtCaller(req);
+    return typeof app === "string" ? undefined : this.rateCaller(app);
+  }
+
+  /** Whose limit a request spends, named as GitHub's messages name it. */
+  private rateCaller(caller: Caller): string {
+    if (caller.kind === "installation") return `installation ID ${caller.installationId}`;
+    if (caller.kind === "user") return `user ID ${this.host.state.user(caller.login ?? "")?.id ?? caller.login}`;
+    return `app ID ${caller.appId}`;
   }
 
   private tokenCaller(req: IncomingMessage): Caller | string {
@@ -227,15 +279,18 @@ function decodeJwt(jwt: string): Record<string, unknown> | undefined {
   }
 }
 
+const RATE_LIMIT_DOCS = {
+  primary: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+  secondary: "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+};
+
+function newRequestId(): string {
+  return Math.random().toString(16).slice(2, 10).toUpperCase();
+}
+
+/** Headers on every answer; the `x-ratelimit-*` ones come with the caller's limit, once it is known. */
 function githubHeaders(): Record<string, string> {
-  return {
-    "x-github-request-id": Math.random().toString(16).slice(2, 10).toUpperCase(),
-    "x-ratelimit-limit": "5000",
-    "x-ratelimit-remaining": "4999",
-    "x-ratelimit-used": "1",
-    "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
-    "x-github-api-version-selected": "2022-11-28",
-  };
+  return { "x-github-request-id": newRequestId(), "x-github-api-version-selected": "2022-11-28" };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) {

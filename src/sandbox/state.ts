@@ -34,7 +34,18 @@ export interface FileChange {
   filename: string;
   status: ChangeStatus;
   previous_filename?: string;
-  /** New content; absent for removals. */
+  /** New content; absent for removals. A symlink's content is its target, a submodule's its commit. */
+  content?: string;
+  /** The git mode after the change (default `100644`): `120000` symlink, `160000` submodule. */
+  mode?: string;
+}
+
+/** One entry of a folder at a commit, as git's tree lists it. */
+export interface SandboxTreeEntry {
+  name: string;
+  /** git's octal mode: `100644`, `120000`, `160000`, `040000` for a folder. */
+  mode: string;
+  /** The file's content (a link's target, a submodule's commit); absent for a folder. */
   content?: string;
 }
 
@@ -275,6 +286,34 @@ export class SandboxState {
       c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined;
     }
     return undefined;
+  }
+
+  /** Every file at a commit, by path: the nearest change of each path along the first-parent chain. */
+  filesAt(repo: SandboxRepo, sha: string): Map<string, FileChange> {
+    const chain: SandboxCommit[] = [];
+    for (let c = repo.commits.get(sha); c; c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined) chain.push(c);
+    const files = new Map<string, FileChange>();
+    for (const c of chain.reverse()) {
+      for (const ch of c.changes) {
+        if (ch.status === "renamed" && ch.previous_filename) files.delete(ch.previous_filename);
+        if (ch.status === "removed") files.delete(ch.filename);
+        else files.set(ch.filename, ch);
+      }
+    }
+    return files;
+  }
+
+  /** The entries of `folder` ("" for the root) at a commit; undefined when there is no such folder. */
+  treeAt(repo: SandboxRepo, sha: string, folder: string): SandboxTreeEntry[] | undefined {
+    const prefix = folder === "" ? "" : `${folder.replace(/\/+$/, "")}/`;
+    const entries = new Map<string, SandboxTreeEntry>();
+    for (const [path, file] of this.filesAt(repo, sha)) {
+      if (!path.startsWith(prefix)) continue;
+      const [name, ...deeper] = path.slice(prefix.length).split("/");
+      entries.set(name, deeper.length > 0 ? { name, mode: "040000" } : { name, mode: file.mode ?? "100644", content: file.content ?? "" });
+    }
+    if (entries.size === 0 && prefix !== "") return undefined;
+    return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   resolveRef(repo: SandboxRepo, ref: string): string | undefined {

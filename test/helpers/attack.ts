@@ -23,6 +23,7 @@ import {
   example,
   graphqlData,
   mockCheckRuns,
+  mockFileModes,
   mockPull,
   mockToken,
   pullRequestPayload,
@@ -266,6 +267,7 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
   // first by a would-be approver, on).
   const policy = resolvedPolicy(policyFor(spec.baseRef) ?? (typeof spec.fallback === "string" && spec.fallback !== "NOT_FOUND" ? spec.fallback : null));
   if (policy && !tooLarge(spec, twin)) {
+    mockFileModes(api, spec, policyAnswered(spec, twin) ?? policy);
     const reviews: SnapshotReview[] = spec.reviews.map((r) => ({ user: { login: r.login, type: r.typename === "Bot" ? "Bot" : "User" }, state: r.state as SnapshotReview["state"], submitted_at: r.submittedAt }));
     const pr = { author: spec.author } as SnapshotPullRequest;
     const listed = new Set(commitsToList(pr, spec.commits.map(snapshotCommit), reviews, policy).map((c) => c.sha));
@@ -336,6 +338,13 @@ function mockCreateWrite(api: nock.Scope, writes: Json[], id: number): void {
       return true;
     })
     .reply(201, { id });
+}
+
+/** The strict fallback, when the twin's answer cuts the base policy short (the app cannot read it whole). */
+function policyAnswered(spec: PrSpec, twin: Twin): Policy | null {
+  const data = graphqlData(spec);
+  twin.mutate?.(data);
+  return data.repository.policy?.isTruncated ? strictFallbackPolicy("broken") : null;
 }
 
 function resolvedPolicy(text: string | null): Policy | null {

@@ -126,8 +126,21 @@ export const notAccessible: Reply = [
 /** Every request a scope served, as `METHOD /path`. */
 export function served(scope: nock.Scope): string[] {
   const paths: string[] = [];
-  scope.on("request", (req: { method: string; path: string }) => paths.push(`${req.method} ${req.path.split("?")[0]}`));
+  scope.on("request", (req: { method: string; path: string }, _interceptor: unknown, body?: string) =>
+    paths.push(`${req.method} ${req.path.split("?")[0]}${graphqlOperation(body)}`),
+  );
   return paths;
+}
+
+/** ` PullRequestSnapshot` for a GraphQL request body, so tests can tell the app's queries apart. */
+function graphqlOperation(body: string | undefined): string {
+  if (!body) return "";
+  try {
+    const name = /query (\w+)/.exec(String((JSON.parse(body) as { query?: unknown }).query ?? ""))?.[1];
+    return name ? ` ${name}` : "";
+  } catch {
+    return "";
+  }
 }
 
 export const CHECK_RUNS_PATH = `/repos/${OWNER}/${REPO}/check-runs`;

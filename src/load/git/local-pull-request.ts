@@ -13,8 +13,10 @@ import {
   type SnapshotCommit,
   type SnapshotFile,
   type SnapshotPullRequest,
+  type SnapshotIdentity,
   type SnapshotReview,
 } from "../../model/snapshot.js";
+import { identitiesFor, parseMailmap } from "./identities.js";
 import { LOG_FORMAT, type LoggedCommit, type NameStatusEntry, commitFileEntries, loginFromEmail, parseLog, parseRaw, toSnapshotFiles } from "./parse.js";
 import { createGit, type Git, GitError } from "./run-git.js";
 import { readAiRecords } from "./ai-records.js";
@@ -41,6 +43,8 @@ export interface LocalPullRequestOptions {
   permissions?: Record<string, Permission>;
   /** Per-login team memberships as `org/slug`, keys compared case-insensitively. */
   teams?: Record<string, string[]>;
+  /** `--identity`: lower-case e-mail → the GitHub login behind it. */
+  identities?: ReadonlyMap<string, string>;
   /** The moment the flag-given reviews are "submitted"; default: the current time. */
   now?: Date;
   env?: NodeJS.ProcessEnv;
@@ -214,6 +218,18 @@ export class LocalPullRequest implements PullRequestData {
       const attested = records.byCommit.get(c.sha);
       return attested ? { ...commit, ai_records: attested } : commit;
     });
+  }
+
+  /** What `--identity` and the base's `.mailmap` say about the addresses of the range (SPEC §8). */
+  async identities(): Promise<SnapshotIdentity[]> {
+    const commits = (await this.loggedCommits()).map(toSnapshotCommit);
+    let mailmap = "";
+    try {
+      mailmap = await this.git(["show", `${this.range.baseSha}:.mailmap`]);
+    } catch {
+      // No .mailmap at the base: nothing to add.
+    }
+    return identitiesFor(commits, this.options.identities ?? new Map(), parseMailmap(mailmap));
   }
 
   commitFiles(sha: string): Promise<CommitFile[]> {

@@ -18,7 +18,9 @@ import { PullRequestQuery, actorLogin, actorType } from "./pull-request-query.js
 import { lastPushAt } from "./push-time.js";
 import { summaryHashes } from "../../report/check-run.js";
 import { commitsWithAiRecords } from "./ai-records.js";
+import type { RecordWarning } from "../../provenance-records/record.js";
 import type { GqlPullRequest } from "./queries.js";
+import { readFileModes, type FileMode } from "./file-modes.js";
 
 /** GitHub lists at most 3,000 files of a pull request, and of a commit. */
 export const MAX_PR_FILES = GITHUB_MAX_PR_FILES;
@@ -117,8 +119,17 @@ export class GitHubPullRequestData implements PullRequestData {
 
   /** With git-ai notes and Agent Trace records attached (SPEC §9; see `ai-records.ts`). */
   async commits(): Promise<SnapshotCommit[]> {
+    return (await this.#attested()).commits;
+  }
+
+  /** Notes and trace lines that could not be read while loading the commits (never fatal). */
+  async recordWarnings(): Promise<RecordWarning[]> {
+    return (await this.#attested()).warnings;
+  }
+
+  async #attested() {
     const core = await this.#query.core();
-    return (await this.cache.get("attested-commits", () => commitsWithAiRecords(this.gh, this.#repo, core))).commits;
+    return this.cache.get("attested-commits", () => commitsWithAiRecords(this.gh, this.#repo, core));
   }
 
   commitFiles(sha: string): Promise<SnapshotCommitFile[]> {
@@ -149,6 +160,12 @@ export class GitHubPullRequestData implements PullRequestData {
   async teamsOf(login: string, teams: string[]): Promise<string[]> {
     const member = await Promise.all(teams.map((team) => this.#isTeamMember(login, team)));
     return teams.filter((_, i) => member[i]);
+  }
+
+  /** One tree query at the head (see `file-modes.ts`). */
+  async fileModes(paths: string[]): Promise<Map<string, FileMode>> {
+    const { pr } = await this.#query.core();
+    return this.cache.get(`modes:${paths.join("\0")}`, () => readFileModes(this.gh, this.#repo, pr.headRefOid, paths));
   }
 
   // ---------- what the app needs around the snapshot ----------
