@@ -6,13 +6,13 @@ import { ANNOTATIONS_PER_REQUEST, assertConclusion, publishCheckRun } from "../s
 import { RequestCache } from "../src/load/github/client.js";
 import {
   finishOutput,
-  renderCheckRun,
-  renderMergeGroup,
+  renderDecision,
   summaryHashes,
   SUMMARY_LIMIT,
   type CheckAnnotation,
 } from "../src/report/check-run.js";
 import type { Verdict } from "../src/model/verdict.js";
+import { decide } from "../src/evaluate/decide.js";
 import {
   API,
   APP_ID,
@@ -165,7 +165,7 @@ describe("check-run output", () => {
   });
 
   it("annotates AI-touched protected files (warning, failure when forbidden) and config errors on .provenance.yml", () => {
-    const output = renderCheckRun(verdict());
+    const output = renderDecision(decide({ kind: "verdict", verdict: verdict() }));
     const byPath = Object.fromEntries(output.annotations.map((a) => [a.path, a]));
     expect(byPath["evals/t1.yaml"]).toMatchObject({ annotation_level: "warning", start_line: 1 });
     expect(byPath["evals/t1.yaml"].message).toMatch(/Claude Code.*1a2b3c4.*independent-review/);
@@ -177,10 +177,10 @@ describe("check-run output", () => {
 
   it("merge groups pass only for a passing pull request at the queued SHA", () => {
     const base = { pullNumber: 42, queuedSha: HEAD };
-    expect(renderMergeGroup({ ...base, currentSha: HEAD, prConclusion: "success" }).conclusion).toBe("success");
-    expect(renderMergeGroup({ ...base, currentSha: "2".repeat(40), prConclusion: "success" }).conclusion).toBe("failure");
-    expect(renderMergeGroup({ ...base, currentSha: HEAD, prConclusion: "action_required" }).conclusion).toBe("failure");
-    expect(renderMergeGroup({ ...base, currentSha: HEAD }).conclusion).toBe("failure");
+    expect(decide({ kind: "merge-group", group: { ...base, currentSha: HEAD, prConclusion: "success" } }).conclusion).toBe("success");
+    expect(decide({ kind: "merge-group", group: { ...base, currentSha: "2".repeat(40), prConclusion: "success" } }).conclusion).toBe("failure");
+    expect(decide({ kind: "merge-group", group: { ...base, currentSha: HEAD, prConclusion: "action_required" } }).conclusion).toBe("failure");
+    expect(decide({ kind: "merge-group", group: { ...base, currentSha: HEAD } }).conclusion).toBe("failure");
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { IncompleteDataError } from "../load/pull-request-data.js";
 import { GitHubAnswerError } from "../load/github/exchange-check.js";
-import type { EvaluationErrorReport } from "../report/check-run.js";
+import type { EvaluationProblem } from "../evaluate/decide.js";
 import { BrokenAnswerError, RequestDeadlineError } from "./deadlines.js";
 
 const RETRY = "Click Re-evaluate on this check run, or push a new commit.";
@@ -43,7 +43,7 @@ const PERMISSION_FOR_PATH: ReadonlyArray<[RegExp, string]> = [
 ];
 const ALL_PERMISSIONS = "checks: write; contents, metadata, pull requests, merge queues and members: read";
 
-export function describeError(error: unknown): EvaluationErrorReport {
+export function describeError(error: unknown): EvaluationProblem {
   if (error instanceof IncompleteDataError) {
     return { kind: "incomplete", message: error.message, remedy: error.remedy };
   }
@@ -67,7 +67,7 @@ export function describeError(error: unknown): EvaluationErrorReport {
   };
 }
 
-function describeRequestError(error: RequestErrorLike): EvaluationErrorReport {
+function describeRequestError(error: RequestErrorLike): EvaluationProblem {
   const path = error.request?.url ? apiPath(error.request.url) : "";
   const request = error.request?.method && path ? `${error.request.method} ${path}` : "a request";
   const headers = error.response?.headers ?? {};
@@ -97,7 +97,7 @@ function describeRequestError(error: RequestErrorLike): EvaluationErrorReport {
   return { kind: "github-api", message: answered, remedy: remedyForStatus(error.status) };
 }
 
-function describeGraphqlError(error: GraphqlErrorLike): EvaluationErrorReport {
+function describeGraphqlError(error: GraphqlErrorLike): EvaluationProblem {
   const messages = error.errors.map((e) => `${e.type ? `${e.type}: ` : ""}${e.message ?? "unknown error"}${e.path ? ` (at ${e.path.join(".")})` : ""}`);
   const message = `GitHub's GraphQL API returned errors: ${messages.join("; ")}`;
   if (error.errors.some((e) => e.type === "RATE_LIMITED")) {

@@ -12,18 +12,19 @@ import { describeRecordWarning } from "../provenance-records/record.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
 import { RequestCache, type GitHubClient, type RepoRef } from "../load/github/client.js";
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
-import { renderCheckRun, renderEvaluationError, renderNoPolicy, withSiblings, type CheckRunOutput } from "../report/check-run.js";
+import { decide, type Decision } from "../evaluate/decide.js";
+import { renderDecision, type CheckRunOutput } from "../report/check-run.js";
 import { openSiblings, type SiblingRun } from "./siblings.js";
 import { OneAtATime } from "./one-at-a-time.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
-import { readHead, type PublishResult } from "./publish.js";
-import { publishOrFallBack } from "./fallback.js";
+import { readHead, type PublishRequest, type PublishResult } from "./publish.js";
+import { publishOrFallBack, type Posted } from "./fallback.js";
 import { CoordinationError, type Turn } from "./coordination/index.js";
 import { takeTurn, whenStoreRecovers } from "./coordination/turns.js";
 import { recordResult } from "../audit/from-app.js";
 import type { AuditRecorder } from "../audit/writer.js";
-import { logEvaluation, publishOutcome, type EvaluationFields } from "../ops/evaluation-log.js";
+import { logEvaluation, publishOutcome } from "../ops/evaluation-log.js";
 
 export interface AppDeps {
   gh: GitHubClient;
@@ -55,14 +56,22 @@ export interface PullRequestTarget extends RepoRef {
 }
 
 export interface Evaluation {
+  /** The pull request's own result, as `decide` made it. */
+  decision: Decision;
+  /** The check run that shows it; once published, what was posted. */
   output: CheckRunOutput;
   /** The head SHA that was evaluated, when the pull request could be read. */
   headSha?: string;
   verdict?: Verdict;
   error?: unknown;
-  /** What the evaluation log line says about it (logged once published, with the outcome). */
-  record: EvaluationFields;
+  /**
+   * What the evaluation log line says about it besides the conclusion, which is always the
+   * posted one (logged once published, with the outcome).
+   */
+  record: LogFields;
 }
+
+type LogFields = Record<string, unknown>;
 
 export interface EvaluationOutcome {
   evaluation: Evaluation;
@@ -139,16 +148,60 @@ export async function evaluateAndPublish(deps: AppDeps, target: PullRequestTarge
  */
 async function postStoreFailure(deps: AppDeps, target: PullRequestTarget, error: CoordinationError): Promise<EvaluationOutcome> {
   deps.log.error({ err: error, repository: `${target.owner}/${target.repo}`, pr: target.number }, "provenance-gate: the shared store failed; posting a failure");
-  const output = renderEvaluationError({
-    kind: "store",
-    message: error.message,
-    remedy: "Provenance Gate evaluates this pull request again by itself as soon as its shared store answers; you can also click Re-evaluate.",
+  const started = performance.now();
+  const decision = decide({
+    kind: "error",
+    problem: {
+      kind: "store",
+      message: error.message,
+      remedy: "Provenance Gate evaluates this pull request again by itself as soon as its shared store answers; you can also click Re-evaluate.",
+    },
   });
-  const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache: new RequestCache() };
+  const output = renderDecision(decision, target.pushers);
   const repo = { owner: target.owner, repo: target.repo };
-  const { publish } = await publishOrFallBack(publisherDeps, { repo, pullNumber: target.number, headSha: target.headSha, output, checkHead: target.headSha === undefined });
-  const record = { repository: `${target.owner}/${target.repo}`, pr: target.number, head_sha: target.headSha ?? null, conclusion: "failure", error: "store" };
-  return { evaluation: { output, headSha: target.headSha, error, record }, publish };
+  const record = { repository: `${target.owner}/${target.repo}`, pr: target.number, head_sha: target.headSha ?? null, error: "store" };
+  const evaluation: Evaluation = { decision, output, headSha: target.headSha, error, record };
+  const posted = await postAndRecord(deps, { repo, pullNumber: target.number, baseRef: target.baseRef, started, cache: new RequestCache() }, evaluation, {
+    repo,
+    pullNumber: target.number,
+    headSha: target.headSha,
+    output,
+    checkHead: target.headSha === undefined,
+  });
+  return { evaluation: posted.evaluation, publish: posted.publish };
+}
+
+interface PostedEvaluation {
+  evaluation: Evaluation;
+  publish: PublishResult;
+  /** The posted run is a failure that replaced the result (see fallback.ts). */
+  replaced: boolean;
+}
+
+/**
+ * Posts the output and records what was posted: the log line, the metrics and the record of
+ * decisions all carry the posted run's conclusion, which may be a sibling's or a fallback's
+ * rather than the pull request's own verdict.
+ */
+async function postAndRecord(
+  deps: AppDeps,
+  about: { repo: RepoRef; pullNumber: number; baseRef?: string; started: number; cache: RequestCache },
+  evaluation: Evaluation,
+  request: PublishRequest,
+): Promise<PostedEvaluation> {
+  const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache: about.cache };
+  let posted: Posted;
+  try {
+    posted = await publishOrFallBack(publisherDeps, request);
+  } catch (error) {
+    logEvaluation(deps.log, { ...evaluation.record, conclusion: request.output.conclusion }, about.started, publishOutcome({ error }));
+    throw error;
+  }
+  const { publish, output } = posted;
+  const replaced = output !== request.output;
+  recordResult(deps, { repository: about.repo, pullNumber: about.pullNumber, baseRef: about.baseRef, verdict: evaluation.verdict, output, note: evaluation.decision.note, publish });
+  logEvaluation(deps.log, { ...evaluation.record, conclusion: output.conclusion }, about.started, `${publishOutcome(publish)}${replaced ? " (minimal failure)" : ""}`);
+  return { evaluation: { ...evaluation, output }, publish, replaced };
 }
 
 async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, turn: Turn): Promise<Published> {
@@ -183,55 +236,49 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, t
     .then(() => readHead(deps.gh, { owner: target.owner, repo: target.repo }, target.number));
   currentHead.catch(() => undefined);
 
-  const evaluation = await evaluateLoaded(deps, data);
-  const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache };
+  const own = await evaluateLoaded(deps, data);
   const repo = { owner: target.owner, repo: target.repo };
-  const headSha = evaluation.headSha ?? target.headSha;
-  const { output, siblings } = await withOpenSiblings(deps, repo, target.number, headSha, evaluation.output, data);
-  try {
-    const { publish, output: posted } = await publishOrFallBack(publisherDeps, {
-      repo,
-      pullNumber: target.number,
-      headSha,
-      output,
-      checkHead: true,
-      currentHead,
-      // The event's push time belongs to the event's head only.
-      eventTime: headSha === target.headSha ? target.eventTime : undefined,
-      mayWrite: turn.mayWrite,
-    });
-    const replaced = posted !== output;
-    recordResult(deps, { repository: repo, pullNumber: target.number, baseRef: target.baseRef, verdict: evaluation.verdict, output: posted, publish });
-    logEvaluation(deps.log, { ...evaluation.record, conclusion: posted.conclusion }, started, `${publishOutcome(publish)}${replaced ? " (minimal failure)" : ""}`);
-    const outcome = { evaluation: replaced ? { ...evaluation, output: posted } : evaluation, publish };
-    return { outcome, outOfStep: replaced ? [] : siblings.filter((sibling) => sibling.posted !== output.conclusion) };
-  } catch (error) {
-    logEvaluation(deps.log, evaluation.record, started, publishOutcome({ error }));
-    throw error;
-  }
+  const headSha = own.headSha ?? target.headSha;
+  const { evaluation, siblings } = await withOpenSiblings(deps, repo, target.number, headSha, own, data);
+  const { publish, replaced, evaluation: posted } = await postAndRecord(deps, { repo, pullNumber: target.number, baseRef: target.baseRef, started, cache }, evaluation, {
+    repo,
+    pullNumber: target.number,
+    headSha,
+    output: evaluation.output,
+    checkHead: true,
+    currentHead,
+    // The event's push time belongs to the event's head only.
+    eventTime: headSha === target.headSha ? target.eventTime : undefined,
+    mayWrite: turn.mayWrite,
+  });
+  return { outcome: { evaluation: posted, publish }, outOfStep: replaced ? [] : siblings.filter((sibling) => sibling.posted !== posted.output.conclusion) };
 }
 
 /**
- * The output combined with other open pull requests on the same head commit. Finding them can
- * fail; then the result fails too, rather than risk a lenient run deciding a stricter one.
+ * The decision made again with the other open pull requests on the same head commit. Finding
+ * them can fail; then the result fails too, rather than risk a lenient run deciding a stricter one.
  */
 async function withOpenSiblings(
   deps: AppDeps,
   repo: RepoRef,
   number: number,
   headSha: string | undefined,
-  own: CheckRunOutput,
+  own: Evaluation,
   data: GitHubPullRequestData,
-): Promise<{ output: CheckRunOutput; siblings: SiblingRun[] }> {
-  if (!headSha) return { output: own, siblings: [] };
+): Promise<{ evaluation: Evaluation; siblings: SiblingRun[] }> {
+  if (!headSha) return { evaluation: own, siblings: [] };
+  let decision: Decision;
+  let siblings: SiblingRun[] = [];
   try {
     const runs = await data.checkRuns(headSha).catch(() => []);
-    const siblings = await openSiblings(deps.gh, deps.log, repo, headSha, number, runs);
-    return { output: withSiblings(own, siblings), siblings };
+    siblings = await openSiblings(deps.gh, deps.log, repo, headSha, number, runs);
+    decision = decide(own.decision.input, siblings);
   } catch (error) {
     deps.log.error({ err: error, repository: data.repository, pr: number }, "provenance-gate: could not read the other pull requests on this commit");
-    return { output: renderEvaluationError(describeError(error)), siblings: [] };
+    decision = decide({ kind: "error", problem: describeError(error) });
   }
+  if (decision.blockedBy.length === 0 && decision.input === own.decision.input) return { evaluation: own, siblings };
+  return { evaluation: { ...own, decision, output: renderDecision(decision, own.output.pushers) }, siblings };
 }
 
 /** Siblings whose run no longer shows the commit's combined result are evaluated again. */
@@ -254,9 +301,9 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       // Nothing is enforced without a policy, but a pull request adding a broken one must hear so.
       if ((await pullRequestPolicyErrors(data)).length === 0) {
         const headSha = await data.headSha();
-        const output = renderNoPolicy(resolution.searched);
-        const record = { repository: data.repository, pr: data.options.number, head_sha: headSha, conclusion: output.conclusion, policy_blob_sha: null };
-        return { output, headSha, record };
+        const decision = decide({ kind: "no-policy", searched: resolution.searched });
+        const record = { repository: data.repository, pr: data.options.number, head_sha: headSha, policy_blob_sha: null };
+        return { decision, output: renderDecision(decision), headSha, record };
       }
       policy = floorOnlyPolicy(resolution.searched);
     } else {
@@ -272,7 +319,6 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       repository: verdict.repository,
       pr: verdict.pull_number,
       head_sha: verdict.head_sha,
-      conclusion: verdict.conclusion,
       tools: verdict.ai.tools,
       session_authors: verdict.session_authors,
       counted: verdict.counted,
@@ -280,15 +326,17 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       policy_blob_sha: verdict.policy.blob_sha ?? null,
       fallback: verdict.policy.fallback_reason !== undefined,
     };
-    return { output: renderCheckRun(verdict, recordWarnings.map(describeRecordWarning)), headSha: snapshot.pull_request.head_sha, verdict, record };
+    const decision = decide({ kind: "verdict", verdict, warnings: recordWarnings.map(describeRecordWarning) });
+    return { decision, output: renderDecision(decision), headSha: snapshot.pull_request.head_sha, verdict, record };
   } catch (error) {
     const report = describeError(error);
     const level = error instanceof IncompleteDataError ? "warn" : "error";
     deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
-    const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, conclusion: "failure", error: report.kind };
+    const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, error: report.kind };
     // The pushers known so far stay recorded, even on a failure run.
     const pushers = await data.pushers().catch(() => data.options.pushers ?? []);
-    return { output: renderEvaluationError(report, pushers), headSha: data.loadedHeadSha, error, record };
+    const decision = decide({ kind: "error", problem: report });
+    return { decision, output: renderDecision(decision, pushers), headSha: data.loadedHeadSha, error, record };
   }
 }
 

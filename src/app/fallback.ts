@@ -12,10 +12,11 @@
  */
 import { RequestCache, httpStatus } from "../load/github/client.js";
 import { listOwnCheckRuns } from "../load/github/check-runs.js";
-import { renderEvaluationError, summaryHashes, type CheckRunOutput } from "../report/check-run.js";
+import { decide, type EvaluationProblem } from "../evaluate/decide.js";
+import { renderDecision, summaryHashes, type CheckRunOutput } from "../report/check-run.js";
 import { describeError } from "./errors.js";
 import { CoordinationError } from "./coordination/coordinator.js";
-import { publishCheckRun, type PublisherDeps, type PublishRequest, type PublishResult } from "./publish.js";
+import { newestRun, publishCheckRun, type PublisherDeps, type PublishRequest, type PublishResult } from "./publish.js";
 
 export interface Posted {
   publish: PublishResult;
@@ -38,8 +39,7 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
         throw head.error;
       }
       deps.log.warn({ err: head.error, ...where }, "provenance-gate: could not re-read the head before posting; posting a failure");
-      const report = describeError(head.error);
-      const output = renderEvaluationError({ ...report, message: `Could not re-read the pull request's head before posting the result: ${report.message}` });
+      const output = failureInstead(request.output, describeError(head.error), "Could not re-read the pull request's head before posting the result");
       attempt = { ...request, output, checkHead: false, currentHead: undefined };
     } else {
       attempt = { ...request, currentHead: Promise.resolve(head.sha) };
@@ -64,8 +64,7 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
       return { publish: { kind: "updated", id: landedId, headSha, requests: 1 }, output: attempt.output };
     }
     deps.log.warn({ err: error, ...where, head_sha: headSha }, "provenance-gate: could not write the check run; creating a minimal failure run");
-    const report = describeError(error);
-    const output = renderEvaluationError({ ...report, message: `Could not write this pull request's check run: ${report.message}` });
+    const output = failureInstead(attempt.output, describeError(error), "Could not write this pull request's check run");
     try {
       // A failure cannot be a wrong green: it needs nobody's leave to be written.
       const publish = await publishCheckRun(deps, { ...attempt, output, checkHead: false, currentHead: undefined, fresh: true, mayWrite: undefined });
@@ -75,6 +74,11 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
       throw fallbackError;
     }
   }
+}
+
+/** The failure posted in place of a result that could not be posted; the pushers stay recorded. */
+function failureInstead(result: CheckRunOutput, problem: EvaluationProblem, what: string): CheckRunOutput {
+  return renderDecision(decide({ kind: "error", problem: { ...problem, message: `${what}: ${problem.message}` } }), result.pushers);
 }
 
 /** Bad credentials, or an exhausted quota: another write now would fail the same way. */
@@ -88,7 +92,7 @@ function blocksEveryWrite(error: unknown): boolean {
 async function landed(deps: PublisherDeps, request: PublishRequest, headSha: string, externalId: string): Promise<number | undefined> {
   try {
     const runs = await listOwnCheckRuns(deps.gh, request.repo, headSha, deps.appId, new RequestCache());
-    const newest = runs.filter((run) => run.external_id === externalId).reduce<(typeof runs)[number] | undefined>((a, b) => (!a || b.id > a.id ? b : a), undefined);
+    const newest = newestRun(runs, externalId);
     if (!newest || newest.status !== "completed" || newest.conclusion !== request.output.conclusion) return undefined;
     return summaryHashes(newest.output.summary)?.hash === request.output.hash ? newest.id : undefined;
   } catch {

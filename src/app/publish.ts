@@ -7,18 +7,19 @@ import type { Logger } from "probot";
 import type { Conclusion } from "../model/verdict.js";
 import type { GitHubClient, RepoRef, RequestCache } from "../load/github/client.js";
 import { listOwnCheckRuns, type ExistingCheckRun } from "../load/github/check-runs.js";
-import { isNewPush, isoSeconds, lastPushAt } from "../load/github/push-time.js";
+import { isNewPush, lastPushAt } from "../load/github/push-time.js";
+import { isoSeconds } from "../shared/format.js";
+import { CONCLUSIONS, isConclusion } from "../evaluate/decide.js";
 import { summaryHashes, type CheckAnnotation, type CheckRunOutput } from "../report/check-run.js";
-import { CHECK_NAME, REEVALUATE_ACTION } from "./constants.js";
+import { CHECK_NAME } from "../model/check-name.js";
+import { REEVALUATE_ACTION } from "./constants.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;
 
 /** GitHub counts `neutral` and `skipped` as passing a required check: they must never be posted. */
-const ALLOWED_CONCLUSIONS: ReadonlySet<string> = new Set<Conclusion>(["success", "action_required", "failure"]);
-
 export function assertConclusion(conclusion: string): asserts conclusion is Conclusion {
-  if (!ALLOWED_CONCLUSIONS.has(conclusion)) {
-    throw new Error(`Refusing to post conclusion "${conclusion}": only success, action_required and failure are allowed.`);
+  if (!isConclusion(conclusion)) {
+    throw new Error(`Refusing to post conclusion "${conclusion}": only ${CONCLUSIONS.join(", ")} are allowed.`);
   }
 }
 
@@ -90,7 +91,7 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
     return [] as ExistingCheckRun[];
   });
   // A new push of a SHA the pull request had before gets a new run: its `started_at` records the push.
-  const existing = isNewPush(runs, request.eventTime) ? undefined : latestRun(runs.filter((run) => run.external_id === externalId));
+  const existing = isNewPush(runs, request.eventTime) ? undefined : newestRun(runs, externalId);
   const previous = existing ? summaryHashes(existing.output.summary) : undefined;
 
   if (
@@ -154,8 +155,9 @@ export async function readHead(gh: GitHubClient, repo: RepoRef, pullNumber: numb
   return data.head.sha;
 }
 
-function latestRun(runs: ExistingCheckRun[]): ExistingCheckRun | undefined {
-  return runs.reduce<ExistingCheckRun | undefined>((best, run) => (!best || run.id > best.id ? run : best), undefined);
+/** Our newest run for the `external_id` (run ids grow with time); GitHub shows the newest one. */
+export function newestRun<T extends { id: number; external_id?: string | null }>(runs: readonly T[], externalId: string): T | undefined {
+  return runs.reduce<T | undefined>((best, run) => (run.external_id === externalId && (!best || run.id > best.id) ? run : best), undefined);
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

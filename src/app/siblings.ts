@@ -1,6 +1,6 @@
 /**
- * Other open pull requests whose head is the same commit (see `withSiblings` in
- * report/check-run.ts for why they matter). Found from this app's runs on the commit, which the
+ * Other open pull requests whose head is the same commit (see `decide` in evaluate/decide.ts
+ * for why they matter). Found from this app's runs on the commit, which the
  * evaluation has already listed, so the common case — no other pull request — costs no request;
  * each candidate costs one read, to skip pull requests that were closed or have moved on.
  */
@@ -8,14 +8,14 @@ import type { Logger } from "probot";
 import type { Conclusion } from "../model/verdict.js";
 import type { GitHubClient, RepoRef } from "../load/github/client.js";
 import type { ExistingCheckRun } from "../load/github/check-runs.js";
-import { summaryHashes, type SiblingPullRequest } from "../report/check-run.js";
+import { isConclusion, type SiblingPullRequest } from "../evaluate/decide.js";
+import { summaryHashes } from "../report/check-run.js";
+import { newestRun } from "./publish.js";
 
 export interface SiblingRun extends SiblingPullRequest {
   /** What the sibling's latest run currently says. */
   posted: Conclusion | null;
 }
-
-const CONCLUSIONS = new Set<string>(["success", "action_required", "failure"]);
 
 /** The pull request number an `external_id` names, if it names one. */
 export function pullNumberFromExternalId(externalId: string | null | undefined): number | undefined {
@@ -40,18 +40,14 @@ export async function openSiblings(
   number: number,
   runs: readonly ExistingCheckRun[],
 ): Promise<SiblingRun[]> {
-  const latest = new Map<number, ExistingCheckRun>();
-  for (const run of runs) {
-    const other = pullNumberFromExternalId(run.external_id);
-    if (other === undefined || other === number || run.head_sha !== headSha) continue;
-    const known = latest.get(other);
-    if (!known || run.id > known.id) latest.set(other, run);
-  }
+  const onHead = runs.filter((run) => run.head_sha === headSha);
   const siblings: SiblingRun[] = [];
-  for (const [other, run] of latest) {
+  for (const other of pullNumbersOf(onHead)) {
+    if (other === number) continue;
+    const run = newestRun(onHead, String(other))!;
     const { data } = await gh.rest.pulls.get({ ...repo, pull_number: other });
     if (data.state !== "open" || data.head.sha !== headSha) continue;
-    const posted = run.conclusion && CONCLUSIONS.has(run.conclusion) ? (run.conclusion as Conclusion) : null;
+    const posted = isConclusion(run.conclusion) ? run.conclusion : null;
     // A run without our marker (or still in progress) is read at its worst: it cannot open the commit.
     const own = summaryHashes(run.output.summary)?.own ?? posted ?? "failure";
     const title = own === posted ? (run.output.title ?? own) : own;

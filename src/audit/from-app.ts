@@ -14,6 +14,8 @@ export interface ResultToRecord {
   baseRef?: string;
   verdict?: Verdict;
   output: Pick<CheckRunOutput, "conclusion" | "title">;
+  /** What the decision notes beside its conclusion (see `decide`). */
+  note?: string | null;
   publish: { kind: string; headSha: string; id?: number };
 }
 
@@ -42,7 +44,7 @@ export function evaluationRecord(result: ResultToRecord, deliveryId: string | un
     tools: [...(verdict?.ai.tools ?? [])],
     delivery_id: deliveryId ?? null,
     check_run_id: result.publish.id ?? null,
-    note: verdict?.policy.fallback_reason ? `strict fallback policy: ${verdict.policy.fallback_reason}` : null,
+    note: result.note ?? null,
   });
 }
 

@@ -10,7 +10,8 @@ import { LocalPullRequest, parseIdentityFlag, type ResolvedRange } from "../load
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, listFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, now, type CliIO } from "./io.js";
-import { noPolicyVerdict, printVerdict } from "./output.js";
+import { noPolicyVerdict } from "../evaluate/decide.js";
+import { printVerdict } from "./output.js";
 import { displayPath, loadPolicy, loadPolicyAt } from "./policy-file.js";
 
 const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
@@ -64,7 +65,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   if (!policy) {
     const pr = await data.pullRequest();
     const verdict = noPolicyVerdict({ repository: data.repository, pull_number: pr.number, head_sha: pr.head_sha }, loc.display, at);
-    if (format === "text") io.stdout.write(`No provenance policy (looked in ${loc.display}); nothing is enforced.\n`);
+    if (format === "text") io.stdout.write(`${verdict.title} (looked in ${loc.display}); nothing is enforced.\n`);
     else printVerdict(io, verdict, format);
     return EXIT_PASS;
   }

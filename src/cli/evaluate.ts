@@ -9,7 +9,8 @@ import { parseSnapshot, SnapshotError } from "../load/snapshot-file.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, now, type CliIO } from "./io.js";
-import { noPolicyVerdict, printVerdict } from "./output.js";
+import { noPolicyVerdict } from "../evaluate/decide.js";
+import { printVerdict } from "./output.js";
 import { displayPath, loadPolicy } from "./policy-file.js";
 
 export const EVALUATE_OPTIONS = { ...CONFIG_OPTION, ...FORMAT_OPTION, snapshot: { type: "string" } } as const;
@@ -40,7 +41,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
   if (!policy) {
     const pr = snapshot.pull_request;
     const verdict = noPolicyVerdict({ repository: snapshot.repository, pull_number: pr.number, head_sha: pr.head_sha }, loc.display, at);
-    if (format === "text") io.stdout.write(`No provenance policy (looked in ${loc.display}); nothing is enforced. Pass --config FILE.\n`);
+    if (format === "text") io.stdout.write(`${verdict.title} (looked in ${loc.display}); nothing is enforced. Pass --config FILE.\n`);
     else printVerdict(io, verdict, format);
     return EXIT_PASS;
   }

@@ -16,29 +16,3 @@ export function printVerdict(io: CliIO, verdict: Verdict, format: Format): numbe
 export function exitCode(verdict: Verdict): number {
   return verdict.conclusion === "success" ? EXIT_PASS : EXIT_BLOCKED;
 }
-
-/**
- * With no `.provenance.yml` nothing is enforced (SPEC §2): a passing verdict that says where it
- * looked, so JSON consumers get the same shape as always.
- */
-export function noPolicyVerdict(at: { repository: string; pull_number: number; head_sha: string }, lookedIn: string, now: Date): Verdict {
-  return {
-    conclusion: "success",
-    title: "No provenance policy",
-    repository: at.repository,
-    pull_number: at.pull_number,
-    head_sha: at.head_sha,
-    rules: [],
-    files: [],
-    ai: { assisted: false, tools: [], signals: [], hints: [] },
-    session_authors: [],
-    session_author_details: [],
-    unresolved_authors: [],
-    counted: [],
-    disqualified: [],
-    errors: [],
-    config_errors: [],
-    policy: { path: `(none: looked in ${lookedIn})` },
-    evaluated_at: now.toISOString(),
-  };
-}

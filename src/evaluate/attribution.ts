@@ -133,7 +133,3 @@ function sortSignals(signals: Signal[]): Signal[] {
   for (const s of signals) seen.set(key(s), s);
   return sortedBy(seen.entries(), ([k]) => k).map(([, s]) => s);
 }
-
-export function shortSha(sha: string): string {
-  return sha.slice(0, 7);
-}

@@ -7,7 +7,8 @@
  */
 import type { Policy } from "../model/policy.js";
 import type { Snapshot, SnapshotCommit } from "../model/snapshot.js";
-import { shortSha, type FileAttribution } from "./attribution.js";
+import type { FileAttribution } from "./attribution.js";
+import { shortSha } from "../shared/format.js";
 import { byString } from "./order.js";
 import { OPENED_REASON, PUSHED_REASON, commitPeople } from "./session-authors.js";
 

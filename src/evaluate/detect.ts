@@ -16,6 +16,7 @@ import {
 import type { Policy, Trust } from "../model/policy.js";
 import type { GitIdentity, SnapshotCommit, SnapshotPullRequest } from "../model/snapshot.js";
 import type { Signal, SignalKind } from "../model/verdict.js";
+import { shortSha } from "../shared/format.js";
 import { MAX_TRAILER_LINE, messageLines, noreplyLogin, parseNamedAddress, parseTrailer, type Trailer } from "./trailers.js";
 
 type AiConfig = Policy["ai"];
@@ -190,10 +191,6 @@ function formatIdentity(id: GitIdentity): string {
   if (id.email) return `${id.name} <${id.email}>`;
   // Detection only quotes identities it matched, so a nameless one matched by its login.
   return id.name || `${id.login}`;
-}
-
-function shortSha(sha: string): string {
-  return sha.slice(0, 7);
 }
 
 // ---- Signal collection ------------------------------------------------------------------------

@@ -5,8 +5,9 @@
  */
 import { LINKS_RULE_NAME, type ConfigError, type Policy, type Rule } from "../model/policy.js";
 import { GITHUB_MAX_PR_FILES, SUBMODULE_MODE, SYMLINK_MODE, type Snapshot, type SnapshotFile } from "../model/snapshot.js";
-import type { Conclusion, Disqualified, FileResult, LinkChange, RuleResult, Verdict, VerdictError } from "../model/verdict.js";
-import { attribute, shortSha, type FileAttribution } from "./attribution.js";
+import type { Disqualified, FileResult, LinkChange, RuleResult, Verdict, VerdictError } from "../model/verdict.js";
+import { plural, shortSha } from "../shared/format.js";
+import { attribute, type FileAttribution } from "./attribution.js";
 import { classifyEntry, compileClassifier } from "./classify.js";
 import { contributorsTo } from "./contributors.js";
 import { toolTrust } from "./detect.js";
@@ -14,6 +15,7 @@ import { admittedBy, describeDisqualified, disqualification, latestReviews, type
 import { loginsByEmail, sessionAuthors, toSessionAuthorList } from "./session-authors.js";
 import { reviewerList, verdictTitle } from "./title.js";
 import { byString, sortedBy, uniqueSorted } from "./order.js";
+import { verdictConclusion } from "./decide.js";
 
 /** Beyond GitHub's listing limit nothing can be judged whole. */
 const MAX_FILES = GITHUB_MAX_PR_FILES;
@@ -170,16 +172,11 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
   if (configErrors.length > 0) {
     errors.push({
       kind: "pr-config",
-      message: `This pull request's .provenance.yml has ${configErrors.length} error${configErrors.length === 1 ? "" : "s"}; fix ${configErrors.length === 1 ? "it" : "them"} to pass.`,
+      message: `This pull request's .provenance.yml has ${plural(configErrors.length, "error")}; fix ${configErrors.length === 1 ? "it" : "them"} to pass.`,
     });
   }
 
-  const conclusion: Conclusion =
-    errors.length > 0 || rules.some((r) => r.status === "forbidden")
-      ? "failure"
-      : rules.some((r) => r.status === "pending")
-        ? "action_required"
-        : "success";
+  const conclusion = verdictConclusion(rules, errors);
 
   const files: FileResult[] = sortedBy(
     entries.map(({ fa, classes, rules: ruleNames }) => ({

@@ -10,6 +10,7 @@ import { AI_TOOLS, UNSPECIFIED_TOOL } from "../catalogue/ai-tools.js";
 import type { Policy } from "../model/policy.js";
 import type { SnapshotCommit } from "../model/snapshot.js";
 import type { Signal } from "../model/verdict.js";
+import { shortSha } from "../shared/format.js";
 import { type AiRecord, countLines } from "../provenance-records/record.js";
 import { detectCommit } from "./detect.js";
 
@@ -49,7 +50,7 @@ export function recordSignals(commit: SnapshotCommit, ai: AiConfig): Signal[] {
     out.push({
       tool: recordTool(record.agent, ai),
       kind: record.source === "git-ai" ? "git-ai-note" : "agent-trace",
-      where: `commit ${commit.sha.slice(0, 7)}`,
+      where: `commit ${shortSha(commit.sha)}`,
       evidence: recordEvidence(record),
       commit: commit.sha,
       decisive: true,

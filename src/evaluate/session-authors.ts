@@ -6,7 +6,7 @@
 import type { Snapshot, GitIdentity, SnapshotCommit, SnapshotIdentity } from "../model/snapshot.js";
 import type { SessionAuthor, UnresolvedAuthor } from "../model/verdict.js";
 import type { Attribution } from "./attribution.js";
-import { shortSha } from "./attribution.js";
+import { shortSha } from "../shared/format.js";
 import { isAgentLogin, isToolIdentity, toolDisplayName } from "./detect.js";
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
 import type { Policy } from "../model/policy.js";

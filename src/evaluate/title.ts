@@ -5,8 +5,8 @@
 import { FLOOR_RULE_NAME, LINKS_RULE_NAME } from "../model/policy.js";
 import type { RuleResult, Verdict, VerdictError } from "../model/verdict.js";
 import { toolDisplayName } from "./detect.js";
+import { plural } from "../shared/format.js";
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The classes, among the rule's own, that the rule's files actually fall in. */
 function touchedClasses(verdict: Verdict, rule: RuleResult): string[] {

@@ -1,5 +1,5 @@
 /**
- * Verdict → check-run output (SPEC §6): a one-line title, a Markdown summary that fits GitHub's
+ * Decision → check-run output (SPEC §6): a one-line title, a Markdown summary that fits GitHub's
  * 65,535-character limit, and annotations on the files that need attention. Every output carries
  * a content hash, hidden in the summary, so the publisher can leave an unchanged run alone.
  * Pure: no I/O (hashing is a computation).
@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { ConfigError } from "../model/policy.js";
 import { POLICY_PATH } from "../model/policy.js";
 import type { Conclusion, Verdict } from "../model/verdict.js";
+import type { Decision } from "../evaluate/decide.js";
 import { toolDisplayName } from "../evaluate/detect.js";
 import { renderMarkdown } from "./markdown.js";
 import { PUSHED_REASON } from "../evaluate/session-authors.js";
@@ -16,12 +17,11 @@ export const SUMMARY_LIMIT = 65_535;
 export const TITLE_LIMIT = 200;
 export const HASH_MARKER_PREFIX = "<!-- provenance-gate:sha256=";
 // Anchored at the end: the marker this module appends is always last, so text quoted from a commit cannot forge it.
-const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))?(?: pushers=([A-Za-z0-9\-\[\],]{0,4000}))? -->$/;
+const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))?(?: pushers=([A-Za-z0-9\-\[\],]{0,4000}))?(?: counted=([A-Za-z0-9\-\[\],]{0,4000}))? -->$/;
 /** A GitHub login as the marker may carry it (letters, digits, hyphens, an app's `[bot]`). */
 const MARKER_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
 /** The pusher list is state, not a report: it is capped so it cannot crowd out the summary. */
 const MAX_MARKER_PUSHERS = 100;
-const SEVERITY: Record<Conclusion, number> = { success: 0, action_required: 1, failure: 2 };
 
 export type AnnotationLevel = "notice" | "warning" | "failure";
 
@@ -38,7 +38,7 @@ export interface CheckRunOutput {
   conclusion: Conclusion;
   /**
    * The pull request's own conclusion, before other pull requests on the same commit are taken
-   * into account (see `withSiblings`); recorded in the summary's hidden marker.
+   * into account (see `decide`); recorded in the summary's hidden marker.
    */
   own: Conclusion;
   title: string;
@@ -59,20 +59,78 @@ export interface CheckRunOutput {
    * marker: the app's state of who pushed survives restarts and is shared by replicas.
    */
   pushers: string[];
+  /**
+   * Whose approvals this pull request's own result counted, in the marker too: when one of them
+   * loses access, the app finds the pull requests to re-evaluate from its runs alone.
+   */
+  counted: string[];
 }
 
-export function renderCheckRun(
-  verdict: Verdict,
-  /** Sources that could not be read while loading (a malformed git-ai note, a bad trace line): said, never decisive. */
-  warnings: readonly string[] = [],
-): CheckRunOutput {
-  const notes = warningsSection(warnings);
-  const body = renderMarkdown(verdict) + notes;
-  const annotations = [...fileAnnotations(verdict), ...configErrorAnnotations(verdict.config_errors)];
-  // The summary names the evaluation time; a re-evaluation that only moves the clock is "unchanged".
-  const timeless = renderMarkdown({ ...verdict, evaluated_at: "" }) + notes;
-  const pushers = verdict.session_author_details.filter((a) => a.reasons.includes(PUSHED_REASON)).map((a) => a.login);
-  return finishOutput(verdict.conclusion, verdict.title, body, annotations, timeless, verdict.conclusion, pushers);
+/** The check run that shows a decision; `pushers` are recorded in the marker when no verdict names them. */
+export function renderDecision(decision: Decision, pushers: readonly string[] = []): CheckRunOutput {
+  const shown = renderInput(decision, pushers);
+  const banner = decision.blockedBy.length > 0 ? siblingsBanner(decision) : "";
+  return finishOutput(decision.conclusion, decision.title, banner + shown.body, shown.annotations, banner + shown.hashed, decision.own, shown.pushers, shown.counted);
+}
+
+interface Shown {
+  body: string;
+  /** The body as hashed: without what does not count as a change. */
+  hashed: string;
+  annotations: CheckAnnotation[];
+  pushers: readonly string[];
+  counted?: readonly string[];
+}
+
+function renderInput(decision: Decision, pushers: readonly string[]): Shown {
+  const { input } = decision;
+  switch (input.kind) {
+    case "verdict": {
+      const { verdict } = input;
+      const notes = warningsSection(input.warnings ?? []);
+      return {
+        body: renderMarkdown(verdict) + notes,
+        // The summary names the evaluation time; a re-evaluation that only moves the clock is "unchanged".
+        hashed: renderMarkdown({ ...verdict, evaluated_at: "" }) + notes,
+        annotations: [...fileAnnotations(verdict), ...configErrorAnnotations(verdict.config_errors)],
+        pushers: verdict.session_author_details.filter((a) => a.reasons.includes(PUSHED_REASON)).map((a) => a.login),
+        counted: verdict.rules.flatMap((rule) => rule.counted),
+      };
+    }
+    case "no-policy":
+      return plain(
+        [
+          `## ${decision.ownTitle}`,
+          "",
+          `No \`${POLICY_PATH}\` was found, so Provenance Gate enforces nothing on this pull request. It looked for:`,
+          "",
+          ...input.searched.map((place) => `- ${place}`),
+          "",
+          `To protect evaluation and training-data paths, add a \`${POLICY_PATH}\` to the base branch ` +
+            "(or to the owner's `.github` repository for every repository at once).",
+        ],
+        pushers,
+      );
+    case "error":
+      return plain(
+        [
+          `## ${decision.ownTitle}`,
+          "",
+          `**Error (${input.problem.kind}):** ${escapeInline(input.problem.message)}`,
+          "",
+          `**What to do:** ${input.problem.remedy}`,
+          "",
+          "To retry, click **Re-evaluate** on this check run, or push a new commit. " +
+            "Until the pull request can be evaluated completely, this check fails rather than pass on partial information.",
+        ],
+        pushers,
+      );
+    case "merge-group":
+      return plain(
+        [`## ${decision.ownTitle}`, "", escapeInline(decision.reason ?? ""), "", "A merge group passes only when the queued pull request passes Provenance Gate at exactly the queued commit."],
+        pushers,
+      );
+  }
 }
 
 const MAX_WARNINGS_SHOWN = 20;
@@ -84,120 +142,17 @@ function warningsSection(warnings: readonly string[]): string {
   return ["", "", "### Warnings", "", "Ignored while judging (they can only add AI marks, never remove them):", "", ...shown, ...more].join("\n");
 }
 
-/** Neither the base branch nor the owner's `.github` repository has a policy: nothing is enforced. */
-export function renderNoPolicy(searched: readonly string[]): CheckRunOutput {
-  const body = [
-    "## No provenance policy",
-    "",
-    `No \`${POLICY_PATH}\` was found, so Provenance Gate enforces nothing on this pull request. It looked for:`,
-    "",
-    ...searched.map((place) => `- ${place}`),
-    "",
-    `To protect evaluation and training-data paths, add a \`${POLICY_PATH}\` to the base branch ` +
-      "(or to the owner's `.github` repository for every repository at once).",
-  ].join("\n");
-  return finishOutput("success", "No provenance policy", body, []);
+function plain(lines: string[], pushers: readonly string[]): Shown {
+  const body = lines.join("\n");
+  return { body, hashed: body, annotations: [], pushers };
 }
 
-export interface EvaluationErrorReport {
-  /** Machine-readable kind, e.g. `github-api`, `incomplete`, `graphql`, `internal`. */
-  kind: string;
-  /** What went wrong, naming the failed request or condition. */
-  message: string;
-  /** What the author can do about it. */
-  remedy: string;
-}
-
-export const ERROR_TITLE = "Provenance Gate could not evaluate this pull request";
-
-/** Loading or evaluating failed: the check fails (a required check is never left missing) and says how to retry. */
-export function renderEvaluationError(error: EvaluationErrorReport, pushers: readonly string[] = []): CheckRunOutput {
-  const body = [
-    `## ${ERROR_TITLE}`,
-    "",
-    `**Error (${error.kind}):** ${escapeInline(error.message)}`,
-    "",
-    `**What to do:** ${error.remedy}`,
-    "",
-    "To retry, click **Re-evaluate** on this check run, or push a new commit. " +
-      "Until the pull request can be evaluated completely, this check fails rather than pass on partial information.",
-  ].join("\n");
-  return finishOutput("failure", ERROR_TITLE, body, [], body, "failure", pushers);
-}
-
-export interface MergeGroupReport {
-  pullNumber: number;
-  /** The head SHA the merge queue entry was made from (`pr-<N>-<sha>`). */
-  queuedSha: string;
-  /** The pull request's head SHA now, if it could be read. */
-  currentSha?: string;
-  /** The pull request's own result, if it could be evaluated. */
-  prConclusion?: Conclusion;
-  prTitle?: string;
-  /** Why the group cannot be judged at all (e.g. the branch name does not parse). */
-  problem?: string;
-}
-
-/** The result reported on a merge group's head SHA (SPEC §7). */
-export function renderMergeGroup(report: MergeGroupReport): CheckRunOutput {
-  const pr = `#${report.pullNumber}`;
-  const queued = short(report.queuedSha);
-  let conclusion: Conclusion = "failure";
-  let title: string;
-  let why: string;
-  if (report.problem) {
-    title = "Provenance Gate cannot judge this merge group";
-    why = report.problem;
-  } else if (report.currentSha !== undefined && report.currentSha !== report.queuedSha) {
-    title = `Pull request ${pr} changed after it was queued`;
-    why = `The queue entry was made from ${queued}, but ${pr}'s head is now ${short(report.currentSha)}. Re-queue the pull request once its own check passes.`;
-  } else if (report.prConclusion === "success" && report.currentSha === report.queuedSha) {
-    // Success needs the queued commit confirmed as the pull request's head, not merely unrefuted.
-    conclusion = "success";
-    title = `Pull request ${pr} passed Provenance Gate at ${queued}`;
-    why = `${pr} passed at ${queued}: ${report.prTitle ?? "success"}.`;
-  } else if (report.prConclusion) {
-    title = `Pull request ${pr} does not pass Provenance Gate`;
-    why = `${pr} at ${queued}: ${report.prTitle ?? report.prConclusion}. See the check on the pull request for what unblocks it.`;
-  } else {
-    title = `Pull request ${pr} could not be evaluated`;
-    why = `${pr} could not be evaluated${report.prTitle ? `: ${report.prTitle}` : ""}. Re-queue it after its own check passes.`;
-  }
-  const body = [`## ${title}`, "", escapeInline(why), "", "A merge group passes only when the queued pull request passes Provenance Gate at exactly the queued commit."].join("\n");
-  return finishOutput(conclusion, title, body, []);
-}
-
-/** The hashes (and the pull request's own conclusion) hidden in a summary this module wrote, if any. */
-export function summaryHashes(summary: string | null | undefined): { hash: string; annotationsHash: string; own?: Conclusion; pushers: string[] } | undefined {
-  const match = summary ? HASH_MARKER.exec(summary) : null;
-  if (!match) return undefined;
-  const pushers = (match[4] ?? "").split(",").filter((l) => MARKER_LOGIN.test(l));
-  return { hash: match[1], annotationsHash: match[2], ...(match[3] ? { own: match[3] as Conclusion } : {}), pushers };
-}
-
-/** Another open pull request whose head is the same commit, as its latest run on it says. */
-export interface SiblingPullRequest {
-  number: number;
-  /** That pull request's own conclusion. */
-  own: Conclusion;
-  title: string;
-}
-
-/**
- * GitHub decides a required check per commit, from the newest run of that name, whichever pull
- * request it was posted for. Two open pull requests with the same head commit (say, one into
- * `main` and one into a branch without a policy) would let the lenient one's run open the other.
- * So a run reports the worst own conclusion of every open pull request with its head commit, and
- * says which pull request blocks.
- */
-export function withSiblings(output: CheckRunOutput, siblings: readonly SiblingPullRequest[]): CheckRunOutput {
-  const worse = siblings.filter((s) => SEVERITY[s.own] > SEVERITY[output.own]);
-  if (worse.length === 0) return output;
-  const conclusion = worse.reduce<Conclusion>((c, s) => (SEVERITY[s.own] > SEVERITY[c] ? s.own : c), output.own);
-  const first = worse[0];
-  const title = `Blocked by pull request #${first.number} on the same commit: ${first.title}`;
-  const banner = [
-    `## Blocked by ${worse.length === 1 ? "another pull request" : "other pull requests"} on this commit`,
+/** Which pull requests on the same head commit block this one, and what this one says on its own. */
+function siblingsBanner(decision: Decision): string {
+  const worse = decision.blockedBy;
+  const one = worse.length === 1;
+  return [
+    `## Blocked by ${one ? "another pull request" : "other pull requests"} on this commit`,
     "",
     "GitHub decides a required check per commit, not per pull request, and this pull request's head commit is also the head of:",
     "",
@@ -205,12 +160,21 @@ export function withSiblings(output: CheckRunOutput, siblings: readonly SiblingP
     "|:--|:--|",
     ...worse.map((s) => `| #${s.number} | ${s.own}: ${escapeInline(s.title)} |`),
     "",
-    `This check passes once ${worse.length === 1 ? "that pull request passes" : "those pull requests pass"} or ${worse.length === 1 ? "is" : "are"} closed. This pull request on its own: **${output.own}**, ${escapeInline(output.title)}.`,
+    `This check passes once ${one ? "that pull request passes" : "those pull requests pass"} or ${one ? "is" : "are"} closed. This pull request on its own: **${decision.own}**, ${escapeInline(decision.ownTitle)}.`,
     "",
     "---",
     "",
   ].join("\n");
-  return finishOutput(conclusion, title, banner + output.body, output.annotations, undefined, output.own, output.pushers);
+}
+
+/** The hashes (and the pull request's own conclusion) hidden in a summary this module wrote, if any. */
+export function summaryHashes(
+  summary: string | null | undefined,
+): { hash: string; annotationsHash: string; own?: Conclusion; pushers: string[]; counted: string[] } | undefined {
+  const match = summary ? HASH_MARKER.exec(summary) : null;
+  if (!match) return undefined;
+  const logins = (list: string | undefined) => (list ?? "").split(",").filter((l) => MARKER_LOGIN.test(l));
+  return { hash: match[1], annotationsHash: match[2], ...(match[3] ? { own: match[3] as Conclusion } : {}), pushers: logins(match[4]), counted: logins(match[5]) };
 }
 
 // ---------- building blocks ----------
@@ -226,16 +190,20 @@ export function finishOutput(
   own: Conclusion = conclusion,
   /** Who pushed to the head branch, recorded in the marker for the next run. */
   pushers: readonly string[] = [],
+  /** Whose approvals counted (already part of the body, so not hashed again). */
+  counted: readonly string[] = [],
 ): CheckRunOutput {
   const oneLine = singleLine(title);
-  const kept = [...new Set(pushers.map((l) => l.toLowerCase()))].filter((l) => MARKER_LOGIN.test(l)).sort().slice(0, MAX_MARKER_PUSHERS);
+  const markerLogins = (logins: readonly string[]) => [...new Set(logins.map((l) => l.toLowerCase()))].filter((l) => MARKER_LOGIN.test(l)).sort().slice(0, MAX_MARKER_PUSHERS);
+  const kept = markerLogins(pushers);
+  const countedKept = markerLogins(counted);
   const hash = createHash("sha256")
     .update(JSON.stringify({ conclusion, own, title: oneLine, body: hashedBody, annotations, ...(kept.length > 0 ? { pushers: kept } : {}) }))
     .digest("hex");
   const annotationsHash = createHash("sha256").update(JSON.stringify(annotations)).digest("hex");
-  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} own=${own}${kept.length > 0 ? ` pushers=${kept.join(",")}` : ""} -->`;
+  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} own=${own}${kept.length > 0 ? ` pushers=${kept.join(",")}` : ""}${countedKept.length > 0 ? ` counted=${countedKept.join(",")}` : ""} -->`;
   const summary = truncateSummary(body, SUMMARY_LIMIT - marker.length) + marker;
-  return { conclusion, own, title: oneLine, body, summary, annotations, hash, annotationsHash, pushers: kept };
+  return { conclusion, own, title: oneLine, body, summary, annotations, hash, annotationsHash, pushers: kept, counted: countedKept };
 }
 
 const TRUNCATION_NOTE =
@@ -296,10 +264,6 @@ function configErrorAnnotations(errors: readonly ConfigError[]): CheckAnnotation
     title: "Invalid .provenance.yml",
     message: `${error.line}:${error.column}: ${error.message}${error.hint ? ` (${error.hint})` : ""}`,
   }));
-}
-
-function short(sha: string): string {
-  return sha.slice(0, 7);
 }
 
 /** Keep error text from opening Markdown/HTML constructs in the summary. */

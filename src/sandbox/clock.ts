@@ -35,6 +35,4 @@ export function wallClock(): SandboxClock {
 }
 
 /** GitHub prints timestamps without milliseconds. */
-export function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
+export { isoSeconds } from "../shared/format.js";

@@ -22,6 +22,7 @@
  * can only make reviews look older, never fresher (the safe direction).
  */
 import type { ExistingCheckRun } from "./check-runs.js";
+import { isoSeconds } from "../../shared/format.js";
 
 function recordedPushes(runs: readonly ExistingCheckRun[]): number[] {
   return runs.map((run) => (run.started_at ? Date.parse(run.started_at) : Number.NaN)).filter((t) => Number.isFinite(t));
@@ -44,9 +45,4 @@ export function lastPushAt(runs: readonly ExistingCheckRun[], eventTime: Date | 
   const event = usableEventTime(eventTime);
   if (recorded.length === 0) return isoSeconds(new Date(event ?? now.getTime()));
   return isoSeconds(new Date(Math.max(...recorded, event ?? Number.NEGATIVE_INFINITY)));
-}
-
-/** GitHub's timestamp format (`2026-11-20T10:00:00Z`); sub-second precision is kept when present. */
-export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.000Z$/, "Z");
 }
