@@ -7,7 +7,8 @@ import type { Signal } from "../model/verdict.js";
 import { detectCommit } from "../evaluate/detect.js";
 import { DEFAULT_AI_LABELS } from "../policy/index.js";
 import { createGit, logCommits, resolveRange, toSnapshotCommit } from "../load/git/index.js";
-import { oneLine, plural, short, truncate } from "../report/format.js";
+import { oneLine, truncate } from "../report/format.js";
+import { plural, shortSha } from "../shared/format.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, parseFlags, stringFlag } from "./args.js";
 import { EXIT_PASS, useColor, type CliIO } from "./io.js";
 import { loadPolicy } from "./policy-file.js";
@@ -53,7 +54,7 @@ export async function detectCommand(args: string[], io: CliIO): Promise<number> 
   const lines: string[] = [];
   for (const r of results) {
     const tools = r.ai ? r.tools.join(",") : "-";
-    lines.push(`${short(r.sha)}  ${(r.ai ? bold : dim)(tools.padEnd(toolWidth))}  ${truncate(oneLine(r.subject), 72)}`);
+    lines.push(`${shortSha(r.sha)}  ${(r.ai ? bold : dim)(tools.padEnd(toolWidth))}  ${truncate(oneLine(r.subject), 72)}`);
     for (const s of r.signals) lines.push(`         ${dim(s.kind.padEnd(kindWidth))}  ${truncate(oneLine(s.evidence), 90)}`);
   }
   const marked = results.filter((r) => r.ai);
