@@ -62,7 +62,7 @@ describe("app.yml", () => {
   });
 
   it("subscribes to exactly the events the app handles", () => {
-    expect([...manifest.default_events].sort()).toEqual(["check_run", "check_suite", "merge_group", "pull_request", "pull_request_review", "push"]);
+    expect([...manifest.default_events].sort()).toEqual(["check_run", "check_suite", "member", "membership", "merge_group", "organization", "pull_request", "pull_request_review", "push"]);
   });
 
   it("names the app and the constant check", () => {
