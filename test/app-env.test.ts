@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { Probot } from "probot";
 import { assertWebhookSecret, StartupError } from "../src/app/env.js";
 import provenanceGateApp from "../src/index.js";
-import { CHECK_NAME } from "../src/app/constants.js";
+import { CHECK_NAME } from "../src/model/check-name.js";
 
 describe("start-up checks", () => {
   it.each([

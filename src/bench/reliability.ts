@@ -1,9 +1,9 @@
 /**
  * `npm run bench -- --reliability`: the production server (`node lib/server.js`, throttling as
  * shipped) against the sandbox at 50 ms latency, under the two loads of SPEC 7.1's bench:
- * - backlog: one busy installation, one event a second, each a new pull request: event-to-check
- *   latency (median, worst) and the deepest queue `/metrics` showed, against the floor of one
- *   event on the idle app, measured first in the same run;
+ * - backlog: one busy installation, one event a second, each a new pull request, on one replica
+ *   and on three: event-to-check latency (median, worst) and the deepest queue `/metrics`
+ *   showed, against the floor of one event on the idle app, measured first in the same run;
  * - replicas: a burst of 12 events of one installation on 1 replica, then on 3 sharing Redis
  *   (`REDIS_URL`, else `TEST_REDIS_URL`, else a `redis-server` of the bench's own): time until
  *   all 12 checks are posted, the single replica being the floor.
@@ -17,6 +17,7 @@ import { throwawayPrivateKey } from "../sandbox/probot-runner.js";
 import { metricValue, startServerProcess, type ServerProcess } from "./server-process.js";
 
 export interface BacklogResult {
+  replicas: number;
   events: number;
   rate_per_sec: number;
   floor_ms: number;
@@ -37,7 +38,7 @@ export interface ReplicasResult {
 }
 
 export interface ReliabilityResult {
-  backlog: BacklogResult;
+  backlog: BacklogResult[];
   replicas: ReplicasResult | { skipped: string };
 }
 
@@ -73,14 +74,12 @@ export async function measureReliability(quick: boolean, progress: (s: string) =
   };
 
   try {
-    progress("bench: backlog — one installation at 1 event/s…");
-    const replica = await start("backlog");
-    let backlog: BacklogResult;
-    try {
-      const repo = repoOf("busy");
-      await eventToCheck(replica, await newPr(repo)); // warm-up: token, identity, JIT
+    /** Events of one installation at 1/s, round-robin over `replicas`, after a floor on the idle first one. */
+    const backlogOn = async (replicas: ServerProcess[], owner: string): Promise<BacklogResult> => {
+      const repo = repoOf(owner);
+      for (const r of replicas) await eventToCheck(r, await newPr(repo)); // warm-up: token, identity, JIT
       const floor: number[] = [];
-      for (let i = 0; i < 3; i++) floor.push(await eventToCheck(replica, await newPr(repo)));
+      for (let i = 0; i < 3; i++) floor.push(await eventToCheck(replicas[0], await newPr(repo)));
       const events = quick ? 10 : 30;
       const prs = [];
       for (let i = 0; i < events; i++) prs.push(await newPr(repo));
@@ -88,20 +87,22 @@ export async function measureReliability(quick: boolean, progress: (s: string) =
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          maxDepth = Math.max(maxDepth, metricValue(await replica.metrics(), "provenance_gate_queue_depth"));
+          const depths = await Promise.all(replicas.map(async (r) => metricValue(await r.metrics(), "provenance_gate_queue_depth")));
+          maxDepth = Math.max(maxDepth, ...depths);
           await sleep(250);
         }
       })();
       const latencies: Array<Promise<number>> = [];
-      for (const pr of prs) {
-        latencies.push(eventToCheck(replica, pr));
+      for (const [i, pr] of prs.entries()) {
+        latencies.push(eventToCheck(replicas[i % replicas.length], pr));
         await sleep(1_000);
       }
       const ms = await Promise.all(latencies);
       sampling = false;
       await sampler;
       const f = median(floor);
-      backlog = {
+      return {
+        replicas: replicas.length,
         events,
         rate_per_sec: 1,
         floor_ms: Math.round(f),
@@ -111,6 +112,13 @@ export async function measureReliability(quick: boolean, progress: (s: string) =
         worst_vs_floor: round(Math.max(...ms) / f),
         max_queue_depth: maxDepth,
       };
+    };
+
+    progress("bench: backlog — one installation at 1 event/s on one replica…");
+    const replica = await start("backlog");
+    const backlog: BacklogResult[] = [];
+    try {
+      backlog.push(await backlogOn([replica], "busy1"));
     } finally {
       await replica.stop();
     }
@@ -119,6 +127,13 @@ export async function measureReliability(quick: boolean, progress: (s: string) =
     const redis = await redisForBench();
     if (!redis) return { backlog, replicas: { skipped: "no Redis: set REDIS_URL or TEST_REDIS_URL, or install redis-server" } };
     try {
+      progress("bench: backlog — the same on three replicas sharing Redis…");
+      const trio = await Promise.all([0, 1, 2].map((i) => start(`backlog3-${i}`, { REDIS_URL: redis.url })));
+      try {
+        backlog.push(await backlogOn(trio, "busy3"));
+      } finally {
+        await Promise.all(trio.map((r) => r.stop()));
+      }
       const burst = async (count: number) => {
         const replicas = await Promise.all(Array.from({ length: count }, (_, i) => start(`r${count}-${i}`, { REDIS_URL: redis.url })));
         try {
@@ -145,11 +160,10 @@ export async function measureReliability(quick: boolean, progress: (s: string) =
 }
 
 export function renderReliability(r: ReliabilityResult): string {
-  const b = r.backlog;
-  const lines = [
-    `Backlog: one installation, ${b.events} events at ${b.rate_per_sec}/s, ${LATENCY_MS} ms latency, one replica as shipped:`,
+  const lines = r.backlog.flatMap((b) => [
+    `Backlog: one installation, ${b.events} events at ${b.rate_per_sec}/s, ${LATENCY_MS} ms latency, ${b.replicas} replica(s) as shipped:`,
     `  event → check: median ${b.median_ms} ms (${b.median_vs_floor}× the idle floor of ${b.floor_ms} ms), worst ${b.worst_ms} ms (${b.worst_vs_floor}×); deepest queue in /metrics: ${b.max_queue_depth}`,
-  ];
+  ]);
   if ("skipped" in r.replicas) lines.push(`Replicas: skipped (${r.replicas.skipped})`);
   else {
     const p = r.replicas;

@@ -1,7 +1,7 @@
 /** `provenance-gate check`: the local branch judged as if it were a pull request. */
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Permission, SnapshotFile } from "../model/snapshot.js";
+import { PERMISSIONS, type Permission, type SnapshotFile } from "../model/snapshot.js";
 import { POLICY_PATH, type ConfigError } from "../model/policy.js";
 import { headPolicyErrors } from "../app/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
@@ -14,7 +14,6 @@ import { noPolicyVerdict } from "../evaluate/decide.js";
 import { printVerdict } from "./output.js";
 import { displayPath, loadPolicy, loadPolicyAt } from "./policy-file.js";
 
-const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
 
 export const CHECK_OPTIONS = {
   ...CONFIG_OPTION,

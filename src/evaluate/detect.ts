@@ -371,11 +371,6 @@ export function toolTrust(toolId: string, ai: AiConfig): Trust {
   return own?.trust ?? "external";
 }
 
-export function toolDisplayName(toolId: string): string {
-  if (toolId === UNSPECIFIED_TOOL) return "unspecified AI tool";
-  return findCatalogueTool(toolId)?.name ?? toolId;
-}
-
 /**
  * Whether an identity is an AI tool itself rather than a person: such identities are not
  * AI-session authors. Only an e-mail or login can say so, never a display name: anyone can set

@@ -9,7 +9,7 @@ import type { ConfigError } from "../model/policy.js";
 import { POLICY_PATH } from "../model/policy.js";
 import type { Conclusion, Verdict } from "../model/verdict.js";
 import type { Decision } from "../evaluate/decide.js";
-import { toolDisplayName } from "../evaluate/detect.js";
+import { toolDisplayName } from "../catalogue/ai-tools.js";
 import { renderMarkdown } from "./markdown.js";
 import { PUSHED_REASON } from "../evaluate/session-authors.js";
 
@@ -210,9 +210,17 @@ const TRUNCATION_NOTE =
   "\n\n---\n**This summary was truncated** to fit GitHub's limit of 65,535 characters. " +
   "Run `provenance-gate check --format markdown` on the branch for the full report.";
 
+/**
+ * The body cut to `limit` UTF-8 bytes with a note. GitHub limits the summary to 65,535 characters
+ * and, separately, to as many bytes; a byte is never more than a character, so bytes are counted.
+ */
 export function truncateSummary(body: string, limit: number): string {
-  if (body.length <= limit) return body;
+  if (Buffer.byteLength(body) <= limit) return body;
   let cut = body.slice(0, Math.max(0, limit - TRUNCATION_NOTE.length));
+  // Each character dropped frees at least one byte (the note is ASCII).
+  for (let over = Buffer.byteLength(cut) + TRUNCATION_NOTE.length - limit; over > 0; over = Buffer.byteLength(cut) + TRUNCATION_NOTE.length - limit) {
+    cut = cut.slice(0, cut.length - over);
+  }
   // End on a whole line so a table row or link is not left half-written.
   const lastBreak = cut.lastIndexOf("\n");
   if (lastBreak > cut.length / 2) cut = cut.slice(0, lastBreak);

@@ -9,7 +9,7 @@ import type { Permission } from "../model/snapshot.js";
 import { isoSeconds, virtualClock, type SandboxClock } from "./clock.js";
 import { SandboxHttp, type RequestCounters } from "./server.js";
 import type { RateLimitSettings, RateResource } from "./rate-limits.js";
-import { pullJson, repoJson, reviewJson, userJson, checkRunJson } from "./shapes.js";
+import { pullJson, repoJson, reviewJson, userJson, checkRunEventJson } from "./shapes.js";
 import { deliverWebhook, type Delivery } from "./webhooks.js";
 import type { HookDelivery } from "./rest.js";
 import { SandboxError, SandboxState, type CommitSpec, type FileChange, type SandboxCheckRun, type SandboxPull, type SandboxRepo, type SandboxReview } from "./state.js";
@@ -443,7 +443,7 @@ export class Sandbox {
     if (!run) throw new SandboxError(404, "Not Found");
     return this.send("check_run", {
       action,
-      check_run: checkRunJson(this.state, r, run, this.url),
+      check_run: checkRunEventJson(this.state, r, run, this.url),
       ...(action === "requested_action" ? { requested_action: { identifier: identifier ?? "re-evaluate" } } : {}),
       ...this.envelope(r, by),
     });
