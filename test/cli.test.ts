@@ -275,6 +275,22 @@ describe("validate", () => {
     expect(r.stderr).toMatch(/broken\.yml:6:\d+: .*evl.*did you mean "eval"/);
   });
 
+  it("warns, inside a checkout, about each pattern that matches no tracked file (still exit 0)", async () => {
+    const policy = 'version: 1\nclasses:\n  eval: ["evalz/**", "evals/**"]\n  data:\n    - "data/**"\n    - "!data/README.md"\n    - "**/*.parquet"\n';
+    const repo = aiBranch(policy);
+    const r = await cli(["validate"], repo.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\.provenance\.yml: valid/);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      'provenance-gate: warning: .provenance.yml:3:11: pattern "evalz/**" of class eval matches no tracked file (a typo, or a path still to come?)',
+      'provenance-gate: warning: .provenance.yml:7:8: pattern "**/*.parquet" of class data matches no tracked file (a typo, or a path still to come?)',
+    ]);
+    // Outside a checkout there is nothing to compare with.
+    const outside = await cli(["validate", join(repo.dir, ".provenance.yml")], "/", { GIT_CEILING_DIRECTORIES: "/" });
+    expect(outside.code).toBe(0);
+    expect(outside.stderr).toBe("");
+  });
+
   it("is a usage error for a missing file or two files", async () => {
     const dir = aiBranch().dir;
     expectOneLineError(await cli(["validate", "nope.yml"], dir), /cannot read nope\.yml: no such file/);

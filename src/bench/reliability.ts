@@ -10,11 +10,11 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { DEMO_POLICY, CLAUDE_TRAILER } from "../sandbox/story.js";
 import { throwawayPrivateKey } from "../sandbox/probot-runner.js";
 import { metricValue, startServerProcess, type ServerProcess } from "./server-process.js";
+import { freePort } from "../shared/free-port.js";
 
 export interface BacklogResult {
   replicas: number;
@@ -194,14 +194,6 @@ async function redisForBench(): Promise<{ url: string; stop(): Promise<void> } |
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -11,7 +11,6 @@ import {
   GENERIC_AI_TRAILERS,
   NO_ASSISTANCE_VALUES,
   UNSPECIFIED_TOOL,
-  findCatalogueTool,
 } from "../catalogue/ai-tools.js";
 import type { Policy, Trust } from "../model/policy.js";
 import type { GitIdentity, SnapshotCommit, SnapshotPullRequest } from "../model/snapshot.js";
