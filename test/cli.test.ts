@@ -275,6 +275,22 @@ describe("validate", () => {
     expect(r.stderr).toMatch(/broken\.yml:6:\d+: .*evl.*did you mean "eval"/);
   });
 
+  it("warns, inside a checkout, about each pattern that matches no tracked file (still exit 0)", async () => {
+    const policy = 'version: 1\nclasses:\n  eval: ["evalz/**", "evals/**"]\n  data:\n    - "data/**"\n    - "!data/README.md"\n    - "**/*.parquet"\n';
+    const repo = aiBranch(policy);
+    const r = await cli(["validate"], repo.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\.provenance\.yml: valid/);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      'provenance-gate: warning: .provenance.yml:3:11: pattern "evalz/**" of class eval matches no tracked file (a typo, or a path still to come?)',
+      'provenance-gate: warning: .provenance.yml:7:8: pattern "**/*.parquet" of class data matches no tracked file (a typo, or a path still to come?)',
+    ]);
+    // Outside a checkout there is nothing to compare with.
+    const outside = await cli(["validate", join(repo.dir, ".provenance.yml")], "/", { GIT_CEILING_DIRECTORIES: "/" });
+    expect(outside.code).toBe(0);
+    expect(outside.stderr).toBe("");
+  });
+
   it("is a usage error for a missing file or two files", async () => {
     const dir = aiBranch().dir;
     expectOneLineError(await cli(["validate", "nope.yml"], dir), /cannot read nope\.yml: no such file/);
@@ -331,9 +347,9 @@ describe("detect", () => {
     const r = await cli(["detect"], aiBranch().dir);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^[0-9a-f]{7}  claude-code  Harder eval task$/);
+    expect(lines[0]).toMatch(/^[0-9a-f]{7}  claude-code     Harder eval task$/);
     expect(lines[1]).toMatch(/^ {9}co-author-trailer  Co-Authored-By: Claude Sonnet 4\.5 <noreply@anthropic\.com>$/);
-    expect(lines[2]).toMatch(/^[0-9a-f]{7}  -            Rename data file$/);
+    expect(lines[2]).toMatch(/^[0-9a-f]{7}  -               Rename data file$/);
     expect(lines[lines.length - 1]).toBe("2 commits, 1 AI-marked (claude-code)");
   });
 
@@ -358,8 +374,36 @@ describe("detect", () => {
   });
 
   it("rejects a range that looks like an option, and a bad range", async () => {
-    expectOneLineError(await cli(["detect", "--", "--output=x"], aiBranch().dir), /invalid revision range/);
+    expectOneLineError(await cli(["detect", "--output=x"], aiBranch().dir), /Unknown option '--output'/);
     expectOneLineError(await cli(["detect", "nope..HEAD"], aiBranch().dir), /git log: .*nope/);
+    expectOneLineError(await cli(["detect", "--", "--no-such-option"], aiBranch().dir), /git log: .*no-such-option/);
+  });
+
+  it.each([["--output=x"], ["--format=%H"], ["-p"], ["--stat"], ["--oneline"]])("keeps git-log option %s, which changes what git prints or writes, from reaching git", async (option) => {
+    expectOneLineError(await cli(["detect", "--", option], aiBranch().dir), /git log option ".*" is not passed on: it changes what git prints or writes a file/);
+  });
+
+  it("passes git-log arguments after --: filters, limits and paths", async () => {
+    const repo = aiBranch();
+    const shas = async (argv: string[]) => JSON.parse((await cli(["detect", "--format", "json", ...argv], repo.dir)).stdout).map((c: { sha: string }) => c.sha);
+    const [ai, rename] = [repo.git("rev-parse", "HEAD~1").trim(), repo.git("rev-parse", "HEAD").trim()];
+    expect(await shas(["main..HEAD", "--", "--author=Bob"])).toEqual([rename]);
+    expect(await shas(["main..HEAD", "--", "--", "evals/"])).toEqual([ai]);
+    // Without a range, git log's own default: the whole history of HEAD.
+    expect(await shas(["--", "--max-count=2"])).toEqual([ai, rename]);
+    expect((await shas(["--", "--all"])).length).toBe(3);
+  });
+
+  it("prints JSON Lines with --format jsonl: one object a commit, oldest first", async () => {
+    const repo = aiBranch();
+    const r = await cli(["detect", "main..HEAD", "--format", "jsonl"], repo.dir);
+    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((c) => [c.sha, c.ai])).toEqual([
+      [repo.git("rev-parse", "HEAD~1").trim(), true],
+      [repo.git("rev-parse", "HEAD").trim(), false],
+    ]);
+    expect((await cli(["detect", "HEAD..HEAD", "--format", "jsonl"], repo.dir)).stdout).toBe("");
+    expect((await cli(["detect", "HEAD..HEAD", "--format", "json"], repo.dir)).stdout).toBe("[]\n");
   });
 });
 

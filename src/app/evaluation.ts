@@ -3,14 +3,13 @@
  * (pure) → render → publish. Whatever fails on the way, the result is a posted check run: an
  * error becomes a `failure` run that names it. Only a failure to post at all is thrown.
  */
-import type { Logger } from "probot";
 import type { Verdict } from "../model/verdict.js";
 import { POLICY_PATH, type Policy } from "../model/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { buildSnapshot } from "../load/build-snapshot.js";
 import { describeRecordWarning } from "../provenance-records/record.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
-import { RequestCache, type GitHubClient, type RepoRef } from "../load/github/client.js";
+import { RequestCache, type RepoRef } from "../load/github/client.js";
 import { GitHubPullRequestData } from "../load/github/pull-request-data.js";
 import { decide, type Decision } from "../evaluate/decide.js";
 import { renderDecision, type CheckRunOutput } from "../report/check-run.js";
@@ -18,7 +17,7 @@ import { openSiblings, type SiblingRun } from "./siblings.js";
 import { OneAtATime } from "./one-at-a-time.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
-import { readHead, type PublishRequest, type PublishResult } from "./publish.js";
+import { readHead, type GitHubDeps, type PublishRequest, type PublishResult } from "./publish.js";
 import { publishOrFallBack, type Posted } from "./fallback.js";
 import { CoordinationError, type Turn } from "./coordination/index.js";
 import { takeTurn, whenStoreRecovers } from "./coordination/turns.js";
@@ -26,11 +25,7 @@ import { recordResult } from "../audit/from-app.js";
 import type { AuditRecorder } from "../audit/writer.js";
 import { logEvaluation, publishOutcome } from "../ops/evaluation-log.js";
 
-export interface AppDeps {
-  gh: GitHubClient;
-  log: Logger;
-  appId: number;
-  now: () => Date;
+export interface AppDeps extends GitHubDeps {
   /** The record of decisions (SPEC §10): gets every posted result, after it is posted. */
   audit?: AuditRecorder;
   /** The webhook delivery being handled, for the record. */
@@ -189,7 +184,7 @@ async function postAndRecord(
   evaluation: Evaluation,
   request: PublishRequest,
 ): Promise<PostedEvaluation> {
-  const publisherDeps = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache: about.cache };
+  const publisherDeps = { ...deps, cache: about.cache };
   let posted: Posted;
   try {
     posted = await publishOrFallBack(publisherDeps, request);

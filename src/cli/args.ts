@@ -39,7 +39,7 @@ export function listFlag(p: Parsed, name: string): string[] {
     .filter((x) => x.length > 0);
 }
 
-export type Format = "text" | "json" | "markdown";
+export type Format = "text" | "json" | "jsonl" | "markdown";
 
 export function formatFlag(p: Parsed, command: string, allowed: readonly Format[]): Format {
   const v = stringFlag(p, "format") ?? "text";

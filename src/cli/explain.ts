@@ -1,12 +1,13 @@
 /** `provenance-gate explain PATH…`: which classes and rules each path falls under, and why it matters. */
 import type { Policy, Rule } from "../model/policy.js";
 import { compileClassifier, normalisePath } from "../evaluate/classify.js";
-import { describeFrom, plural } from "../report/format.js";
+import { describeFrom } from "../report/format.js";
+import { plural } from "../shared/format.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, type CliIO } from "./io.js";
 import { loadPolicy } from "./policy-file.js";
-import { toolDisplayName } from "../evaluate/detect.js";
+import { toolDisplayName } from "../catalogue/ai-tools.js";
 
 export interface Explanation {
   path: string;

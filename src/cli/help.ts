@@ -59,17 +59,26 @@ Exit: 0 would pass, 1 blocked, 2 usage error, broken config or malformed snapsho
   validate: `Usage: provenance-gate validate [FILE]
 
 Validate a policy file (default: .provenance.yml at the repository root). Errors are printed as
-file:line:col: message (hint). Exit 0 when valid, 2 when not.
+file:line:col: message (hint). Inside a checkout, a class pattern that matches no tracked file
+is a warning on stderr (a typo protects nothing). Exit 0 when valid, 2 when not.
 `,
   explain: `Usage: provenance-gate explain PATH… [--config FILE] [--format text|json]
 
 Show the classes each path belongs to and the rules that would apply to a change of it.
 `,
-  detect: `Usage: provenance-gate detect [REVRANGE…] [--config FILE] [--format text|json]
+  detect: `Usage: provenance-gate detect [REVRANGE…] [--config FILE] [--format text|json|jsonl]
+                               [-- GIT-LOG-ARGS…]
 
-List the AI signals of each commit, oldest first. REVRANGE is anything 'git log' accepts, e.g.
-main..HEAD (default: the merge base with the default branch ..HEAD). Tools declared in the
-policy's ai.tools are detected too. JSON: an array of { "sha", "ai", "tools", "signals" }.
+List the AI signals of each commit, oldest first, as git log reads them: commits are printed
+one at a time, so memory stays flat however long the history. REVRANGE is any revision range,
+e.g. main..HEAD (default: the merge base with the default branch ..HEAD; with GIT-LOG-ARGS and
+no REVRANGE, git log's own default, HEAD). After --, anything git log accepts that chooses
+commits: --author=…, --since=…, --max-count=N, --first-parent, --all, -- PATH…; options that
+change what git prints (--format, -p, --stat, --output, …) are refused. Tools declared in the
+policy's ai.tools are detected too.
+
+  --format F   text (default), json (an array of { "sha", "ai", "tools", "signals" }) or
+               jsonl (one such object a line)
 `,
   audit: `Usage: provenance-gate audit export [--db FILE|URL] [--since DATE] [--until DATE]
                                   [--repo OWNER/NAME] [--kind evaluation|merge|gap]

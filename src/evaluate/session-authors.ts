@@ -7,7 +7,8 @@ import type { Snapshot, GitIdentity, SnapshotCommit, SnapshotIdentity } from "..
 import type { SessionAuthor, UnresolvedAuthor } from "../model/verdict.js";
 import type { Attribution } from "./attribution.js";
 import { shortSha } from "../shared/format.js";
-import { isAgentLogin, isToolIdentity, toolDisplayName } from "./detect.js";
+import { isAgentLogin, isToolIdentity } from "./detect.js";
+import { toolDisplayName } from "../catalogue/ai-tools.js";
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
 import type { Policy } from "../model/policy.js";
 import { sortedBy } from "./order.js";

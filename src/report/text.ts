@@ -3,7 +3,7 @@
  * when it has something to say. Colour is opt-in (the CLI turns it on for a TTY only).
  */
 import type { Conclusion, RuleStatus, Verdict } from "../model/verdict.js";
-import { toolDisplayName } from "../evaluate/detect.js";
+import { toolDisplayName } from "../catalogue/ai-tools.js";
 import {
   CONCLUSION_LABEL,
   STATUS_LABEL,
@@ -11,15 +11,14 @@ import {
   disqualifiedSentence,
   countedText,
   describePolicy,
-  formatConfigError,
   oneLine,
-  plural,
   protectedFiles,
-  short,
   stillNeeds,
   truncate,
   unblockAdvice,
 } from "./format.js";
+import { plural, shortSha } from "../shared/format.js";
+import { formatConfigError } from "../policy/errors.js";
 
 export interface TextOptions {
   color: boolean;
@@ -49,7 +48,7 @@ export function renderText(verdict: Verdict, opts: TextOptions): string {
   const style = CONCLUSION_STYLE[verdict.conclusion];
   out.push(paint(`1;${style.code}`, `${style.mark} ${CONCLUSION_LABEL[verdict.conclusion]}: ${oneLine(verdict.title)}`));
   const where = verdict.pull_number > 0 ? `${verdict.repository}#${verdict.pull_number}` : verdict.repository;
-  out.push(paint("2", `  ${where} at ${short(verdict.head_sha)} · policy ${oneLine(describePolicy(verdict.policy))}`));
+  out.push(paint("2", `  ${where} at ${shortSha(verdict.head_sha)} · policy ${oneLine(describePolicy(verdict.policy))}`));
 
   if (verdict.policy.fallback_reason) {
     out.push("", paint("31", `  Policy is broken (${oneLine(verdict.policy.fallback_reason)}); evaluated with the strict fallback.`));

@@ -6,6 +6,7 @@
 import { isoSeconds } from "./clock.js";
 import { validateCheckRunBody } from "./check-run-validation.js";
 import { blobSha, checkRunJson, commitJson, fileJson, pullJson, repoJson, reviewJson, userJson } from "./shapes.js";
+import type { GitHubData, GitHubItem, Subset } from "./github-types.js";
 import { SandboxError, type SandboxCheckRun, type SandboxRepo, type SandboxState } from "./state.js";
 
 export interface Caller {
@@ -150,36 +151,38 @@ route("POST", "/app/installations/{id}/access_tokens", "apps.createInstallationA
   // Token expiry is real time, not the sandbox clock: octokit caches tokens by wall time.
   const expires_at = isoSeconds(new Date(Date.now() + 3600_000));
   host.state.tokens.set(token, { installation: inst!.id, expires_at });
-  return json(
-    {
-      token,
-      expires_at,
-      permissions: { checks: "write", contents: "read", metadata: "read", pull_requests: "read", merge_queues: "read", members: "read" },
-      repository_selection: "all",
-    },
-    201,
-  );
+  const body = {
+    token,
+    expires_at,
+    permissions: { checks: "write", contents: "read", metadata: "read", pull_requests: "read", members: "read" },
+    repository_selection: "all",
+  } satisfies Subset<GitHubData<"apps", "createInstallationAccessToken">>;
+  // app.yml asks for `merge_queues`, a permission GitHub grants but its OpenAPI description does not list.
+  return json({ ...body, permissions: { ...body.permissions, merge_queues: "read" } }, 201);
 });
 
 route("GET", "/app/installations", "apps.listInstallations", "jwt", (host, req) => {
   const list = [...host.state.installations.values()].filter((i) => i.app_id === req.caller.appId);
   const { slice, headers } = paginate(list, req);
   return json(
-    slice.map((i) => ({ id: i.id, app_id: i.app_id, account: userJson(host.state, i.account), target_type: "Organization", repository_selection: "all" })),
+    slice.map((i) => ({ id: i.id, app_id: i.app_id, account: userJson(host.state, i.account), target_type: "Organization", repository_selection: "all" }) satisfies Subset<GitHubItem<"apps", "listInstallations">>),
     200,
     headers,
   );
 });
 
+/** Who owns the app, as `GET /app` names its owner. */
+const SANDBOX_APP_OWNER = { login: "sandbox-apps", id: 1, node_id: "MDEyOk9yZ2FuaXphdGlvbjE=", type: "Organization", site_admin: false, html_url: "https://github.com/sandbox-apps" };
+
 route("GET", "/app", "apps.getAuthenticated", "jwt", (host, req) =>
-  json({ id: req.caller.appId, slug: "provenance-gate", name: "Provenance Gate", owner: null, events: [], permissions: {} }),
+  json({ id: req.caller.appId!, slug: "provenance-gate", name: "Provenance Gate", owner: SANDBOX_APP_OWNER, events: [], permissions: {} } satisfies Subset<GitHubData<"apps", "getAuthenticated">>),
 );
 
 route("GET", "/repos/{owner}/{repo}/installation", "apps.getRepoInstallation", "jwt", (host, req) => {
   const repo = repoFor(host, req);
   const inst = host.state.installationFor(repo.owner);
   if (!inst || inst.app_id !== req.caller.appId) notFound();
-  return json({ id: inst!.id, app_id: inst!.app_id, account: userJson(host.state, inst!.account), repository_selection: "all" });
+  return json({ id: inst!.id, app_id: inst!.app_id, account: userJson(host.state, inst!.account), repository_selection: "all" } satisfies Subset<GitHubData<"apps", "getRepoInstallation">>);
 });
 
 // ── The app's webhook deliveries ───────────────────────────────────────────────────────────────
@@ -197,7 +200,7 @@ route("GET", "/app/hook/deliveries", "apps.listWebhookDeliveries", "jwt", (host,
     u.searchParams.set("cursor", String(slice[slice.length - 1].id));
     headers.link = `<${u.toString()}>; rel="next"`;
   }
-  return json(slice, 200, headers);
+  return json(slice satisfies Array<Subset<GitHubItem<"apps", "listWebhookDeliveries">>>, 200, headers);
 });
 
 route("GET", "/app/hook/deliveries/{id}", "apps.getWebhookDelivery", "jwt", (host, req) => {
@@ -216,7 +219,11 @@ route("GET", "/installation/repositories", "apps.listReposAccessibleToInstallati
   const account = host.state.installations.get(req.caller.installationId!)?.account.toLowerCase();
   const repos = [...host.state.repos.values()].filter((r) => r.owner.toLowerCase() === account);
   const { slice, headers } = paginate(repos, req);
-  return json({ total_count: repos.length, repository_selection: "all", repositories: slice.map((r) => repoJson(host.state, r)) }, 200, headers);
+  return json(
+    { total_count: repos.length, repository_selection: "all", repositories: slice.map((r) => repoJson(host.state, r)) } satisfies Subset<GitHubData<"apps", "listReposAccessibleToInstallation">>,
+    200,
+    headers,
+  );
 });
 
 // ── Pull requests ─────────────────────────────────────────────────────────────────────────────
@@ -298,7 +305,7 @@ route("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs", "checks.listForRe
   }
   runs = [...runs].sort((a, b) => b.id - a.id);
   const { slice, headers } = paginate(runs, req);
-  return json({ total_count: runs.length, check_runs: slice.map((r) => checkRunJson(host.state, repo, r, req.apiBase)) }, 200, headers);
+  return json({ total_count: runs.length, check_runs: slice.map((r) => checkRunJson(host.state, repo, r, req.apiBase)) } satisfies Subset<GitHubData<"checks", "listForRef">>, 200, headers);
 });
 
 route("GET", "/repos/{owner}/{repo}/commits/{ref}", "repos.getCommit", "token", (host, req) => {
@@ -337,7 +344,7 @@ route("GET", "/repos/{owner}/{repo}/contents/{path}", "repos.getContent", "token
     url: `${req.apiBase}/repos/${repo.owner}/${repo.name}/contents/${path}?ref=${ref}`,
     html_url: `https://github.com/${repo.owner}/${repo.name}/blob/${ref}/${path}`,
     download_url: null,
-  });
+  } satisfies Subset<GitHubData<"repos", "getContent">>);
 });
 
 route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", "repos.getCollaboratorPermissionLevel", "token", (host, req) => {
@@ -347,7 +354,8 @@ route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", "repos
   const role = repo.collaborators.get(user!.login.toLowerCase()) ?? "none";
   // The legacy `permission` field folds maintain into write and triage into read; `role_name` keeps them.
   const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
-  return json({ permission, role_name: role, user: { ...userJson(host.state, user!.login), permissions: { admin: role === "admin", maintain: role === "maintain" || role === "admin", push: ["write", "maintain", "admin"].includes(role), triage: role !== "none" && role !== "read", pull: role !== "none" } } });
+  const permissions = { admin: role === "admin", maintain: role === "maintain" || role === "admin", push: ["write", "maintain", "admin"].includes(role), triage: role !== "none" && role !== "read", pull: role !== "none" };
+  return json({ permission, role_name: role, user: { ...userJson(host.state, user!.login), permissions } } satisfies Subset<GitHubData<"repos", "getCollaboratorPermissionLevel">>);
 });
 
 route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "teams.getMembershipForUserInOrg", "token", (host, req) => {
@@ -357,7 +365,11 @@ route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "teams.getM
   }
   const members = host.state.teams.get(`${req.params.org}/${req.params.team_slug}`.toLowerCase());
   if (!members || !members.has(req.params.username.toLowerCase())) notFound();
-  return json({ state: "active", role: "member", url: `${req.apiBase}/orgs/${req.params.org}/teams/${req.params.team_slug}/memberships/${req.params.username}` });
+  return json({
+    state: "active",
+    role: "member",
+    url: `${req.apiBase}/orgs/${req.params.org}/teams/${req.params.team_slug}/memberships/${req.params.username}`,
+  } satisfies Subset<GitHubData<"teams", "getMembershipForUserInOrg">>);
 });
 
 route("GET", "/repos/{owner}/{repo}", "repos.get", "token", (host, req) => json(repoJson(host.state, repoFor(host, req))));
@@ -464,7 +476,7 @@ route("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", "che
   const repo = repoFor(host, req);
   const { slice, headers } = paginate(runFor(req, repo).annotations, req);
   return json(
-    slice.map((a) => ({ ...a, blob_href: `https://github.com/${repo.owner}/${repo.name}/blob/HEAD/${a.path}` })),
+    slice.map((a) => ({ ...a, blob_href: `https://github.com/${repo.owner}/${repo.name}/blob/HEAD/${a.path}` }) satisfies Subset<GitHubItem<"checks", "listAnnotations">>),
     200,
     headers,
   );

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { Permission } from "../model/snapshot.js";
 import { isoSeconds, type SandboxClock } from "./clock.js";
 import { noreplyLogin } from "../shared/identity.js";
+import type { CheckRunConclusion, CheckRunStatus } from "./github-types.js";
 
 export class SandboxError extends Error {
   override readonly name = "SandboxError";
@@ -115,8 +116,8 @@ export interface SandboxCheckRun {
   app_id: number;
   name: string;
   head_sha: string;
-  status: string;
-  conclusion: string | null;
+  status: CheckRunStatus;
+  conclusion: CheckRunConclusion | null;
   started_at: string;
   completed_at: string | null;
   external_id: string | null;

@@ -8,7 +8,7 @@ import { resolveIdentity } from "../../shared/identity.js";
 
 /** `git log -z --format=` fields, in order; `%B` (the raw message) must stay last. */
 export const LOG_FORMAT = ["%H", "%P", "%an", "%ae", "%cn", "%ce", "%cI", "%B"].join("%x00");
-const LOG_FIELDS = 8;
+export const LOG_FIELDS = 8;
 
 export interface LoggedCommit {
   sha: string;
@@ -28,22 +28,25 @@ export function parseLog(output: string): LoggedCommit[] {
   if (parts.length % LOG_FIELDS === 1 && parts[parts.length - 1] === "") parts.pop();
   if (parts.length % LOG_FIELDS !== 0) throw new GitError("unexpected `git log` output (fields do not line up)");
   const commits: LoggedCommit[] = [];
-  for (let i = 0; i < parts.length; i += LOG_FIELDS) {
-    const [sha, parents, an, ae, cn, ce, cdate, message] = parts.slice(i, i + LOG_FIELDS) as string[];
-    // With -z, git separates records by NUL but may leave the previous record's newline behind.
-    const cleanSha = sha.replace(/^\n+/, "");
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(cleanSha)) throw new GitError(`unexpected \`git log\` output near "${cleanSha.slice(0, 20)}"`);
-    commits.push({
-      sha: cleanSha,
-      parents: parents.split(" ").filter(Boolean),
-      author: identity(an, ae),
-      committer: identity(cn, ce),
-      committedAt: cdate,
-      // GitHub reports messages without git's trailing newline.
-      message: withoutTrailingNewlines(message),
-    });
-  }
+  for (let i = 0; i < parts.length; i += LOG_FIELDS) commits.push(commitFromFields(parts.slice(i, i + LOG_FIELDS)));
   return commits;
+}
+
+/** One commit from its `LOG_FIELDS` fields, in `LOG_FORMAT` order. */
+export function commitFromFields(fields: readonly string[]): LoggedCommit {
+  const [sha, parents, an, ae, cn, ce, cdate, message] = fields;
+  // With -z, git separates records by NUL but may leave the previous record's newline behind.
+  const cleanSha = sha.replace(/^\n+/, "");
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(cleanSha)) throw new GitError(`unexpected \`git log\` output near "${cleanSha.slice(0, 20)}"`);
+  return {
+    sha: cleanSha,
+    parents: parents.split(" ").filter(Boolean),
+    author: identity(an, ae),
+    committer: identity(cn, ce),
+    committedAt: cdate,
+    // GitHub reports messages without git's trailing newline.
+    message: withoutTrailingNewlines(message),
+  };
 }
 
 /** By hand: `/\n+$/` retries every run of newlines, so a message of many blank lines is quadratic. */

@@ -20,15 +20,13 @@ export interface GitOptions {
   maxBuffer?: number;
 }
 
+/** Stable, parseable messages whatever the user's locale; never prompt for credentials. */
+export function gitEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return { ...(env ?? process.env), LC_ALL: "C", LANG: "C", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" };
+}
+
 export function createGit(options: GitOptions): Git {
-  const env = {
-    ...(options.env ?? process.env),
-    // Stable, parseable messages whatever the user's locale; never prompt for credentials.
-    LC_ALL: "C",
-    LANG: "C",
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_OPTIONAL_LOCKS: "0",
-  };
+  const env = gitEnv(options.env);
   return (args) =>
     new Promise((resolve, reject) => {
       execFile(
@@ -43,7 +41,7 @@ export function createGit(options: GitOptions): Git {
     });
 }
 
-function describeGitFailure(args: readonly string[], error: Error & { code?: unknown }, stderr: string): string {
+export function describeGitFailure(args: readonly string[], error: Error & { code?: unknown }, stderr: string): string {
   if (error.code === "ENOENT") return "git is not installed or not on PATH";
   if (error.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
     return `git ${args[0]} produced more output than ${GIT_MAX_BUFFER / 1024 / 1024} MiB; narrow the range`;
