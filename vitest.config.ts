@@ -1,18 +1,29 @@
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/** The production install (npm ci in a clone, pack, global install): `npm run test:package`. */
+const PACKAGE_TEST = "test/production.test.ts";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     environment: "node",
     // Property tests run 1,000 cases each; give them room on a 2-core CI machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // One worker per core, at least two: many files spend their time waiting on servers (the
+    // sandbox, Redis, PostgreSQL, Chromium), and vitest's default (cores - 1) is one on 2 cores.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // No test reaches the network: only nock's mocks and servers on this machine.
+    setupFiles: ["test/helpers/no-network.ts"],
     // The app records its results (SPEC §10): tests that run the real entry write to a throwaway
     // file shared by the run's workers, never to data/provenance.db in the work tree.
     env: { PROVENANCE_DB: process.env.PROVENANCE_DB ?? join(tmpdir(), `provenance-test-${process.pid}.db`) },
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, PACKAGE_TEST] } },
+      { extends: true, test: { name: "package", include: [PACKAGE_TEST] } },
+    ],
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

@@ -12,7 +12,7 @@ import { auditWriterFromEnv } from "./audit/writer.js";
 import { drain } from "./ops/drain.js";
 
 export { provenanceGate, type ProvenanceGateOptions } from "./app/app.js";
-export { CHECK_NAME } from "./app/constants.js";
+export { CHECK_NAME } from "./model/check-name.js";
 
 export default function provenanceGateApp(app: Probot): void {
   assertWebhookSecret(process.env);

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { Probot } from "probot";
 import { assertWebhookSecret, StartupError } from "../src/app/env.js";
 import provenanceGateApp from "../src/index.js";
-import { CHECK_NAME } from "../src/app/constants.js";
+import { CHECK_NAME } from "../src/model/check-name.js";
 
 describe("start-up checks", () => {
   it.each([
@@ -62,7 +62,7 @@ describe("app.yml", () => {
   });
 
   it("subscribes to exactly the events the app handles", () => {
-    expect([...manifest.default_events].sort()).toEqual(["check_run", "check_suite", "merge_group", "pull_request", "pull_request_review", "push"]);
+    expect([...manifest.default_events].sort()).toEqual(["check_run", "check_suite", "member", "membership", "merge_group", "organization", "pull_request", "pull_request_review", "push"]);
   });
 
   it("names the app and the constant check", () => {

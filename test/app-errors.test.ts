@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import nock from "nock";
+import type nock from "nock";
 import {
-  API,
   AI_SHA,
   HEAD,
-  createHarness,
+  runApp,
   graphqlData,
   mockCheckRuns,
   mockCreate,
@@ -13,7 +12,6 @@ import {
   mockFileModes,
   policyOf,
   mockPull,
-  mockToken,
   pullRequestPayload,
   typicalPr,
   type PrSpec,
@@ -94,15 +92,13 @@ const cases: Array<[string, Breakage, RegExp]> = [
 
 describe("every error ends in a posted failure check", () => {
   it.each(cases)("%s", async (_name, breakIt, names) => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive } = runApp();
     const spec = typicalPr();
     breakIt(api, spec);
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted);
 
-    await probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "e");
 
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ conclusion: "failure", head_sha: HEAD, status: "completed", external_id: "42" });
@@ -112,9 +108,7 @@ describe("every error ends in a posted failure check", () => {
   });
 
   it("HTTP 500 on the check-run lookup still ends in a posted failure check, on a new run", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive, logs } = runApp();
     // More runs than the main query's page holds: the loader lists them through REST.
     const spec = typicalPr({ files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }], runs: [{ id: 1, external_id: "42" }] });
     api
@@ -128,7 +122,7 @@ describe("every error ends in a posted failure check", () => {
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted);
 
-    await probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "e");
 
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ conclusion: "failure", head_sha: HEAD, external_id: "42" });
@@ -137,9 +131,7 @@ describe("every error ends in a posted failure check", () => {
   });
 
   it("when even the failure check cannot be posted, logs at error level and rethrows", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive, logs } = runApp();
     const spec = typicalPr();
     api.post("/graphql").reply(502, { message: "Bad Gateway" });
     api.get(`/repos/acme/models/pulls/42/files`).query(true).optionally().reply(200, []);
@@ -150,21 +142,19 @@ describe("every error ends in a posted failure check", () => {
     mockCheckRuns(api, HEAD);
 
     await expect(
-      probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any }),
+      receive("pull_request", pullRequestPayload("synchronize", spec), "e"),
     ).rejects.toThrow();
     expect(logs.some((l) => l.level === 50 && String(l.msg).includes("could not post the check run"))).toBe(true);
   });
 
   it("a pull request too large to list fails closed and tells the author to split it", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive } = runApp();
     // GitHub's count alone tells: nothing more is read.
     const spec = typicalPr({ changedFiles: 3001 });
     mockGraphql(api, spec);
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted);
-    await probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "e");
     expect(posted[0].conclusion).toBe("failure");
     expect(posted[0].output.summary).toMatch(/3001 files.*at most 3000/);
     expect(posted[0].output.summary).toMatch(/Split the pull request/);

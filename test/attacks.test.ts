@@ -8,7 +8,6 @@ import { describe, expect, it } from "vitest";
 import { AI_SHA, HEAD, HUMAN_SHA, POLICY, PUSHED, REVIEWED, guardGitHubMocks } from "./fixtures/github/harness.js";
 import {
   aiCommit,
-  allWrites,
   humanCommit,
   review,
   runScenario,
@@ -929,15 +928,9 @@ describe("no code path posts neutral or skipped", () => {
     expect(() => assertConclusion(conclusion)).not.toThrow();
   });
 
-  // Runs last (vitest keeps file order): every write from every scenario above.
-  it("every check run written by the scenarios above concludes success, action_required or failure", () => {
-    const withConclusion = allWrites.filter((w) => "conclusion" in w);
-    expect(withConclusion.length).toBeGreaterThanOrEqual(2 * 60);
-    const seen = new Set(withConclusion.map((w) => w.conclusion));
-    expect([...seen].sort()).toEqual(["action_required", "failure", "success"]);
-    for (const w of allWrites) {
-      expect(["success", "action_required", "failure", undefined]).toContain(w.conclusion);
-      expect(w.status ?? "completed").toBe("completed");
-    }
+  // Each twin's writes are checked as it runs (runTwin); here, that the table exercises all three.
+  it("the scenarios expect every conclusion a check run may carry, and only those", () => {
+    const expected = new Set(scenarios.flatMap((s) => [s.expected.legit, s.expected.exploit]).filter((c) => c !== "ignored"));
+    expect([...expected].sort()).toEqual(["action_required", "failure", "success"]);
   });
 });

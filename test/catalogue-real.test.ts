@@ -6,7 +6,8 @@
  * measurement over whole histories.
  */
 import { describe, expect, it } from "vitest";
-import { detectCommit, detectPullRequest, isAgentLogin, isToolIdentity, toolDisplayName } from "../src/evaluate/detect.js";
+import { detectCommit, detectPullRequest, isAgentLogin, isToolIdentity } from "../src/evaluate/detect.js";
+import { toolDisplayName } from "../src/catalogue/ai-tools.js";
 import type { Policy } from "../src/model/policy.js";
 import type { SnapshotPullRequest } from "../src/model/snapshot.js";
 import { readCorpus, toCommit } from "./helpers/corpus.js";

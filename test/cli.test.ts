@@ -81,7 +81,7 @@ describe("check", () => {
     expect(r.stdout.split("\n")[0]).toBe("✖ action required: Needs 1 independent approval for AI-assisted changes in eval");
     expect(r.stdout).toMatch(/independent-review\s+pending\s+1 approval\s+—/);
     expect(r.stdout).toContain("other than @alice (AI-session author)");
-    expect(r.stdout).toMatch(/Claude Code\s+commit [0-9a-f]{7}\s+Co-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>/);
+    expect(r.stdout).toMatch(/Claude Code\s+co-author-trailer\s+commit [0-9a-f]{7}\s+Co-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>/);
     expect(r.stdout).not.toContain("\u001b[");
   });
 
@@ -273,6 +273,22 @@ describe("validate", () => {
     expect(errors.length).toBeGreaterThanOrEqual(2);
     for (const line of errors) expect(line).toMatch(/^broken\.yml:\d+:\d+: \S/);
     expect(r.stderr).toMatch(/broken\.yml:6:\d+: .*evl.*did you mean "eval"/);
+  });
+
+  it("warns, inside a checkout, about each pattern that matches no tracked file (still exit 0)", async () => {
+    const policy = 'version: 1\nclasses:\n  eval: ["evalz/**", "evals/**"]\n  data:\n    - "data/**"\n    - "!data/README.md"\n    - "**/*.parquet"\n';
+    const repo = aiBranch(policy);
+    const r = await cli(["validate"], repo.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\.provenance\.yml: valid/);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      'provenance-gate: warning: .provenance.yml:3:11: pattern "evalz/**" of class eval matches no tracked file (a typo, or a path still to come?)',
+      'provenance-gate: warning: .provenance.yml:7:8: pattern "**/*.parquet" of class data matches no tracked file (a typo, or a path still to come?)',
+    ]);
+    // Outside a checkout there is nothing to compare with.
+    const outside = await cli(["validate", join(repo.dir, ".provenance.yml")], "/", { GIT_CEILING_DIRECTORIES: "/" });
+    expect(outside.code).toBe(0);
+    expect(outside.stderr).toBe("");
   });
 
   it("is a usage error for a missing file or two files", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONCLUSIONS, ERROR_TITLE, NO_POLICY_TITLE, decide, isConclusion, noPolicyVerdict, verdictConclusion, type MergeGroupFacts } from "../src/evaluate/decide.js";
-import { renderDecision, summaryHashes } from "../src/report/check-run.js";
+import { SUMMARY_LIMIT, renderDecision, summaryHashes, truncateSummary } from "../src/report/check-run.js";
 import type { Conclusion, RuleResult, Verdict } from "../src/model/verdict.js";
 import { isoSeconds, plural, shortSha } from "../src/shared/format.js";
 
@@ -174,5 +174,23 @@ describe("shared formats", () => {
   it("isoSeconds writes GitHub's whole-second timestamps, dropping any milliseconds", () => {
     expect(isoSeconds(new Date("2026-11-20T10:00:00.000Z"))).toBe("2026-11-20T10:00:00Z");
     expect(isoSeconds(new Date("2026-11-20T10:00:00.999Z"))).toBe("2026-11-20T10:00:00Z");
+  });
+});
+
+describe("the check run's summary", () => {
+  it("fits GitHub's byte limit too, not only its character limit", () => {
+    const verdictWithLongTitle = verdict({ title: "é".repeat(300) });
+    const d = decide({ kind: "error", problem: { kind: "internal", message: "é".repeat(40_000), remedy: "Re-run." } });
+    const out = renderDecision(d);
+    expect(out.summary.length).toBeLessThan(SUMMARY_LIMIT);
+    expect(Buffer.byteLength(out.summary)).toBeLessThanOrEqual(SUMMARY_LIMIT);
+    expect(out.summary).toContain("This summary was truncated");
+    expect(summaryHashes(out.summary)?.hash).toBe(out.hash);
+    expect(renderDecision(decide({ kind: "verdict", verdict: verdictWithLongTitle })).title.length).toBe(200);
+  });
+
+  it("leaves a summary that fits alone", () => {
+    expect(truncateSummary("é".repeat(100), 200)).toBe("é".repeat(100));
+    expect(truncateSummary("é".repeat(101), 202)).toBe("é".repeat(101));
   });
 });

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { AI_TOOLS, NOT_AI_ACCOUNTS, findCatalogueTool } from "../src/catalogue/ai-tools.js";
-import { detectCommit, detectPullRequest, isAgentLogin, toolDisplayName, toolTrust } from "../src/evaluate/detect.js";
+import { detectCommit, detectPullRequest, isAgentLogin, toolTrust } from "../src/evaluate/detect.js";
+import { toolDisplayName } from "../src/catalogue/ai-tools.js";
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "../src/evaluate/trailers.js";
 import type { DeclaredTool, Policy } from "../src/model/policy.js";
 import type { GitIdentity, SnapshotCommit, SnapshotPullRequest } from "../src/model/snapshot.js";

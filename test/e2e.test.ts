@@ -1,59 +1,74 @@
 /**
  * End to end over real HTTP: the sandbox GitHub, the real Probot server running the real app
- * (the Octokit `npm start` runs with, throttling included), and signed
- * webhooks. Each scenario uses its own repository so they do not see each other's check runs.
+ * (the Octokit `npm start` runs with, less the one-second write spacing, which one test here
+ * measures as shipped), and signed webhooks. Each scenario uses its own repository so they do not
+ * see each other's check runs.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
-import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
-import { CLAUDE_TRAILER, DEMO_POLICY, runDemoStory, runStep, setUpDemoRepo } from "../src/sandbox/story.js";
+import { startAppAgainstSandbox } from "../src/sandbox/probot-runner.js";
+import { CLAUDE_TRAILER, DEMO_POLICY, runStep, setUpDemoRepo } from "../src/sandbox/story.js";
+import { checkRunWrites } from "../src/sandbox/rest.js";
 import { signBody } from "../src/sandbox/webhooks.js";
+import { useSandboxApp } from "./helpers/sandbox-app.js";
 
+const sandboxApp = useSandboxApp();
 let sb: Sandbox;
-let app: RunningApp;
+beforeAll(() => void (sb = sandboxApp.sb));
 
-beforeAll(async () => {
-  sb = await Sandbox.start();
-  app = await startAppAgainstSandbox(sb);
-});
-afterAll(async () => {
-  await app?.stop();
-  await sb?.close();
+// After every scenario: the app never called a route the sandbox does not model, and logged no
+// error (the forged deliveries' rejections aside).
+let logsSeen = 0;
+afterEach(() => {
+  expect(sb.unknownRoutes()).toEqual([]);
+  const logs = sandboxApp.app.logs;
+  const errors = logs.slice(logsSeen).filter((l) => /"level":(50|60)/.test(l) && !/signature does not match/.test(l));
+  logsSeen = logs.length;
+  expect(errors.map((l) => (JSON.parse(l) as { msg?: string }).msg)).toEqual([]);
 });
 
 function aiCommit(author: string, file: string, subject = "Update eval") {
   return { message: `${subject}\n\n${CLAUDE_TRAILER}`, author, files: [file] };
 }
 
-describe("the demo story", () => {
-  it("blocks, ignores the AI-session author, accepts bob, goes stale on a push, accepts bob again", async () => {
-    setUpDemoRepo(sb, "acme/demo");
-    const steps = await runDemoStory(sb, "acme/demo");
-    expect(steps.map((s) => [s.actor, s.event, s.conclusion])).toEqual([
-      ["carol", "pull_request.opened", "action_required"],
-      ["carol", "refused", "action_required"],
-      ["alice", "pull_request_review.submitted", "action_required"],
-      ["bob", "pull_request_review.submitted", "success"],
-      ["carol", "pull_request.synchronize", "action_required"],
-      ["bob", "pull_request_review.submitted", "success"],
-      ["bob", "pull_request.closed", "success"],
-    ]);
-    expect(steps.every((s) => s.ok)).toBe(true);
-    expect(steps[1].detail).toMatch(/422: Can not approve your own pull request/);
-    expect(steps[2].detail).toMatch(/@alice/);
-    expect(steps[4].detail).toMatch(/@bob/);
-    // Deliveries were all accepted and processed before Probot answered.
-    expect(steps.filter((s) => s.event !== "refused").every((s) => s.delivery_status === 200)).toBe(true);
-    // One run per head SHA, updated in place.
-    const pr = sb.pull("acme/demo", 1);
-    const heads = new Set(pr.pushes.map((p) => p.head_sha));
-    for (const sha of heads) expect(sb.checkRuns("acme/demo", { sha, name: "Provenance Gate" })).toHaveLength(1);
-    const run = sb.latestCheckRun("acme/demo", pr.head_sha)!;
-    expect(run).toMatchObject({ external_id: "1", app_id: sb.appId, status: "completed" });
-    expect(run.actions.map((a) => a.identifier)).toContain("reevaluate");
+// The demo story itself runs once, through `npm run demo`'s own code (test/demo.test.ts).
+describe("one pull request's run", () => {
+  it("is updated in place on its head, offers Re-evaluate, and a story step expecting another conclusion is not ok", async () => {
+    const repo = "acme/one-run";
+    setUpDemoRepo(sb, repo);
+    const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("alice", "evals/a.yaml")] });
+    expect(sb.latestCheckRun(repo, pr.head_sha)?.conclusion).toBe("action_required");
+    await sb.submitReview(repo, pr.number, "bob", "APPROVE");
+    const runs = sb.checkRuns(repo, { sha: pr.head_sha, name: "Provenance Gate" });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ external_id: String(pr.number), app_id: sb.appId, status: "completed", conclusion: "success" });
+    expect(runs[0].actions.map((a) => a.identifier)).toContain("reevaluate");
     // A step whose conclusion differs from the expected one is not ok (the demo then exits 1).
-    const wrong = await runStep({ sandbox: sb, repo: "acme/demo", pr: 1 }, 8, { actor: "bob", action: "nothing", expected: "failure", run: async () => undefined });
+    const wrong = await runStep({ sandbox: sb, repo, pr: pr.number }, 1, { actor: "bob", action: "nothing", expected: "failure", run: async () => undefined });
     expect(wrong).toMatchObject({ conclusion: "success", ok: false });
+  });
+});
+
+describe("the shipped Octokit", () => {
+  it("keeps one installation's check-run writes at least a second apart, as GitHub asks", async () => {
+    // Its own sandbox and app with the Octokit exactly as shipped: the only test with real spacing.
+    const shipped = await Sandbox.start();
+    const app = await startAppAgainstSandbox(shipped);
+    try {
+      const repo = "acme/spaced";
+      setUpDemoRepo(shipped, repo);
+      const pr = await shipped.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("alice", "evals/a.yaml")] });
+      await shipped.submitReview(repo, pr.number, "bob", "APPROVE");
+      await shipped.pushCommits(repo, pr.number, [aiCommit("alice", "evals/b.yaml", "More evals")]);
+      await shipped.waitForIdle();
+      const at = checkRunWrites(shipped.repo(repo)).map((w) => w.at);
+      expect(at).toHaveLength(3);
+      const gaps = at.slice(1).map((t, i) => t - at[i]);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(990);
+    } finally {
+      await app.stop();
+      await shipped.close();
+    }
   });
 });
 
@@ -124,7 +139,7 @@ describe("forged webhooks", () => {
   const repo = "acme/forged";
   it.each([
     { name: "signed with the wrong secret", forge: (body: string) => signBody(body, "not-the-secret") },
-    { name: "signed over a different body", forge: (body: string) => signBody(body.replace('"opened"', '"reopened"'), app.secret) },
+    { name: "signed over a different body", forge: (body: string) => signBody(body.replace('"opened"', '"reopened"'), sandboxApp.app.secret) },
     { name: "with a malformed signature", forge: () => "sha256=00" },
   ])("rejects a delivery $name and posts nothing", async ({ forge }) => {
     if (!sb.state.repos.has(repo)) sb.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY }, collaborators: { bob: "write" } });
@@ -141,15 +156,6 @@ describe("forged webhooks", () => {
     const genuine = await sb.deliver("pull_request", payload);
     expect(genuine.status).toBe(200);
     expect(sb.latestCheckRun(repo, head_sha)?.conclusion).toBe("action_required");
-  });
-});
-
-describe("fidelity", () => {
-  it("the app never called a route the sandbox does not model", () => {
-    expect(sb.unknownRoutes()).toEqual([]);
-    // Errors other than the forged deliveries' rejections would mean the app hit a problem.
-    const errors = app.logs.filter((l) => /"level":(50|60)/.test(l) && !/signature does not match/.test(l));
-    expect(errors.map((l) => (JSON.parse(l) as { msg?: string }).msg)).toEqual([]);
   });
 });
 

@@ -171,6 +171,49 @@ describe("node lib/server.js in production with GitHub unreachable", () => {
   }, 120_000);
 });
 
+describe.skipIf(!process.env.TEST_REDIS_URL && !process.env.CI)("node lib/server.js in production with REDIS_URL", () => {
+  it("loads the store driver from the runtime install (no \"Cannot find package 'ioredis'\"), reports the store ready, and drains on SIGTERM", async () => {
+    const [port, closed] = [await freePort(), await freePort()];
+    const steps = dockerSteps();
+    const env = {
+      PATH: process.env.PATH,
+      ...steps.env,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      APP_ID: "12345",
+      PRIVATE_KEY: KEY,
+      WEBHOOK_SECRET: "3f9a1c7e5b2d8046",
+      GHE_HOST: `127.0.0.1:${closed}`,
+      GHE_PROTOCOL: "http",
+      REDIS_URL: process.env.TEST_REDIS_URL ?? "",
+    };
+    const child = spawn(steps.cmd[0]!, steps.cmd.slice(1), { cwd: runtime, env, stdio: ["ignore", "pipe", "pipe"] });
+    const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+    try {
+      let checks: Record<string, string> | undefined;
+      const started = performance.now();
+      while (!checks?.store && performance.now() - started < 60_000) {
+        checks = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          async (r) => ((await r.json()) as { checks: Record<string, string> }).checks,
+          () => undefined,
+        );
+        if (!checks?.store) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(output).not.toMatch(/Cannot find package/);
+      expect(checks?.store, output).toBe("ok");
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      clearTimeout(killer);
+      child.kill("SIGKILL");
+    }
+  }, 120_000);
+});
+
 describe("a bad configuration fails fast: one line, exit 1, no setup-mode server", () => {
   const serve = (env: Record<string, string>, cwd = runtime) =>
     spawnSync(process.execPath, ["lib/server.js"], {

@@ -4,23 +4,15 @@
  * so it survives a restart (and is the same on every replica). Over real HTTP: the sandbox
  * GitHub, the real Probot server, signed webhooks.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Sandbox } from "../src/sandbox/sandbox.js";
-import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Sandbox } from "../src/sandbox/sandbox.js";
 import { CLAUDE_TRAILER, DEMO_POLICY } from "../src/sandbox/story.js";
 import { summaryHashes } from "../src/report/check-run.js";
+import { useSandboxApp } from "./helpers/sandbox-app.js";
 
+const sandboxApp = useSandboxApp();
 let sb: Sandbox;
-let app: RunningApp;
-
-beforeAll(async () => {
-  sb = await Sandbox.start();
-  app = await startAppAgainstSandbox(sb);
-});
-afterAll(async () => {
-  await app?.stop();
-  await sb?.close();
-});
+beforeAll(() => void (sb = sandboxApp.sb));
 
 const aiCommit = (author: string, file: string) => ({ message: `Update ${file}\n\n${CLAUDE_TRAILER}`, author, files: [file] });
 let n = 0;
@@ -42,9 +34,8 @@ describe("pushers across pushes and a restart", () => {
     // Mallory pushed an earlier head; the run on the newest head still names her.
     expect(summaryHashes(sb.latestCheckRun(repo, head)!.output.summary)?.pushers).toEqual(["carol", "mallory"]);
 
-    // A restart: a new process with nothing in memory, only what GitHub holds.
-    await app.stop();
-    app = await startAppAgainstSandbox(sb);
+    // A restart: a new app instance with nothing in memory, only what GitHub holds.
+    await sandboxApp.restart();
 
     await sb.submitReview(repo, number, "mallory", "APPROVE");
     const run = sb.latestCheckRun(repo, head)!;
@@ -56,8 +47,7 @@ describe("pushers across pushes and a restart", () => {
   it("twin: Bob, who never pushed, approves after the restart: counted", async () => {
     const repo = "acme/pushers-twin";
     const number = await mallorysPush(repo);
-    await app.stop();
-    app = await startAppAgainstSandbox(sb);
+    await sandboxApp.restart();
     await sb.submitReview(repo, number, "bob", "APPROVE");
     expect(sb.latestCheckRun(repo, sb.pull(repo, number).head_sha)!.conclusion).toBe("success");
   });

@@ -13,7 +13,7 @@ import { Sandbox } from "../src/sandbox/sandbox.js";
 import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
 import { provenanceGate } from "../src/app/app.js";
 import { FastOctokit, aiCommit, conclusions, gatedRepo } from "./helpers/fault-app.js";
-import { buildServer, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
+import { buildServer, metricValue, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
 
 let sb: Sandbox;
 let app: RunningApp | undefined;
@@ -181,4 +181,39 @@ describe("node lib/server.js, stopped mid-evaluation", () => {
     }
     await next.stop();
   }, 120_000);
+
+  it("a busy installation: the queue is bounded and visible in /metrics; what it refuses fails its delivery, and the reconciler redelivers it", async () => {
+    const replica = await c.start("bounded", { MAX_PENDING_EVALUATIONS: "3", RECONCILE_INTERVAL_MS: "3000" });
+    const repo = "busy/models";
+    gatedRepo(sb, repo);
+    sb.http.faults.add({ operation: "pulls.listFiles", repo, fault: "slow", delayMs: 4_000, times: 3 });
+    const prs = [];
+    for (let i = 0; i < 6; i++) prs.push(await sb.openPullRequest(repo, { author: "carol", head: `busy-${i}`, commits: [aiCommit("carol", `evals/${i}.yaml`)], deliver: false }));
+    sb.setWebhook(replica.webhookUrl, c.secret);
+    const answered: number[] = [];
+    const deliveries = prs.map((pr) =>
+      sb.deliver("pull_request", sb.pullRequestEvent(repo, pr.number, "opened")).then((d) => {
+        answered.push(d.status);
+        return d.status;
+      }),
+    );
+    const deadline = Date.now() + 3_500;
+    while (answered.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const refused = [...answered];
+    // Three evaluations held (and their three deliveries), three deliveries refused at once.
+    expect(refused).toEqual([500, 500, 500]);
+    expect(metricValue(await replica.metrics(), "provenance_gate_queue_depth")).toBe(6);
+    // Accepted: 200, or 202 when Probot stopped waiting for the evaluation after 9 s.
+    expect((await Promise.all(deliveries)).map((status) => (status < 300 ? "accepted" : status)).sort()).toEqual([500, 500, 500, "accepted", "accepted", "accepted"]);
+    for (const pr of prs) {
+      const run = await sb.waitForCheckRun(repo, pr.head_sha, (r) => r.status === "completed", 30_000);
+      expect(run.conclusion).toBe("action_required");
+    }
+    for (const pr of prs) expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
+    // Each refused delivery was redelivered (a redelivery may meet a full queue too, and is tried again).
+    const refusedGuids = new Set(sb.hookDeliveries.filter((d) => !d.redelivery && d.status_code === 500).map((d) => d.guid));
+    expect(refusedGuids.size).toBe(3);
+    for (const guid of refusedGuids) expect(sb.hookDeliveries.some((d) => d.redelivery && d.guid === guid)).toBe(true);
+    await replica.stop();
+  }, 90_000);
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { virtualClock, wallClock } from "../src/sandbox/clock.js";
 import { signBody } from "../src/sandbox/webhooks.js";
+import type { GitHubData, Subset } from "../src/sandbox/github-types.js";
 const UncheckedOctokit = ProbotOctokit.defaults((options: Record<string, any> = {}) => ({ ...options, throttle: { ...(options.throttle ?? {}), enabled: false } }));
 
 const { privateKey } = generateKeyPairSync("rsa", {
@@ -495,6 +496,7 @@ describe("check runs", () => {
     ["columns on a multi-line annotation", { conclusion: "success", output: { title: "t", summary: "s", annotations: [{ ...annotation(0), end_line: 2, start_column: 1, end_column: 4 }] } }, failed({ code: "invalid", field: "annotations" })],
     ["four actions", { actions: Array.from({ length: 4 }, (_, i) => ({ label: `a${i}`, description: "d", identifier: `i${i}` })) }, invalid("Only 3 actions are allowed; 4 were supplied.")],
     ["an empty name", { name: "" }, failed({ code: "missing_field", field: "name" })],
+    ["the conclusion only GitHub may set", { conclusion: "stale" }, failed({ code: "invalid", field: "conclusion" })],
   ])("rejects %s with GitHub's 422", async (_name, extra, expected) => {
     const err: any = await gh.request("POST /repos/{owner}/{repo}/check-runs", { ...base(), ...(extra as object) } as any).catch((e) => e);
     expect(err.status).toBe(422);
@@ -534,6 +536,22 @@ describe("check runs", () => {
     expect(list.data.check_runs[0].app?.id).toBe(77);
     const got = await gh.rest.checks.get({ owner: "acme", repo: "models", check_run_id: created.data.id });
     expect(got.data.output.annotations_count).toBe(51);
+  });
+});
+
+describe("answers typed as GitHub's", () => {
+  it("builds REST answers that fit GitHub's types, which refuse fields GitHub does not send", async () => {
+    const { checkRunJson, checkRunEventJson } = await import("../src/sandbox/shapes.js");
+    type RestCheckRun = Subset<GitHubData<"checks", "get">>;
+    // @ts-expect-error GitHub's REST check run names only its suite's id; the head branch is a webhook field.
+    const wrong: RestCheckRun = { check_suite: { id: 1, head_branch: "main" } };
+    // @ts-expect-error `stale` is not a conclusion GitHub's answers carry.
+    const stale: RestCheckRun = { conclusion: "stale" };
+    expect([wrong, stale]).toHaveLength(2);
+    const repo = sb.state.repo("acme", "models");
+    const run = repo.checkRuns[0];
+    expect(Object.keys(checkRunJson(sb.state, repo, run, sb.url).check_suite)).toEqual(["id"]);
+    expect(checkRunEventJson(sb.state, repo, run, sb.url).check_suite).toMatchObject({ id: expect.any(Number), head_sha: run.head_sha });
   });
 });
 

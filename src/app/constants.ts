@@ -1,5 +1,4 @@
 /** App-level constants. The check's name lives in model/check-name.ts (a loader reads it too). */
-export { CHECK_NAME } from "../model/check-name.js";
 
 /** The `requested_action` identifier of the "Re-evaluate" button (GitHub caps it at 20 chars). */
 export const REEVALUATE_ACTION = {

@@ -5,12 +5,14 @@
 import type { Context, Probot } from "probot";
 import { POLICY_PATH } from "../model/policy.js";
 import { mapBounded } from "../load/build-snapshot.js";
-import { RequestCache } from "../load/github/client.js";
+import { RequestCache, type RepoRef } from "../load/github/client.js";
 import { listOwnCheckRuns } from "../load/github/check-runs.js";
-import { CHECK_NAME, MERGE_GROUP_EXTERNAL_ID, PUSH_REEVALUATION_CONCURRENCY, REEVALUATE_ACTION } from "./constants.js";
+import { CHECK_NAME } from "../model/check-name.js";
+import { MERGE_GROUP_EXTERNAL_ID, PUSH_REEVALUATION_CONCURRENCY, REEVALUATE_ACTION } from "./constants.js";
 import { evaluateAndPublish, type AppDeps, type EvaluationTurns } from "./evaluation.js";
 import type { AppIdentity } from "./identity.js";
 import { checkMergeGroup } from "./merge-group.js";
+import { pullRequestsCounting, repositoriesOf } from "./revoked-access.js";
 import { pullNumberFromExternalId, pullNumbersOf } from "./siblings.js";
 import { mergeRecord } from "../audit/from-app.js";
 import type { AuditRecorder } from "../audit/writer.js";
@@ -85,7 +87,7 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
         baseRef: pr.base.ref,
         headSha: pr.head.sha,
         eventTime: pushed ? eventTime(pr.updated_at, options.now()) : undefined,
-        ...(payload.action === "synchronize" ? pusherOf(payload.sender) : {}),
+        ...(payload.action === "synchronize" ? { ...pusherOf(payload.sender), push: { before: payload.before, after: payload.after } } : {}),
         assignees: assigneesOf(pr.assignees),
       });
     },
@@ -171,6 +173,25 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
       evaluateAndPublish(d, { ...repo, number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha }),
     );
   });
+
+  // A person losing access: the open pull requests whose result counted their approval are
+  // judged again, so a revoked approval does not leave a stale green (see revoked-access.ts).
+  const revoked = async (context: Context, login: string | undefined, repos: (d: AppDeps) => Promise<RepoRef[]>) => {
+    if (!login) return;
+    const d = await deps(context);
+    const targets = await pullRequestsCounting(d.gh, d.appId, await repos(d), login, d.log);
+    d.log.info({ login, pull_requests: targets.length }, "provenance-gate: access revoked; re-evaluating the pull requests that counted it");
+    await settleAll(targets, PUSH_REEVALUATION_CONCURRENCY, (t) => evaluateAndPublish(d, t));
+  };
+  on<"member.removed" | "member.edited">(["member.removed", "member.edited"], (context) =>
+    revoked(context, context.payload.member?.login, async () => [context.repo()]),
+  );
+  on("membership.removed", (context) =>
+    revoked(context, context.payload.member?.login, (d) => repositoriesOf(d.gh, context.payload.organization.login, d.log)),
+  );
+  on("organization.member_removed", (context) =>
+    revoked(context, context.payload.membership.user?.login, (d) => repositoriesOf(d.gh, context.payload.organization.login, d.log)),
+  );
 }
 
 /** Did this push change the branch's `.provenance.yml`? When the payload cannot tell, assume so. */
@@ -219,9 +240,8 @@ function eventName(context: Context): string {
 }
 
 /**
- * A `synchronize` names who pushed (its sender). Every sender counts, GitHub's "Update branch"
- * button included: telling a base-only merge apart would need the head commit's parents, and
- * over-counting a pusher only asks for one more reviewer (docs/security.md).
+ * A `synchronize` names who pushed (its sender); the loader leaves them out when the push only
+ * added GitHub's "Update branch" merge of the base (load/github/update-branch.ts).
  */
 function pusherOf(sender: { login?: string } | undefined): { pusher?: string } {
   return sender?.login ? { pusher: sender.login } : {};

@@ -62,7 +62,7 @@ export async function checkMergeGroup(
 /** Posts the group's decision on its head commit and logs what was posted. */
 async function postMergeGroup(deps: AppDeps, repo: RepoRef, headSha: string, facts: MergeGroupFacts, externalId: string, started: number): Promise<PublishResult> {
   const output = renderDecision(decide({ kind: "merge-group", group: facts }));
-  const publisher = { gh: deps.gh, log: deps.log, appId: deps.appId, now: deps.now, cache: new RequestCache() };
+  const publisher = { ...deps, cache: new RequestCache() };
   const fields = { repository: `${repo.owner}/${repo.repo}`, pr: facts.pullNumber, head_sha: headSha, merge_group: true, conclusion: output.conclusion };
   try {
     const publish = await publishCheckRun(publisher, { repo, ...(facts.pullNumber > 0 ? { pullNumber: facts.pullNumber } : {}), headSha, output, checkHead: false, externalId });

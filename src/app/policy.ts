@@ -6,6 +6,7 @@
 import type { ConfigError, Policy } from "../model/policy.js";
 import { formatConfigError, parsePolicy, strictFallbackPolicy } from "../policy/index.js";
 import type { PolicyBlob, PolicyCandidates } from "../load/github/policy-source.js";
+import { noPolicyPath } from "../evaluate/decide.js";
 
 export type PolicyResolution = { kind: "none"; searched: string[] } | { kind: "policy"; policy: Policy };
 
@@ -39,7 +40,7 @@ export function fallbackReason(errors: readonly ConfigError[]): string {
  * floor rule, so the new file's errors can fail the check without enforcing anything else.
  */
 export function floorOnlyPolicy(searched: string[]): Policy {
-  const parsed = parsePolicy("version: 1\n", { source: { path: `(none yet; looked in ${searched.join(", ")})` } });
+  const parsed = parsePolicy("version: 1\n", { source: { path: noPolicyPath(searched) } });
   if (!parsed.ok) throw new Error("the empty policy must parse");
   return parsed.policy;
 }

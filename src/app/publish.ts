@@ -23,11 +23,15 @@ export function assertConclusion(conclusion: string): asserts conclusion is Conc
   }
 }
 
-export interface PublisherDeps {
+/** What every part of the app that talks to GitHub is given. */
+export interface GitHubDeps {
   gh: GitHubClient;
   log: Logger;
   appId: number;
   now: () => Date;
+}
+
+export interface PublisherDeps extends GitHubDeps {
   cache: RequestCache;
 }
 

@@ -10,7 +10,8 @@
  */
 import type { Probot } from "probot";
 import type { GitHubClient, RepoRef } from "../load/github/client.js";
-import { CHECK_NAME } from "./constants.js";
+import { CHECK_NAME } from "../model/check-name.js";
+import { newestRun } from "./publish.js";
 import { evaluateAndPublish, type AppDeps, type EvaluationTurns } from "./evaluation.js";
 import type { AppIdentity } from "./identity.js";
 import { POLICY_PATH } from "../model/policy.js";
@@ -140,9 +141,8 @@ export class Reconciler {
   /** Why this pull request's head needs an evaluation, if it does. */
   async #needs(gh: GitHubClient, repo: RepoRef, appId: number, pr: { number: number; updated_at: string; head: { sha: string } }): Promise<"missing" | "stale" | undefined> {
     const { data } = await gh.rest.checks.listForRef({ ...repo, ref: pr.head.sha, check_name: CHECK_NAME, filter: "all", per_page: 100 });
-    const ours = data.check_runs.filter((run) => run.app?.id === appId && run.name === CHECK_NAME && run.external_id === String(pr.number));
-    if (ours.length === 0) return "missing";
-    const newest = ours.reduce((a, b) => (b.id > a.id ? b : a));
+    const newest = newestRun(data.check_runs.filter((run) => run.app?.id === appId && run.name === CHECK_NAME), String(pr.number));
+    if (!newest) return "missing";
     const at = Date.parse(newest.completed_at ?? newest.started_at ?? "");
     return newest.status !== "completed" || !(at >= Date.parse(pr.updated_at)) ? "stale" : undefined;
   }

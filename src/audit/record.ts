@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import canonicalizeModule from "canonicalize";
+import { shortSha } from "../shared/format.js";
 
 // canonicalize 2.x is CommonJS (`module.exports = fn`) but its types declare an ES default export.
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
@@ -174,7 +175,7 @@ export function completeMerge(merge: AuditDraft, latest: AuditRecord | undefined
 }
 
 function short(sha: string | null): string {
-  return sha ? sha.slice(0, 7) : "unknown";
+  return sha ? shortSha(sha) : "unknown";
 }
 
 /** `at` values: ISO 8601 UTC with milliseconds, so they sort as text in both stores. */

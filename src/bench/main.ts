@@ -16,6 +16,7 @@ import { measureDetection, renderDetection } from "./detection.js";
 import { SCENARIOS, scenarioCommits, type Scenario } from "./scenarios.js";
 import { measureAudit, renderAudit } from "./audit.js";
 import { measureLedger, renderLedger } from "./ledger.js";
+import { measureReliability, renderReliability } from "./reliability.js";
 
 interface ScenarioResult {
   name: string;
@@ -36,10 +37,10 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection]";
+const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability]";
 
 export async function main(argv: string[]): Promise<number> {
-  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--ledger", "--detection"].includes(a));
+  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability"].includes(a));
   if (bad) {
     process.stderr.write(`bench: unknown option ${bad}\n${USAGE}\n`);
     return 2;
@@ -60,6 +61,12 @@ export async function main(argv: string[]): Promise<number> {
     progress("bench: ledger on a synthetic history…");
     const ledger = await measureLedger(quick, new URL("../cli/main.js", import.meta.url).href);
     process.stdout.write((json ? JSON.stringify({ ledger }, null, 2) : renderLedger(ledger)) + "\n");
+    return 0;
+  }
+  // Faults, replicas, restarts (SPEC 7.1): latency under a backlog, replicas' throughput; `--reliability` runs only this part.
+  if (argv.includes("--reliability")) {
+    const reliability = await measureReliability(quick, progress);
+    process.stdout.write((json ? JSON.stringify({ reliability }, null, 2) : renderReliability(reliability)) + "\n");
     return 0;
   }
   // The record of decisions' store (SPEC §10); `--audit` runs only this part.
@@ -193,7 +200,7 @@ async function asShipped(
   const repo = "bench/as-shipped";
   sandbox.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY }, collaborators: { alice: "write", carol: "write" } });
   const app = await startAppProcess(sandbox, { throttle: true });
-  let times: number[] = [];
+  const times: number[] = [];
   try {
     await evaluateOnce(repo, s);
     sandbox.latencyMs = 50;

@@ -6,11 +6,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { deliverWebhook, type Delivery } from "../sandbox/webhooks.js";
+import { freePort } from "../shared/free-port.js";
 
 export interface ServerProcessOptions {
   /** The built entry: `<package>/lib/server.js`. */
@@ -126,14 +126,3 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   return sum;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}

@@ -285,3 +285,9 @@ const BY_ID = new Map(AI_TOOLS.map((tool) => [tool.id, tool] as const));
 export function findCatalogueTool(id: string): ToolEntry | undefined {
   return BY_ID.get(id);
 }
+
+/** A tool as people name it ("Claude Code"); a tool the catalogue lacks keeps its id. */
+export function toolDisplayName(toolId: string): string {
+  if (toolId === UNSPECIFIED_TOOL) return "unspecified AI tool";
+  return findCatalogueTool(toolId)?.name ?? toolId;
+}

@@ -1,7 +1,7 @@
 /** `provenance-gate check`: the local branch judged as if it were a pull request. */
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Permission, SnapshotFile } from "../model/snapshot.js";
+import { PERMISSIONS, type Permission, type SnapshotFile } from "../model/snapshot.js";
 import { POLICY_PATH, type ConfigError } from "../model/policy.js";
 import { headPolicyErrors } from "../app/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
@@ -13,8 +13,9 @@ import { EXIT_PASS, now, type CliIO } from "./io.js";
 import { noPolicyVerdict } from "../evaluate/decide.js";
 import { printVerdict } from "./output.js";
 import { displayPath, loadPolicy, loadPolicyAt } from "./policy-file.js";
+import { describeRecordWarning } from "../provenance-records/record.js";
+import { shortSha } from "../shared/format.js";
 
-const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
 
 export const CHECK_OPTIONS = {
   ...CONFIG_OPTION,
@@ -73,7 +74,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
   const snapshot = await buildSnapshot(data, policy, data.repository);
   const identities = await data.identities();
   if (identities.length > 0) snapshot.identities = identities;
-  for (const w of data.recordWarnings) io.stderr.write(`provenance-gate: warning: ${w.from}${w.commit ? ` on ${w.commit.slice(0, 7)}` : ""}: ${w.message} (ignored)\n`);
+  for (const w of data.recordWarnings) io.stderr.write(`provenance-gate: warning: ${describeRecordWarning(w)} (ignored)\n`);
   const savePath = stringFlag(flags, "save-snapshot");
   if (savePath !== undefined) {
     try {
@@ -83,7 +84,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     }
   }
   const prConfigErrors = await headPolicyErrorsOf(data, snapshot.files);
-  return printVerdict(io, evaluate(policy, snapshot, { now: at, prConfigErrors }), format);
+  return printVerdict(io, evaluate(policy, snapshot, { now: at, prConfigErrors }), format, { commitOrder: snapshot.commits.map((c) => c.sha) });
 }
 
 /** As the app: a branch that edits `.provenance.yml` must leave it valid (SPEC §2). */
@@ -101,7 +102,7 @@ export function assertCommitsToCheck(range: ResolvedRange): void {
   if (range.mergeBase !== range.headSha) return;
   const behind = range.baseSha !== range.headSha;
   throw new UsageError(
-    `check: nothing to check: ${range.headRef} (${range.headSha.slice(0, 7)}) has no commits that ${range.baseRef} lacks${behind ? ` (it is behind ${range.baseRef}; are --base and --head the wrong way round?)` : ""}`,
+    `check: nothing to check: ${range.headRef} (${shortSha(range.headSha)}) has no commits that ${range.baseRef} lacks${behind ? ` (it is behind ${range.baseRef}; are --base and --head the wrong way round?)` : ""}`,
   );
 }
 

@@ -9,7 +9,8 @@ import { detectCommit } from "../evaluate/detect.js";
 import { DEFAULT_AI_LABELS } from "../policy/index.js";
 import { createGit, resolveRange, toSnapshotCommit } from "../load/git/index.js";
 import { streamLog } from "../load/git/stream-log.js";
-import { oneLine, plural, short, truncate } from "../report/format.js";
+import { oneLine, truncate } from "../report/format.js";
+import { plural, shortSha } from "../shared/format.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, useColor, type CliIO } from "./io.js";
@@ -121,7 +122,7 @@ function textPrinter(io: CliIO): Printer {
       const tools = r.ai ? r.tools.join(",") : "-";
       const eol = message.indexOf("\n");
       const subject = eol < 0 ? message : message.slice(0, eol);
-      const lines = [`${short(r.sha)}  ${(r.ai ? bold : dim)(tools.padEnd(TOOLS_WIDTH))}  ${truncate(oneLine(subject), 72)}`];
+      const lines = [`${shortSha(r.sha)}  ${(r.ai ? bold : dim)(tools.padEnd(TOOLS_WIDTH))}  ${truncate(oneLine(subject), 72)}`];
       for (const s of r.signals) lines.push(`         ${dim(s.kind.padEnd(KIND_WIDTH))}  ${truncate(oneLine(s.evidence), 90)}`);
       return `${lines.join("\n")}\n`;
     },

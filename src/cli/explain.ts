@@ -1,12 +1,13 @@
 /** `provenance-gate explain PATH…`: which classes and rules each path falls under, and why it matters. */
 import type { Policy, Rule } from "../model/policy.js";
 import { compileClassifier, normalisePath } from "../evaluate/classify.js";
-import { describeFrom, plural } from "../report/format.js";
+import { describeFrom } from "../report/format.js";
+import { plural } from "../shared/format.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, type CliIO } from "./io.js";
 import { loadPolicy } from "./policy-file.js";
-import { toolDisplayName } from "../evaluate/detect.js";
+import { toolDisplayName } from "../catalogue/ai-tools.js";
 
 export interface Explanation {
   path: string;
@@ -31,7 +32,9 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
   for (const e of explanations) {
     lines.push(e.normalised === e.path ? e.path : `${e.path}  (matched as ${e.normalised})`);
     lines.push(`  classes  ${e.classes.length > 0 ? e.classes.join(", ") : "(none: no rule applies)"}`);
-    e.rules.forEach((r, i) => lines.push(`  ${i === 0 ? "rules  " : "       "}  ${r.name}: ${r.effect}`));
+    e.rules.forEach((r, i) => {
+      lines.push(`  ${i === 0 ? "rules  " : "       "}  ${r.name}: ${r.effect}`);
+    });
   }
   io.stdout.write(`${lines.join("\n")}\n`);
   return EXIT_PASS;

@@ -59,7 +59,8 @@ Exit: 0 would pass, 1 blocked, 2 usage error, broken config or malformed snapsho
   validate: `Usage: provenance-gate validate [FILE]
 
 Validate a policy file (default: .provenance.yml at the repository root). Errors are printed as
-file:line:col: message (hint). Exit 0 when valid, 2 when not.
+file:line:col: message (hint). Inside a checkout, a class pattern that matches no tracked file
+is a warning on stderr (a typo protects nothing). Exit 0 when valid, 2 when not.
 `,
   explain: `Usage: provenance-gate explain PATH… [--config FILE] [--format text|json]
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { formatConfigError } from "../report/format.js";
+import { formatConfigError } from "../policy/errors.js";
 import { GitError } from "../load/git/index.js";
 import { auditCommand } from "./audit.js";
 import { checkCommand } from "./check.js";

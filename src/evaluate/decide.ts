@@ -148,6 +148,11 @@ function decideMergeGroup(group: MergeGroupFacts): { conclusion: Conclusion; tit
   };
 }
 
+/** What stands for the policy's path where there is none, naming the places searched. */
+export function noPolicyPath(searched: readonly string[]): string {
+  return `(none: looked in ${searched.join(", ")})`;
+}
+
 /**
  * The CLI's verdict for a repository without a policy: the decision as a Verdict, so JSON
  * consumers get the same shape as always, saying where it looked.
@@ -170,7 +175,7 @@ export function noPolicyVerdict(at: { repository: string; pull_number: number; h
     disqualified: [],
     errors: [],
     config_errors: [],
-    policy: { path: `(none: looked in ${lookedIn})` },
+    policy: { path: noPolicyPath([lookedIn]) },
     evaluated_at: now.toISOString(),
   };
 }

@@ -11,7 +11,6 @@ import {
   GENERIC_AI_TRAILERS,
   NO_ASSISTANCE_VALUES,
   UNSPECIFIED_TOOL,
-  findCatalogueTool,
 } from "../catalogue/ai-tools.js";
 import type { Policy, Trust } from "../model/policy.js";
 import type { GitIdentity, SnapshotCommit, SnapshotPullRequest } from "../model/snapshot.js";
@@ -369,11 +368,6 @@ export function isAgentLogin(login: string, ai?: AiConfig): boolean {
 export function toolTrust(toolId: string, ai: AiConfig): Trust {
   const own = Object.hasOwn(ai.tools, toolId) ? ai.tools[toolId] : undefined;
   return own?.trust ?? "external";
-}
-
-export function toolDisplayName(toolId: string): string {
-  if (toolId === UNSPECIFIED_TOOL) return "unspecified AI tool";
-  return findCatalogueTool(toolId)?.name ?? toolId;
 }
 
 /**

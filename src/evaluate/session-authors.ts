@@ -7,7 +7,8 @@ import type { Snapshot, GitIdentity, SnapshotCommit, SnapshotIdentity } from "..
 import type { SessionAuthor, UnresolvedAuthor } from "../model/verdict.js";
 import type { Attribution } from "./attribution.js";
 import { shortSha } from "../shared/format.js";
-import { isAgentLogin, isToolIdentity, toolDisplayName } from "./detect.js";
+import { isAgentLogin, isToolIdentity } from "./detect.js";
+import { toolDisplayName } from "../catalogue/ai-tools.js";
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
 import type { Policy } from "../model/policy.js";
 import { sortedBy } from "./order.js";
@@ -120,7 +121,7 @@ export function commitPeople(commit: SnapshotCommit, known: Map<string, string>,
 // `Requested by: @alice`, `**Requested by:** Alice (@alice)`: the line an agent writes into its
 // pull request's description to name the person who asked it. Anchored at the line start, with
 // one bounded run of decoration, so it reads any body in linear time.
-const REQUESTED_BY = /^[\s>*_#-]{0,16}requested[ \t]+by[\s*_]{0,8}:([^]*)$/i;
+const REQUESTED_BY = /^[\s>*_#-]{0,16}requested[ \t]+by[\s*_]{0,8}:([\s\S]*)$/i;
 // A GitHub login as written after `@`; decoration around it (`**`, `.`, `,`) is trimmed first.
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 /** Longer lines are never a trailer (SPEC §3); skipping them keeps the scan linear. */

@@ -4,7 +4,7 @@
  */
 import { FLOOR_RULE_NAME, LINKS_RULE_NAME } from "../model/policy.js";
 import type { RuleResult, Verdict, VerdictError } from "../model/verdict.js";
-import { toolDisplayName } from "./detect.js";
+import { toolDisplayName } from "../catalogue/ai-tools.js";
 import { plural } from "../shared/format.js";
 
 

@@ -8,7 +8,6 @@ import type {
   CommitFile,
   FileStatus,
   GitIdentity,
-  Permission,
   ReviewState,
   Snapshot,
   SnapshotCommit,
@@ -17,6 +16,7 @@ import type {
   SnapshotReview,
   SnapshotIdentity,
 } from "../model/snapshot.js";
+import { PERMISSIONS } from "../model/snapshot.js";
 import { nearest } from "../shared/did-you-mean.js";
 import { validateAiRecords } from "../provenance-records/validate.js";
 
@@ -33,7 +33,6 @@ export class SnapshotError extends Error {
 
 const FILE_STATUSES: readonly FileStatus[] = ["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"];
 const REVIEW_STATES: readonly ReviewState[] = ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"];
-const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
 // Git's file modes: regular, executable, symbolic link, submodule (gitlink), and the tree mode.
 const GIT_MODE = /^(100644|100755|120000|160000|040000)$/;
 // ISO 8601 date-time with a zone, as GitHub writes them; `Date.parse` alone accepts far too much.

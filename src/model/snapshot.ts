@@ -63,7 +63,9 @@ export interface SnapshotFile {
 
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
 
-export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+/** A person's permission on the repository, strongest first (GitHub's roles). */
+export const PERMISSIONS = ["admin", "maintain", "write", "triage", "read", "none"] as const;
+export type Permission = (typeof PERMISSIONS)[number];
 
 export interface SnapshotReview {
   user: { login: string; type?: string };

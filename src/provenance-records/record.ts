@@ -4,6 +4,8 @@
  * shape, which the snapshot carries on a commit (`ai_records`) and the ledger reads per line.
  */
 
+import { shortSha } from "../shared/format.js";
+
 /** An inclusive, 1-based line range at the attested commit: `[start, end]`. */
 export type LineRange = [number, number];
 
@@ -38,7 +40,7 @@ export interface RecordWarning {
 
 /** One line for a person: where the unreadable source is, and what is wrong with it. */
 export function describeRecordWarning(w: RecordWarning): string {
-  return `${w.from}${w.commit ? ` on ${w.commit.slice(0, 7)}` : ""}: ${w.message}`;
+  return `${w.from}${w.commit ? ` on ${shortSha(w.commit)}` : ""}: ${w.message}`;
 }
 
 /** Sorted, merged, positive ranges; anything else in the input is dropped. */

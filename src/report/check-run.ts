@@ -9,7 +9,7 @@ import type { ConfigError } from "../model/policy.js";
 import { POLICY_PATH } from "../model/policy.js";
 import type { Conclusion, Verdict } from "../model/verdict.js";
 import type { Decision } from "../evaluate/decide.js";
-import { toolDisplayName } from "../evaluate/detect.js";
+import { toolDisplayName } from "../catalogue/ai-tools.js";
 import { renderMarkdown } from "./markdown.js";
 import { PUSHED_REASON } from "../evaluate/session-authors.js";
 
@@ -17,7 +17,7 @@ export const SUMMARY_LIMIT = 65_535;
 export const TITLE_LIMIT = 200;
 export const HASH_MARKER_PREFIX = "<!-- provenance-gate:sha256=";
 // Anchored at the end: the marker this module appends is always last, so text quoted from a commit cannot forge it.
-const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))?(?: pushers=([A-Za-z0-9\-\[\],]{0,4000}))? -->$/;
+const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))?(?: pushers=([A-Za-z0-9\-[\],]{0,4000}))?(?: counted=([A-Za-z0-9\-[\],]{0,4000}))? -->$/;
 /** A GitHub login as the marker may carry it (letters, digits, hyphens, an app's `[bot]`). */
 const MARKER_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
 /** The pusher list is state, not a report: it is capped so it cannot crowd out the summary. */
@@ -59,13 +59,18 @@ export interface CheckRunOutput {
    * marker: the app's state of who pushed survives restarts and is shared by replicas.
    */
   pushers: string[];
+  /**
+   * Whose approvals this pull request's own result counted, in the marker too: when one of them
+   * loses access, the app finds the pull requests to re-evaluate from its runs alone.
+   */
+  counted: string[];
 }
 
 /** The check run that shows a decision; `pushers` are recorded in the marker when no verdict names them. */
 export function renderDecision(decision: Decision, pushers: readonly string[] = []): CheckRunOutput {
   const shown = renderInput(decision, pushers);
   const banner = decision.blockedBy.length > 0 ? siblingsBanner(decision) : "";
-  return finishOutput(decision.conclusion, decision.title, banner + shown.body, shown.annotations, banner + shown.hashed, decision.own, shown.pushers);
+  return finishOutput(decision.conclusion, decision.title, banner + shown.body, shown.annotations, banner + shown.hashed, decision.own, shown.pushers, shown.counted);
 }
 
 interface Shown {
@@ -74,6 +79,7 @@ interface Shown {
   hashed: string;
   annotations: CheckAnnotation[];
   pushers: readonly string[];
+  counted?: readonly string[];
 }
 
 function renderInput(decision: Decision, pushers: readonly string[]): Shown {
@@ -88,6 +94,7 @@ function renderInput(decision: Decision, pushers: readonly string[]): Shown {
         hashed: renderMarkdown({ ...verdict, evaluated_at: "" }) + notes,
         annotations: [...fileAnnotations(verdict), ...configErrorAnnotations(verdict.config_errors)],
         pushers: verdict.session_author_details.filter((a) => a.reasons.includes(PUSHED_REASON)).map((a) => a.login),
+        counted: verdict.rules.flatMap((rule) => rule.counted),
       };
     }
     case "no-policy":
@@ -161,11 +168,13 @@ function siblingsBanner(decision: Decision): string {
 }
 
 /** The hashes (and the pull request's own conclusion) hidden in a summary this module wrote, if any. */
-export function summaryHashes(summary: string | null | undefined): { hash: string; annotationsHash: string; own?: Conclusion; pushers: string[] } | undefined {
+export function summaryHashes(
+  summary: string | null | undefined,
+): { hash: string; annotationsHash: string; own?: Conclusion; pushers: string[]; counted: string[] } | undefined {
   const match = summary ? HASH_MARKER.exec(summary) : null;
   if (!match) return undefined;
-  const pushers = (match[4] ?? "").split(",").filter((l) => MARKER_LOGIN.test(l));
-  return { hash: match[1], annotationsHash: match[2], ...(match[3] ? { own: match[3] as Conclusion } : {}), pushers };
+  const logins = (list: string | undefined) => (list ?? "").split(",").filter((l) => MARKER_LOGIN.test(l));
+  return { hash: match[1], annotationsHash: match[2], ...(match[3] ? { own: match[3] as Conclusion } : {}), pushers: logins(match[4]), counted: logins(match[5]) };
 }
 
 // ---------- building blocks ----------
@@ -181,25 +190,37 @@ export function finishOutput(
   own: Conclusion = conclusion,
   /** Who pushed to the head branch, recorded in the marker for the next run. */
   pushers: readonly string[] = [],
+  /** Whose approvals counted (already part of the body, so not hashed again). */
+  counted: readonly string[] = [],
 ): CheckRunOutput {
   const oneLine = singleLine(title);
-  const kept = [...new Set(pushers.map((l) => l.toLowerCase()))].filter((l) => MARKER_LOGIN.test(l)).sort().slice(0, MAX_MARKER_PUSHERS);
+  const markerLogins = (logins: readonly string[]) => [...new Set(logins.map((l) => l.toLowerCase()))].filter((l) => MARKER_LOGIN.test(l)).sort().slice(0, MAX_MARKER_PUSHERS);
+  const kept = markerLogins(pushers);
+  const countedKept = markerLogins(counted);
   const hash = createHash("sha256")
     .update(JSON.stringify({ conclusion, own, title: oneLine, body: hashedBody, annotations, ...(kept.length > 0 ? { pushers: kept } : {}) }))
     .digest("hex");
   const annotationsHash = createHash("sha256").update(JSON.stringify(annotations)).digest("hex");
-  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} own=${own}${kept.length > 0 ? ` pushers=${kept.join(",")}` : ""} -->`;
+  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} own=${own}${kept.length > 0 ? ` pushers=${kept.join(",")}` : ""}${countedKept.length > 0 ? ` counted=${countedKept.join(",")}` : ""} -->`;
   const summary = truncateSummary(body, SUMMARY_LIMIT - marker.length) + marker;
-  return { conclusion, own, title: oneLine, body, summary, annotations, hash, annotationsHash, pushers: kept };
+  return { conclusion, own, title: oneLine, body, summary, annotations, hash, annotationsHash, pushers: kept, counted: countedKept };
 }
 
 const TRUNCATION_NOTE =
   "\n\n---\n**This summary was truncated** to fit GitHub's limit of 65,535 characters. " +
   "Run `provenance-gate check --format markdown` on the branch for the full report.";
 
+/**
+ * The body cut to `limit` UTF-8 bytes with a note. GitHub limits the summary to 65,535 characters
+ * and, separately, to as many bytes; a byte is never more than a character, so bytes are counted.
+ */
 export function truncateSummary(body: string, limit: number): string {
-  if (body.length <= limit) return body;
+  if (Buffer.byteLength(body) <= limit) return body;
   let cut = body.slice(0, Math.max(0, limit - TRUNCATION_NOTE.length));
+  // Each character dropped frees at least one byte (the note is ASCII).
+  for (let over = Buffer.byteLength(cut) + TRUNCATION_NOTE.length - limit; over > 0; over = Buffer.byteLength(cut) + TRUNCATION_NOTE.length - limit) {
+    cut = cut.slice(0, cut.length - over);
+  }
   // End on a whole line so a table row or link is not left half-written.
   const lastBreak = cut.lastIndexOf("\n");
   if (lastBreak > cut.length / 2) cut = cut.slice(0, lastBreak);

@@ -2,11 +2,10 @@
  * What the text and Markdown reports say, decided once: both render the same facts, only the
  * syntax differs. Pure functions over a Verdict.
  */
-import type { ConfigError, PolicySource } from "../model/policy.js";
+import type { PolicySource } from "../model/policy.js";
 import type { Conclusion, FileResult, RuleResult, RuleStatus, Verdict } from "../model/verdict.js";
-import { toolDisplayName } from "../evaluate/detect.js";
-
-export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+import { toolDisplayName } from "../catalogue/ai-tools.js";
+import { plural, shortSha } from "../shared/format.js";
 
 export const CONCLUSION_LABEL: Record<Conclusion, string> = {
   success: "passed",
@@ -20,8 +19,6 @@ export const STATUS_LABEL: Record<RuleStatus, string> = {
   forbidden: "forbidden",
   not_applicable: "not applicable",
 };
-
-export const short = (sha: string): string => sha.slice(0, 7);
 
 /** `@org/slug` teams and bare-login users of a `from` list, as a person reads it. */
 export function describeFrom(from: readonly string[]): string {
@@ -122,13 +119,8 @@ export function cap<T>(items: readonly T[], max: number): { shown: T[]; more: nu
 export function describePolicy(source: PolicySource): string {
   const parts = [source.path];
   if (source.ref) parts.push(`at ${source.ref}`);
-  if (source.blob_sha) parts.push(`(blob ${short(source.blob_sha)})`);
+  if (source.blob_sha) parts.push(`(blob ${shortSha(source.blob_sha)})`);
   return parts.join(" ");
-}
-
-export function formatConfigError(e: ConfigError): string {
-  const where = `${e.file}:${e.line}:${e.column}`;
-  return e.hint ? `${where}: ${e.message} (${e.hint})` : `${where}: ${e.message}`;
 }
 
 /** One line of user-controlled text: no line breaks or control characters to break a layout. */

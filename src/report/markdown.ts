@@ -4,18 +4,17 @@
  * commit, a pull request or a config is escaped: it is written by whoever pushed.
  */
 import type { Conclusion, RuleStatus, Verdict } from "../model/verdict.js";
-import { toolDisplayName } from "../evaluate/detect.js";
+import { toolDisplayName } from "../catalogue/ai-tools.js";
 import {
   STATUS_LABEL,
   cap,
   disqualifiedSentence,
-  formatConfigError,
-  plural,
   protectedFiles,
-  short,
   stillNeeds,
   unblockAdvice,
 } from "./format.js";
+import { plural, shortSha } from "../shared/format.js";
+import { formatConfigError } from "../policy/errors.js";
 
 const MAX_SIGNALS = 30;
 const MAX_FILES = 50;
@@ -125,9 +124,9 @@ function policyLine(verdict: Verdict): string {
   const p = verdict.policy;
   const parts = [`Policy: ${code(p.path)}`];
   if (p.ref) parts.push(`ref ${code(p.ref)}`);
-  if (p.blob_sha) parts.push(`blob ${code(short(p.blob_sha))}`);
+  if (p.blob_sha) parts.push(`blob ${code(shortSha(p.blob_sha))}`);
   if (p.fallback_reason) parts.push("strict fallback");
-  parts.push(`head ${code(short(verdict.head_sha))}`);
+  parts.push(`head ${code(shortSha(verdict.head_sha))}`);
   if (verdict.evaluated_at) parts.push(`evaluated ${text(verdict.evaluated_at)}`);
   return parts.join(" · ");
 }

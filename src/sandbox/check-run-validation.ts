@@ -9,7 +9,8 @@
  * - then the check run's own rules: `{"message": "Validation Failed", "errors": [{"resource":
  *   "CheckRun", "code": "invalid", "field": "annotations"}]}` for an annotation with impossible
  *   lines or columns, `code: "custom"` with `summary exceeds a maximum bytesize of 65535` for a
- *   summary short enough in characters but not in bytes.
+ *   summary short enough in characters but not in bytes, `code: "invalid"` for the conclusion
+ *   `stale`, which GitHub's schema lists but only GitHub may set.
  * These wordings are GitHub's as reported in public issue threads; where none was found (enum
  * values, the anyOf on `status: completed`), the wording follows the same schema-error form.
  */
@@ -130,6 +131,8 @@ function actionsSchemaProblems(actions: unknown): string[] {
 function ruleProblems(body: Body): ValidationError[] {
   const errors: ValidationError[] = [];
   if (body.name === "") errors.push({ resource: "CheckRun", code: "missing_field", field: "name" });
+  // The schema lists `stale`, but only GitHub itself may conclude a run so.
+  if (body.conclusion === "stale") errors.push({ resource: "CheckRun", code: "invalid", field: "conclusion" });
   const output = body.output as Body | undefined;
   for (const f of ["summary", "text"] as const) {
     const v = output?.[f];

@@ -4,7 +4,7 @@
  * request from "blocked" to "approved by an independent reviewer". Exit 0 when every step ends in
  * the expected conclusion, 1 otherwise (CI relies on it), 2 for a bad flag.
  */
-import { startAppAgainstSandbox, type RunningApp } from "./probot-runner.js";
+import { startAppAgainstSandbox, type RunningApp, type StartAppOptions } from "./probot-runner.js";
 import { Sandbox } from "./sandbox.js";
 import { DEMO_REPO, runDemoStory, setUpDemoRepo, type StepResult } from "./story.js";
 import { isoSeconds, virtualClock } from "./clock.js";
@@ -12,7 +12,8 @@ import { demoAuditStore, readDemoRecord, type DemoRecord } from "./demo-audit.js
 
 const USAGE = "usage: provenance-gate demo [--json] [--no-color]";
 
-export async function runDemo(argv: string[]): Promise<number> {
+/** `app`: how the app runs (default: as `npm start` runs it; tests drop the write spacing). */
+export async function runDemo(argv: string[], app: StartAppOptions = {}): Promise<number> {
   const unknown = argv.filter((a) => !["--json", "--no-color", "--color"].includes(a));
   if (unknown.length) {
     process.stderr.write(`provenance-gate demo: unknown option ${unknown[0]}\n${USAGE}\n`);
@@ -25,7 +26,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   const started = performance.now();
 
   let sandbox: Sandbox | undefined;
-  let app: RunningApp | undefined;
+  let running: RunningApp | undefined;
   // The app records the story's results and its merge: to $PROVENANCE_DB, else a temporary file.
   const audit = demoAuditStore();
   try {
@@ -33,10 +34,10 @@ export async function runDemo(argv: string[]): Promise<number> {
     // close to the reader's clock and still never ahead of the app's "now".
     sandbox = await Sandbox.start({ clock: virtualClock(isoSeconds(new Date(Date.now() - 120_000))) });
     setUpDemoRepo(sandbox);
-    app = await startAppAgainstSandbox(sandbox);
+    running = await startAppAgainstSandbox(sandbox, app);
     if (!json) {
       out(paint.bold("Provenance Gate demo"));
-      out(paint.dim(`GitHub stand-in ${sandbox.url} · real Probot app on ${new URL(app.webhookUrl).host} · webhooks signed with X-Hub-Signature-256`));
+      out(paint.dim(`GitHub stand-in ${sandbox.url} · real Probot app on ${new URL(running.webhookUrl).host} · webhooks signed with X-Hub-Signature-256`));
       out(paint.dim(`${DEMO_REPO}: AI-assisted changes to evals/ or data/ need 1 approval from someone who did not drive the AI session`));
       out(paint.dim("alice, bob and carol all have write access."));
       out();
@@ -55,7 +56,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       if (ok) out(paint.green(`✔ The story played out as expected in ${(ms / 1000).toFixed(1)} s.`));
       else {
         out(paint.red(`✘ ${failed.length} step(s) ended differently than expected: ${failed.map((s) => `#${s.step} expected ${s.expected}, got ${s.conclusion ?? "no check"}`).join("; ")}.`));
-        for (const line of app.logs.slice(-5)) out(paint.dim(`  app log: ${line.slice(0, 300)}`));
+        for (const line of running.logs.slice(-5)) out(paint.dim(`  app log: ${line.slice(0, 300)}`));
       }
     }
     return ok ? 0 : 1;
@@ -65,13 +66,14 @@ export async function runDemo(argv: string[]): Promise<number> {
     else process.stderr.write(`provenance-gate demo: ${message}\n`);
     return 1;
   } finally {
-    await app?.stop().catch(() => undefined);
+    await running?.stop().catch(() => undefined);
     await sandbox?.close().catch(() => undefined);
     await audit.release();
   }
 }
 
-function formatRecord(record: DemoRecord): string[] {
+/** The lines that say where the record is and how to read it. */
+export function formatRecord(record: DemoRecord): string[] {
   const merge = record.merge;
   const lines = [
     merge
@@ -91,7 +93,8 @@ function painter(on: boolean) {
   return { bold: wrap("1"), dim: wrap("2"), red: wrap("31"), green: wrap("32"), yellow: wrap("33"), cyan: wrap("36") };
 }
 
-function formatStep(s: StepResult, paint: Paint): string {
+/** One step of the story as the demo prints it (two or three lines). */
+export function formatStep(s: StepResult, paint: Paint = painter(false)): string {
   const time = s.at.slice(11, 19);
   const conclusion = s.conclusion ?? "no check";
   const colour = s.conclusion === "success" ? paint.green : s.conclusion === "failure" ? paint.red : paint.yellow;

@@ -9,7 +9,7 @@
  */
 import {
   execute,
-  GraphQLError,
+  type GraphQLError,
   isObjectType,
   Kind,
   parse,
@@ -50,6 +50,19 @@ export const notFound = (message: string) => new GraphqlTypedError("NOT_FOUND", 
 
 /** A parsed request document, or GitHub's answer to one that does not parse. */
 export function parseQuery(query: string): { document: DocumentNode } | { refused: GraphqlPayload } {
+  const known = parsed.get(query);
+  if (known) return known;
+  const result = parseUncached(query);
+  // A client sends the same few documents again and again: parse and validate each once.
+  if (parsed.size >= MAX_CACHED_DOCUMENTS) parsed.delete(parsed.keys().next().value!);
+  parsed.set(query, result);
+  return result;
+}
+
+const MAX_CACHED_DOCUMENTS = 500;
+const parsed = new Map<string, { document: DocumentNode } | { refused: GraphqlPayload }>();
+
+function parseUncached(query: string): { document: DocumentNode } | { refused: GraphqlPayload } {
   try {
     return { document: parse(query) };
   } catch (error) {
@@ -69,6 +82,8 @@ export function operationNameOf(document: DocumentNode, requested?: string): str
 
 export class GraphqlExecutor {
   #schema?: Promise<{ github: GraphQLSchema; sandbox: GraphQLSchema }>;
+  /** Validation errors by document (documents come from `parseQuery`'s cache, so they repeat). */
+  readonly #invalid = new WeakMap<DocumentNode, GqlError[]>();
 
   constructor(private readonly resolvers: ResolverMap) {}
 
@@ -80,8 +95,9 @@ export class GraphqlExecutor {
 
   async run(document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined, context: unknown): Promise<GraphqlPayload> {
     const { github, sandbox } = await this.schema();
-    const invalid = validate(sandbox, document);
-    if (invalid.length) return { errors: invalid.map((e) => validationError(github, e)) };
+    let invalid = this.#invalid.get(document);
+    if (!invalid) this.#invalid.set(document, (invalid = validate(sandbox, document).map((e) => validationError(github, e))));
+    if (invalid.length) return { errors: invalid };
     const result = await execute({ schema: sandbox, document, variableValues: variables ?? {}, operationName, contextValue: context });
     const errors = result.errors?.map(executionError);
     // Refused before any field ran (bad variables, an operation type the sandbox lacks): no data, as GitHub.
@@ -119,7 +135,7 @@ function validationError(github: GraphQLSchema, e: GraphQLError): GqlError {
   }
   const argument = /^Unknown argument "(\w+)" on field "(\w+)\.(\w+)"\./.exec(e.message);
   if (argument) {
-    const [, argumentName, typeName, fieldName] = argument;
+    const [, argumentName, _typeName, fieldName] = argument;
     return {
       extensions: { code: "argumentNotAccepted", name: fieldName, typeName: "Field", argumentName },
       ...locations,

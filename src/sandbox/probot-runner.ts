@@ -8,12 +8,12 @@
  * tracking, the GitHub probe, draining — is not started here; test/ops.test.ts runs that.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { Probot, Server } from "probot";
 import type { Sandbox } from "./sandbox.js";
 import { GateOctokit } from "../app/octokit.js";
+import { freePort } from "../shared/free-port.js";
 
 export type AppFn = (app: Probot, options: { cwd: string; addHandler: (h: unknown) => void }) => unknown;
 
@@ -162,15 +162,3 @@ function restore(saved: Record<string, string | undefined>) {
   }
 }
 
-/** Probot's `Server` treats port 0 as "use 3000", so ask the OS for a free port first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}

@@ -6,6 +6,7 @@
 import { isoSeconds } from "./clock.js";
 import { validateCheckRunBody } from "./check-run-validation.js";
 import { blobSha, checkRunJson, commitJson, fileJson, pullJson, repoJson, reviewJson, userJson } from "./shapes.js";
+import type { GitHubData, GitHubItem, Subset } from "./github-types.js";
 import { SandboxError, type FileChange, type SandboxCheckRun, type SandboxCommit, type SandboxRepo, type SandboxState } from "./state.js";
 
 export interface Caller {
@@ -92,7 +93,9 @@ export function matchRoute(method: string, pathname: string): { route: Route; pa
     const m = r.pattern.exec(pathname);
     if (!m) continue;
     const params: Record<string, string> = {};
-    r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+    r.keys.forEach((k, i) => {
+      params[k] = decodeURIComponent(m[i + 1]);
+    });
     return { route: r, params };
   }
   return undefined;
@@ -150,36 +153,38 @@ route("POST", "/app/installations/{id}/access_tokens", "apps.createInstallationA
   // Token expiry is real time, not the sandbox clock: octokit caches tokens by wall time.
   const expires_at = isoSeconds(new Date(Date.now() + 3600_000));
   host.state.tokens.set(token, { installation: inst!.id, expires_at });
-  return json(
-    {
-      token,
-      expires_at,
-      permissions: { checks: "write", contents: "read", metadata: "read", pull_requests: "read", merge_queues: "read", members: "read" },
-      repository_selection: "all",
-    },
-    201,
-  );
+  const body = {
+    token,
+    expires_at,
+    permissions: { checks: "write", contents: "read", metadata: "read", pull_requests: "read", members: "read" },
+    repository_selection: "all",
+  } satisfies Subset<GitHubData<"apps", "createInstallationAccessToken">>;
+  // app.yml asks for `merge_queues`, a permission GitHub grants but its OpenAPI description does not list.
+  return json({ ...body, permissions: { ...body.permissions, merge_queues: "read" } }, 201);
 });
 
 route("GET", "/app/installations", "apps.listInstallations", "jwt", (host, req) => {
   const list = [...host.state.installations.values()].filter((i) => i.app_id === req.caller.appId);
   const { slice, headers } = paginate(list, req);
   return json(
-    slice.map((i) => ({ id: i.id, app_id: i.app_id, account: userJson(host.state, i.account), target_type: "Organization", repository_selection: "all" })),
+    slice.map((i) => ({ id: i.id, app_id: i.app_id, account: userJson(host.state, i.account), target_type: "Organization", repository_selection: "all" }) satisfies Subset<GitHubItem<"apps", "listInstallations">>),
     200,
     headers,
   );
 });
 
-route("GET", "/app", "apps.getAuthenticated", "jwt", (host, req) =>
-  json({ id: req.caller.appId, slug: "provenance-gate", name: "Provenance Gate", owner: null, events: [], permissions: {} }),
+/** Who owns the app, as `GET /app` names its owner. */
+const SANDBOX_APP_OWNER = { login: "sandbox-apps", id: 1, node_id: "MDEyOk9yZ2FuaXphdGlvbjE=", type: "Organization", site_admin: false, html_url: "https://github.com/sandbox-apps" };
+
+route("GET", "/app", "apps.getAuthenticated", "jwt", (_host, req) =>
+  json({ id: req.caller.appId!, slug: "provenance-gate", name: "Provenance Gate", owner: SANDBOX_APP_OWNER, events: [], permissions: {} } satisfies Subset<GitHubData<"apps", "getAuthenticated">>),
 );
 
 route("GET", "/repos/{owner}/{repo}/installation", "apps.getRepoInstallation", "jwt", (host, req) => {
   const repo = repoFor(host, req);
   const inst = host.state.installationFor(repo.owner);
   if (!inst || inst.app_id !== req.caller.appId) notFound();
-  return json({ id: inst!.id, app_id: inst!.app_id, account: userJson(host.state, inst!.account), repository_selection: "all" });
+  return json({ id: inst!.id, app_id: inst!.app_id, account: userJson(host.state, inst!.account), repository_selection: "all" } satisfies Subset<GitHubData<"apps", "getRepoInstallation">>);
 });
 
 // ── The app's webhook deliveries ───────────────────────────────────────────────────────────────
@@ -197,7 +202,7 @@ route("GET", "/app/hook/deliveries", "apps.listWebhookDeliveries", "jwt", (host,
     u.searchParams.set("cursor", String(slice[slice.length - 1].id));
     headers.link = `<${u.toString()}>; rel="next"`;
   }
-  return json(slice, 200, headers);
+  return json(slice satisfies Array<Subset<GitHubItem<"apps", "listWebhookDeliveries">>>, 200, headers);
 });
 
 route("GET", "/app/hook/deliveries/{id}", "apps.getWebhookDelivery", "jwt", (host, req) => {
@@ -216,7 +221,11 @@ route("GET", "/installation/repositories", "apps.listReposAccessibleToInstallati
   const account = host.state.installations.get(req.caller.installationId!)?.account.toLowerCase();
   const repos = [...host.state.repos.values()].filter((r) => r.owner.toLowerCase() === account);
   const { slice, headers } = paginate(repos, req);
-  return json({ total_count: repos.length, repository_selection: "all", repositories: slice.map((r) => repoJson(host.state, r)) }, 200, headers);
+  return json(
+    { total_count: repos.length, repository_selection: "all", repositories: slice.map((r) => repoJson(host.state, r)) } satisfies Subset<GitHubData<"apps", "listReposAccessibleToInstallation">>,
+    200,
+    headers,
+  );
 });
 
 // ── Pull requests ─────────────────────────────────────────────────────────────────────────────
@@ -298,7 +307,7 @@ route("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs", "checks.listForRe
   }
   runs = [...runs].sort((a, b) => b.id - a.id);
   const { slice, headers } = paginate(runs, req);
-  return json({ total_count: runs.length, check_runs: slice.map((r) => checkRunJson(host.state, repo, r, req.apiBase)) }, 200, headers);
+  return json({ total_count: runs.length, check_runs: slice.map((r) => checkRunJson(host.state, repo, r, req.apiBase)) } satisfies Subset<GitHubData<"checks", "listForRef">>, 200, headers);
 });
 
 route("GET", "/repos/{owner}/{repo}/commits/{ref}", "repos.getCommit", "token", (host, req) => {
@@ -313,39 +322,50 @@ route("GET", "/repos/{owner}/{repo}/commits/{ref}", "repos.getCommit", "token", 
   return json(body, 200, headers);
 });
 
-// A comparison of two commits on one line of history (what the app compares: runs of a pull
-// request's commits). Its file list is the net change, a rename naming the source the base had,
-// capped at 300 files as GitHub caps it, without saying so.
+// Comparing two commits (`base...head`): how they relate, the commits from their merge base to
+// head, and the files changed since the merge base. On one line of history (what the app compares:
+// runs of a pull request's commits) the file list is the net change of those commits, a rename
+// naming the source the base had; it is capped at 300 files as GitHub caps it, without saying so.
 route("GET", "/repos/{owner}/{repo}/compare/{basehead}", "repos.compareCommitsWithBasehead", "token", (host, req) => {
   const repo = repoFor(host, req);
-  const [baseRef, headRef] = req.params.basehead.split("...");
-  const base = host.state.resolveRef(repo, baseRef ?? "");
-  const head = host.state.resolveRef(repo, headRef ?? "");
-  if (!base || !head) notFound();
+  const [a, b] = decodeURIComponent(req.params.basehead).split("...");
+  const base = a ? host.state.resolveRef(repo, a) : undefined;
+  const head = b ? host.state.resolveRef(repo, b) : undefined;
+  if (!base || !head) throw new SandboxError(404, "Not Found");
+  const ofHead = host.state.ancestors(repo, head);
+  const ofBase = host.state.ancestors(repo, base);
+  const status = base === head ? "identical" : ofHead.has(base) ? "ahead" : ofBase.has(head) ? "behind" : "diverged";
+  const ahead = [...ofHead].filter((s) => !ofBase.has(s));
+  const behind = [...ofBase].filter((s) => !ofHead.has(s)).length;
   const chain: SandboxCommit[] = [];
-  for (let c = repo.commits.get(head!); c && c.sha !== base; c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined) chain.unshift(c);
-  if (chain.length > 0 && chain[0].parents[0] !== base) throw new SandboxError(404, "No common ancestor between the two commits.");
-  const net = new Map<string, FileChange>();
-  for (const c of chain) {
-    for (const f of c.changes) {
-      const earlier = f.previous_filename !== undefined ? net.get(f.previous_filename) : undefined;
-      if (f.status === "renamed" && f.previous_filename !== undefined) net.delete(f.previous_filename);
-      // A file the run added and then moved is, for the run, added where it ends up.
-      if (earlier?.status === "added") net.set(f.filename, { ...f, status: "added", previous_filename: undefined });
-      else if (earlier?.previous_filename !== undefined && f.status === "renamed") net.set(f.filename, { ...f, previous_filename: earlier.previous_filename });
-      else net.set(f.filename, net.get(f.filename)?.status === "added" && f.status !== "removed" ? { ...f, status: "added" } : f);
+  for (let c = repo.commits.get(head); c && c.sha !== base; c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined) chain.unshift(c);
+  const linear = status === "ahead" && chain.length > 0 && chain[0].parents[0] === base && chain.length === ahead.length;
+  let files;
+  if (linear) {
+    const net = new Map<string, FileChange>();
+    for (const c of chain) {
+      for (const f of c.changes) {
+        const earlier = f.previous_filename !== undefined ? net.get(f.previous_filename) : undefined;
+        if (f.status === "renamed" && f.previous_filename !== undefined) net.delete(f.previous_filename);
+        // A file the run added and then moved is, for the run, added where it ends up.
+        if (earlier?.status === "added") net.set(f.filename, { ...f, status: "added", previous_filename: undefined });
+        else if (earlier?.previous_filename !== undefined && f.status === "renamed") net.set(f.filename, { ...f, previous_filename: earlier.previous_filename });
+        else net.set(f.filename, net.get(f.filename)?.status === "added" && f.status !== "removed" ? { ...f, status: "added" } : f);
+      }
     }
+    files = [...net.values()].map(fileJson);
+  } else {
+    // The merge base: the common ancestor that no other common ancestor descends from.
+    const common = [...ofBase].filter((sha) => ofHead.has(sha));
+    const mergeBase = common.find((sha) => !common.some((other) => other !== sha && host.state.ancestors(repo, other).has(sha))) ?? base;
+    const before = host.state.filesAt(repo, mergeBase);
+    const after = host.state.filesAt(repo, head);
+    files = [...new Set([...before.keys(), ...after.keys()])]
+      .filter((path) => before.get(path)?.content !== after.get(path)?.content)
+      .map((path) => fileJson(after.get(path) ?? { filename: path, status: "removed" }));
   }
-  const files = [...net.values()].slice(0, 300);
-  return json({
-    url: `${req.apiBase}/repos/${repo.owner}/${repo.name}/compare/${req.params.basehead}`,
-    status: "ahead",
-    ahead_by: chain.length,
-    behind_by: 0,
-    total_commits: chain.length,
-    commits: chain.map((c) => commitJson(host.state, repo, c, false)),
-    files: files.map(fileJson),
-  });
+  const commits = linear ? chain.map((c) => commitJson(host.state, repo, c, false)) : [];
+  return json({ status, ahead_by: ahead.length, behind_by: behind, total_commits: linear ? chain.length : ahead.length, commits, files: files.slice(0, 300) });
 });
 
 route("GET", "/repos/{owner}/{repo}/contents/{path}", "repos.getContent", "token", (host, req) => {
@@ -372,7 +392,7 @@ route("GET", "/repos/{owner}/{repo}/contents/{path}", "repos.getContent", "token
     url: `${req.apiBase}/repos/${repo.owner}/${repo.name}/contents/${path}?ref=${ref}`,
     html_url: `https://github.com/${repo.owner}/${repo.name}/blob/${ref}/${path}`,
     download_url: null,
-  });
+  } satisfies Subset<GitHubData<"repos", "getContent">>);
 });
 
 route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", "repos.getCollaboratorPermissionLevel", "token", (host, req) => {
@@ -382,7 +402,8 @@ route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", "repos
   const role = repo.collaborators.get(user!.login.toLowerCase()) ?? "none";
   // The legacy `permission` field folds maintain into write and triage into read; `role_name` keeps them.
   const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
-  return json({ permission, role_name: role, user: { ...userJson(host.state, user!.login), permissions: { admin: role === "admin", maintain: role === "maintain" || role === "admin", push: ["write", "maintain", "admin"].includes(role), triage: role !== "none" && role !== "read", pull: role !== "none" } } });
+  const permissions = { admin: role === "admin", maintain: role === "maintain" || role === "admin", push: ["write", "maintain", "admin"].includes(role), triage: role !== "none" && role !== "read", pull: role !== "none" };
+  return json({ permission, role_name: role, user: { ...userJson(host.state, user!.login), permissions } } satisfies Subset<GitHubData<"repos", "getCollaboratorPermissionLevel">>);
 });
 
 route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "teams.getMembershipForUserInOrg", "token", (host, req) => {
@@ -391,8 +412,12 @@ route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "teams.getM
     if (!inst || inst.account.toLowerCase() !== req.params.org.toLowerCase()) notFound();
   }
   const members = host.state.teams.get(`${req.params.org}/${req.params.team_slug}`.toLowerCase());
-  if (!members || !members.has(req.params.username.toLowerCase())) notFound();
-  return json({ state: "active", role: "member", url: `${req.apiBase}/orgs/${req.params.org}/teams/${req.params.team_slug}/memberships/${req.params.username}` });
+  if (!members?.has(req.params.username.toLowerCase())) notFound();
+  return json({
+    state: "active",
+    role: "member",
+    url: `${req.apiBase}/orgs/${req.params.org}/teams/${req.params.team_slug}/memberships/${req.params.username}`,
+  } satisfies Subset<GitHubData<"teams", "getMembershipForUserInOrg">>);
 });
 
 route("GET", "/repos/{owner}/{repo}", "repos.get", "token", (host, req) => json(repoJson(host.state, repoFor(host, req))));
@@ -499,7 +524,7 @@ route("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", "che
   const repo = repoFor(host, req);
   const { slice, headers } = paginate(runFor(req, repo).annotations, req);
   return json(
-    slice.map((a) => ({ ...a, blob_href: `https://github.com/${repo.owner}/${repo.name}/blob/HEAD/${a.path}` })),
+    slice.map((a) => ({ ...a, blob_href: `https://github.com/${repo.owner}/${repo.name}/blob/HEAD/${a.path}` }) satisfies Subset<GitHubItem<"checks", "listAnnotations">>),
     200,
     headers,
   );

@@ -9,10 +9,10 @@ import type { Permission } from "../model/snapshot.js";
 import { isoSeconds, virtualClock, type SandboxClock } from "./clock.js";
 import { SandboxHttp, type RequestCounters } from "./server.js";
 import type { RateLimitSettings, RateResource } from "./rate-limits.js";
-import { pullJson, repoJson, reviewJson, userJson, checkRunJson } from "./shapes.js";
+import { pullJson, repoJson, reviewJson, userJson, checkRunEventJson } from "./shapes.js";
 import { deliverWebhook, type Delivery } from "./webhooks.js";
 import type { HookDelivery } from "./rest.js";
-import { SandboxError, SandboxState, type CommitSpec, type SandboxCheckRun, type SandboxPull, type SandboxRepo, type SandboxReview } from "./state.js";
+import { SandboxError, SandboxState, type CommitSpec, type FileChange, type SandboxCheckRun, type SandboxPull, type SandboxRepo, type SandboxReview } from "./state.js";
 
 export { SandboxError } from "./state.js";
 export type { CommitSpec, SandboxCheckRun, SandboxPull, SandboxReview } from "./state.js";
@@ -172,6 +172,42 @@ export class Sandbox {
     this.state.addTeamMember(org, slug, login);
   }
 
+  /** A collaborator removed from `repo`: GitHub's `member` event, action `removed`. */
+  async removeCollaborator(repo: string, login: string, by: string): Promise<Delivery | undefined> {
+    const r = this.repo(repo);
+    r.collaborators.delete(login.toLowerCase());
+    return this.send("member", { action: "removed", member: userJson(this.state, login), ...this.envelope(r, by) });
+  }
+
+  /** Someone removed from a team: GitHub's `membership` event, organisation-wide (no repository). */
+  async removeTeamMember(team: string, login: string, by: string): Promise<Delivery | undefined> {
+    const [org, slug] = team.replace(/^@/, "").split("/");
+    this.state.teams.get(`${org}/${slug}`.toLowerCase())?.delete(login.toLowerCase());
+    const inst = this.state.installationFor(org);
+    return this.send("membership", {
+      action: "removed",
+      scope: "team",
+      member: userJson(this.state, login),
+      team: { id: 1, node_id: "T_1", name: slug, slug, description: null, privacy: "closed", permission: "pull", url: `https://api.github.com/orgs/${org}/teams/${slug}` },
+      organization: { login: org, id: this.state.user(org)?.id ?? 1 },
+      sender: userJson(this.state, by),
+      ...(inst ? { installation: { id: inst.id, node_id: Buffer.from(`023:Installation${inst.id}`).toString("base64") } } : {}),
+    });
+  }
+
+  /** Someone removed from the organisation (and so from its teams): GitHub's `organization` event, `member_removed`. */
+  async removeOrganizationMember(org: string, login: string, by: string): Promise<Delivery | undefined> {
+    for (const [key, members] of this.state.teams) if (key.startsWith(`${org.toLowerCase()}/`)) members.delete(login.toLowerCase());
+    const inst = this.state.installationFor(org);
+    return this.send("organization", {
+      action: "member_removed",
+      membership: { url: `https://api.github.com/orgs/${org}/memberships/${login}`, state: "active", role: "member", organization_url: `https://api.github.com/orgs/${org}`, user: userJson(this.state, login) },
+      organization: { login: org, id: this.state.user(org)?.id ?? 1 },
+      sender: userJson(this.state, by),
+      ...(inst ? { installation: { id: inst.id, node_id: Buffer.from(`023:Installation${inst.id}`).toString("base64") } } : {}),
+    });
+  }
+
   repo(fullName: string): SandboxRepo {
     const [owner, name] = splitRepo(fullName);
     return this.state.repo(owner, name);
@@ -219,6 +255,19 @@ export class Sandbox {
       ...this.envelope(r, pusher ?? pr.author),
     });
     return { head_sha: pr.head_sha, delivery };
+  }
+
+  /**
+   * GitHub's "Update branch" clicked by `by` (see `SandboxState.mergeIntoPull`), sending the
+   * `synchronize` GitHub sends for it.
+   */
+  async updateBranch(repo: string, number: number, by: string, opts: { secondParent?: string; message?: string; extra?: FileChange[] } = {}): Promise<{ head_sha: string }> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    const { before } = this.state.mergeIntoPull(r, pr, { by, ...opts });
+    await this.send("pull_request", { action: "synchronize", number: pr.number, before, after: pr.head_sha, pull_request: pullJson(this.state, r, pr), ...this.envelope(r, by) });
+    return { head_sha: pr.head_sha };
   }
 
   /** Submits a review as `login`; throws `SandboxError` (422) where GitHub refuses, e.g. self-approval. */
@@ -394,7 +443,7 @@ export class Sandbox {
     if (!run) throw new SandboxError(404, "Not Found");
     return this.send("check_run", {
       action,
-      check_run: checkRunJson(this.state, r, run, this.url),
+      check_run: checkRunEventJson(this.state, r, run, this.url),
       ...(action === "requested_action" ? { requested_action: { identifier: identifier ?? "re-evaluate" } } : {}),
       ...this.envelope(r, by),
     });

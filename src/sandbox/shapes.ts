@@ -1,8 +1,10 @@
 /**
  * Sandbox state → the JSON objects GitHub's REST API and webhooks return. Only the fields a
- * GitHub client plausibly reads are filled; their names and types follow GitHub's.
+ * GitHub client plausibly reads are filled; their names and types are GitHub's (each builder
+ * `satisfies` the answer type Octokit derives from GitHub's OpenAPI description).
  */
 import { createHash } from "node:crypto";
+import type { GitHubData, GitHubItem, Subset } from "./github-types.js";
 import type { FileChange, SandboxCheckRun, SandboxCommit, SandboxPull, SandboxRepo, SandboxReview, SandboxState } from "./state.js";
 
 export function userJson(state: SandboxState, login: string) {
@@ -14,7 +16,7 @@ export function userJson(state: SandboxState, login: string) {
     type: u.type,
     site_admin: false,
     html_url: `https://github.com/${u.login}`,
-  };
+  } satisfies Subset<GitHubData<"users", "getByUsername">>;
 }
 
 export function repoJson(state: SandboxState, repo: SandboxRepo) {
@@ -28,7 +30,7 @@ export function repoJson(state: SandboxState, repo: SandboxRepo) {
     html_url: `https://github.com/${repo.owner}/${repo.name}`,
     default_branch: repo.default_branch,
     fork: false,
-  };
+  } satisfies Subset<GitHubData<"repos", "get">>;
 }
 
 export function pullJson(state: SandboxState, repo: SandboxRepo, pr: SandboxPull) {
@@ -64,7 +66,7 @@ export function pullJson(state: SandboxState, repo: SandboxRepo, pr: SandboxPull
     changed_files: files.length,
     additions: files.length,
     deletions: 0,
-  };
+  } satisfies Subset<GitHubData<"pulls", "get">>;
 }
 
 function identity(state: SandboxState, p: { name: string; email: string }) {
@@ -81,15 +83,17 @@ export function commitJson(state: SandboxState, repo: SandboxRepo, c: SandboxCom
       author: c.author,
       committer: c.committer,
       tree: { sha: c.sha.split("").reverse().join("") },
-      verification: { verified: false, reason: "unsigned", signature: null, payload: null },
+      verification: c.signedByGitHub
+        ? { verified: true, reason: "valid", signature: "-----BEGIN PGP SIGNATURE-----\n(GitHub)\n-----END PGP SIGNATURE-----", payload: c.message }
+        : { verified: false, reason: "unsigned", signature: null, payload: null },
     },
     author: identity(state, c.author),
     committer: identity(state, c.committer),
     parents: c.parents.map((sha) => ({ sha })),
     html_url: `https://github.com/${repo.owner}/${repo.name}/commit/${c.sha}`,
   };
-  if (!withFiles) return base;
-  return { ...base, files: c.changes.map(fileJson), stats: { total: c.changes.length, additions: c.changes.length, deletions: 0 } };
+  if (!withFiles) return base satisfies Subset<GitHubItem<"pulls", "listCommits">>;
+  return { ...base, files: c.changes.map(fileJson), stats: { total: c.changes.length, additions: c.changes.length, deletions: 0 } } satisfies Subset<GitHubData<"repos", "getCommit">>;
 }
 
 export function fileJson(f: FileChange) {
@@ -101,7 +105,7 @@ export function fileJson(f: FileChange) {
     deletions: 0,
     changes: f.content ? f.content.split("\n").length : 0,
     ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
-  };
+  } satisfies Subset<GitHubItem<"pulls", "listFiles">>;
 }
 
 export function blobSha(content: string): string {
@@ -122,7 +126,7 @@ export function reviewJson(state: SandboxState, repo: SandboxRepo, pr: SandboxPu
     author_association: "MEMBER",
     html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${pr.number}#pullrequestreview-${r.id}`,
     pull_request_url: `https://api.github.com/repos/${repo.owner}/${repo.name}/pulls/${pr.number}`,
-  };
+  } satisfies Subset<GitHubItem<"pulls", "listReviews">>;
 }
 
 export function checkRunJson(state: SandboxState, repo: SandboxRepo, run: SandboxCheckRun, apiBase: string) {
@@ -145,7 +149,7 @@ export function checkRunJson(state: SandboxState, repo: SandboxRepo, run: Sandbo
       annotations_count: run.annotations.length,
       annotations_url: `${apiBase}/repos/${repo.owner}/${repo.name}/check-runs/${run.id}/annotations`,
     },
-    check_suite: { id: run.id + 500_000, head_sha: run.head_sha, head_branch: headBranch(repo, run.head_sha) },
+    check_suite: { id: checkSuiteId(run) },
     app: { id: run.app_id, slug: "provenance-gate", name: "Provenance Gate", owner: userJson(state, repo.owner) },
     pull_requests: pulls.map((p) => ({
       id: p.id,
@@ -153,7 +157,14 @@ export function checkRunJson(state: SandboxState, repo: SandboxRepo, run: Sandbo
       head: { ref: p.head_ref, sha: p.head_sha },
       base: { ref: p.base_ref, sha: repo.branches.get(p.base_ref) ?? p.base_sha },
     })),
-  };
+  } satisfies Subset<GitHubData<"checks", "get">>;
+}
+
+const checkSuiteId = (run: SandboxCheckRun) => run.id + 500_000;
+
+/** A check run in a `check_run` webhook: the REST shape, with the check suite's head as well. */
+export function checkRunEventJson(state: SandboxState, repo: SandboxRepo, run: SandboxCheckRun, apiBase: string) {
+  return { ...checkRunJson(state, repo, run, apiBase), check_suite: { id: checkSuiteId(run), head_sha: run.head_sha, head_branch: headBranch(repo, run.head_sha) } };
 }
 
 /** The branch whose head is `sha` (a PR branch or a merge-queue branch), as GitHub fills `check_suite.head_branch`. */

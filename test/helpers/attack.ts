@@ -43,8 +43,8 @@ type Json = Record<string, any>;
 
 export const CLAUDE_TRAILER = "Co-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>";
 export const GROUP_SHA = "5".repeat(40);
-/** Every check-run write any scenario made (create and update bodies), for assertions over all of them. */
-export const allWrites: Json[] = [];
+/** What a check-run write (create or update body) may carry: never neutral, skipped or in progress. */
+const POSTABLE = ["success", "action_required", "failure"];
 
 export interface Actor {
   name: string;
@@ -188,7 +188,10 @@ export async function runTwin(scenario: Scenario, own: Twin): Promise<TwinResult
   const pending = nock.pendingMocks();
   nock.cleanAll();
   expect(pending, `unused mocks in "${scenario.attack}"`).toEqual([]);
-  allWrites.push(...writes);
+  for (const write of writes) {
+    if ("conclusion" in write) expect(POSTABLE, `a write in "${scenario.attack}"`).toContain(write.conclusion);
+    expect(write.status ?? "completed", `a write in "${scenario.attack}"`).toBe("completed");
+  }
   const judged = event.kind === "merge_group" ? writes.find((w) => w.head_sha === GROUP_SHA) : writes.find((w) => w.conclusion !== undefined);
   return { writes, judged, policyExprs };
 }
