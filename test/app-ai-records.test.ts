@@ -3,7 +3,7 @@
  * note on one of its commits, or an Agent Trace record in the head's traces file, is blocked.
  */
 import { describe, expect, it } from "vitest";
-import nock from "nock";
+import type nock from "nock";
 import {
   HEAD,
   HUMAN_SHA,

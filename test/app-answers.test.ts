@@ -5,7 +5,6 @@
  * once read as "the AI commit changed no files", and the check went green).
  */
 import { describe, expect, it } from "vitest";
-import nock from "nock";
 import {
   AI_SHA,
   HEAD,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import nock from "nock";
+import type nock from "nock";
 import {
   AI_SHA,
   HEAD,

@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import nock from "nock";
 import { register } from "prom-client";
 import { HEAD, runApp, example, mockCheckRuns, mockCreate, mockEvaluationReads, pullRequestPayload, typicalPr, guardGitHubMocks } from "./fixtures/github/harness.js";
 import { AuditWriter } from "../src/audit/writer.js";

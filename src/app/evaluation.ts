@@ -20,7 +20,7 @@ import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { readHead, type GitHubDeps, type PublishRequest, type PublishResult } from "./publish.js";
 import { publishOrFallBack, type Posted } from "./fallback.js";
-import { CoordinationError, type Turn } from "./coordination/index.js";
+import type { CoordinationError, Turn } from "./coordination/index.js";
 import { takeTurn, whenStoreRecovers } from "./coordination/turns.js";
 import { recordResult } from "../audit/from-app.js";
 import type { AuditRecorder } from "../audit/writer.js";

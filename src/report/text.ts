@@ -179,7 +179,9 @@ function unresolvedPeople(verdict: Verdict): { name: string; email: string; reas
 function table(header: string[] | null, rows: string[][], decorate?: (row: number, cells: string[]) => string[]): string[] {
   const all = header ? [header, ...rows] : rows;
   const widths: number[] = [];
-  for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
+  for (const row of all) row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, width(cell));
+    });
   const pad = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + " ".repeat(widths[i] - width(c))));
   const lines: string[] = [];
   if (header) lines.push(`  ${pad(header).join("  ")}`.trimEnd());

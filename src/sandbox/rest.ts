@@ -93,7 +93,9 @@ export function matchRoute(method: string, pathname: string): { route: Route; pa
     const m = r.pattern.exec(pathname);
     if (!m) continue;
     const params: Record<string, string> = {};
-    r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+    r.keys.forEach((k, i) => {
+      params[k] = decodeURIComponent(m[i + 1]);
+    });
     return { route: r, params };
   }
   return undefined;
@@ -174,7 +176,7 @@ route("GET", "/app/installations", "apps.listInstallations", "jwt", (host, req) 
 /** Who owns the app, as `GET /app` names its owner. */
 const SANDBOX_APP_OWNER = { login: "sandbox-apps", id: 1, node_id: "MDEyOk9yZ2FuaXphdGlvbjE=", type: "Organization", site_admin: false, html_url: "https://github.com/sandbox-apps" };
 
-route("GET", "/app", "apps.getAuthenticated", "jwt", (host, req) =>
+route("GET", "/app", "apps.getAuthenticated", "jwt", (_host, req) =>
   json({ id: req.caller.appId!, slug: "provenance-gate", name: "Provenance Gate", owner: SANDBOX_APP_OWNER, events: [], permissions: {} } satisfies Subset<GitHubData<"apps", "getAuthenticated">>),
 );
 
@@ -385,7 +387,7 @@ route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "teams.getM
     if (!inst || inst.account.toLowerCase() !== req.params.org.toLowerCase()) notFound();
   }
   const members = host.state.teams.get(`${req.params.org}/${req.params.team_slug}`.toLowerCase());
-  if (!members || !members.has(req.params.username.toLowerCase())) notFound();
+  if (!members?.has(req.params.username.toLowerCase())) notFound();
   return json({
     state: "active",
     role: "member",

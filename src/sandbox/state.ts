@@ -489,7 +489,7 @@ export class SandboxState {
     return [...net.values()];
   }
 
-  submitReview(repo: SandboxRepo, pr: SandboxPull, login: string, event: string, body = ""): SandboxReview {
+  submitReview(_repo: SandboxRepo, pr: SandboxPull, login: string, event: string, body = ""): SandboxReview {
     const states: Record<string, SandboxReview["state"]> = {
       APPROVE: "APPROVED",
       REQUEST_CHANGES: "CHANGES_REQUESTED",
