@@ -3,19 +3,17 @@
  * note on one of its commits, or an Agent Trace record in the head's traces file, is blocked.
  */
 import { describe, expect, it } from "vitest";
-import nock from "nock";
+import type nock from "nock";
 import {
-  API,
   HEAD,
   HUMAN_SHA,
-  createHarness,
+  runApp,
   graphqlData,
   mockCheckRuns,
   mockCommitFiles,
   mockCreate,
   mockFiles,
   mockPull,
-  mockToken,
   pullRequestPayload,
   typicalPr,
   guardGitHubMocks,
@@ -56,9 +54,7 @@ function mockMain(api: nock.Scope, s: PrSpec, extra: (data: Json) => void): void
 }
 
 async function evaluate(s: PrSpec, mocks: (api: nock.Scope) => void): Promise<Json> {
-  const { probot } = createHarness();
-  mockToken();
-  const api = nock(API);
+  const { api, receive } = runApp();
   mocks(api);
   mockFiles(api, s);
   mockFileModes(api, s, policyOf(s));
@@ -67,7 +63,7 @@ async function evaluate(s: PrSpec, mocks: (api: nock.Scope) => void): Promise<Js
   mockPull(api, s.number, s.headSha, s.baseRef);
   const posted: Json[] = [];
   mockCreate(api, posted);
-  await probot.receive({ id: "1", name: "pull_request", payload: pullRequestPayload("synchronize", s) as any });
+  await receive("pull_request", pullRequestPayload("synchronize", s), "1");
   expect(posted).toHaveLength(1);
   return posted[0];
 }

@@ -5,20 +5,17 @@
  * once read as "the AI commit changed no files", and the check went green).
  */
 import { describe, expect, it } from "vitest";
-import nock from "nock";
 import {
   AI_SHA,
-  API,
   HEAD,
   OWNER,
   REPO,
-  createHarness,
+  runApp,
   fileModesAnswer,
   graphqlData,
   isQuery,
   guardGitHubMocks,
   mockCreate,
-  mockToken,
   pullRequestPayload,
   typicalPr,
   type PrSpec,
@@ -110,9 +107,7 @@ const CASES = (Object.entries(BROKEN) as Array<[Read, Array<[string, unknown]>]>
 describe("a 2xx answer that is not what the app reads ends in a posted failure", () => {
   it.each(CASES)("%s: %s", async (broken, _name, body) => {
     const spec = everyReadPr();
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive } = runApp();
     for (const [read, r] of Object.entries(reads(spec)) as Array<[Read, ReturnType<typeof reads>[Read]]>) {
       const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path, r.body);
       if (r.query) interceptor.query(r.query);
@@ -129,7 +124,7 @@ describe("a 2xx answer that is not what the app reads ends in a posted failure",
     }
     const posted: Json[] = [];
     mockCreate(api, posted);
-    await probot.receive({ id: "1", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "1");
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ head_sha: HEAD, status: "completed", conclusion: "failure" });
     expect(posted[0].output.summary).toMatch(/Error \(github-answer\)/);
@@ -138,9 +133,7 @@ describe("a 2xx answer that is not what the app reads ends in a posted failure",
 
   it("the same pull request with well-formed answers is judged normally (the cases above fail only for their broken answer)", async () => {
     const spec = everyReadPr();
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive } = runApp();
     for (const r of Object.values(reads(spec))) {
       const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path, r.body);
       if (r.query) interceptor.query(r.query);
@@ -148,7 +141,7 @@ describe("a 2xx answer that is not what the app reads ends in a posted failure",
     }
     const posted: Json[] = [];
     mockCreate(api, posted);
-    await probot.receive({ id: "1", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "1");
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ head_sha: HEAD, conclusion: "success" });
   });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import nock from "nock";
+import type nock from "nock";
 import {
-  API,
   AI_SHA,
   HEAD,
-  createHarness,
+  runApp,
   graphqlData,
   mockCheckRuns,
   mockCreate,
@@ -13,7 +12,6 @@ import {
   mockFileModes,
   policyOf,
   mockPull,
-  mockToken,
   pullRequestPayload,
   typicalPr,
   type PrSpec,
@@ -91,9 +89,7 @@ const cases: Array<[string, Breakage, RegExp]> = [
 
 describe("every error ends in a posted failure check", () => {
   it.each(cases)("%s", async (_name, breakIt, names) => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive } = runApp();
     const spec = typicalPr();
     breakIt(api, spec);
     mockCheckRuns(api, HEAD);
@@ -103,7 +99,7 @@ describe("every error ends in a posted failure check", () => {
     // The commit-files request may or may not have started before the failure.
     api.get(`/repos/acme/models/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
 
-    await probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "e");
 
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ conclusion: "failure", head_sha: HEAD, status: "completed", external_id: "42" });
@@ -113,9 +109,7 @@ describe("every error ends in a posted failure check", () => {
   });
 
   it("HTTP 500 on the check-run lookup still ends in a posted failure check, on a new run", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive, logs } = runApp();
     const spec = typicalPr();
     mockGraphql(api, spec);
     mockFiles(api, spec);
@@ -125,7 +119,7 @@ describe("every error ends in a posted failure check", () => {
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted);
 
-    await probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "e");
 
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ conclusion: "failure", head_sha: HEAD, external_id: "42" });
@@ -134,9 +128,7 @@ describe("every error ends in a posted failure check", () => {
   });
 
   it("when even the failure check cannot be posted, logs at error level and rethrows", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive, logs } = runApp();
     const spec = typicalPr();
     api.post("/graphql").reply(502, { message: "Bad Gateway" });
     api.get(`/repos/acme/models/pulls/42/files`).query(true).optionally().reply(200, []);
@@ -147,15 +139,13 @@ describe("every error ends in a posted failure check", () => {
     mockCheckRuns(api, HEAD);
 
     await expect(
-      probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any }),
+      receive("pull_request", pullRequestPayload("synchronize", spec), "e"),
     ).rejects.toThrow();
     expect(logs.some((l) => l.level === 50 && String(l.msg).includes("could not post the check run"))).toBe(true);
   });
 
   it("a pull request too large to list fails closed and tells the author to split it", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive } = runApp();
     const spec = typicalPr({ changedFiles: 3001 });
     mockGraphql(api, spec);
     const page = (n: number) => Array.from({ length: 100 }, (_, i) => ({ filename: `data/f${n}-${i}.csv`, status: "added" }));
@@ -165,7 +155,7 @@ describe("every error ends in a posted failure check", () => {
     mockPull(api, 42, HEAD);
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted);
-    await probot.receive({ id: "e", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "e");
     expect(posted[0].conclusion).toBe("failure");
     expect(posted[0].output.summary).toMatch(/3001 files.*at most 3000/);
     expect(posted[0].output.summary).toMatch(/Split the pull request/);

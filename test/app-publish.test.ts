@@ -19,12 +19,11 @@ import {
   HEAD,
   NOW,
   PUSHED,
-  createHarness,
+  runApp,
   mockCheckRuns,
   mockCreate,
   mockEvaluationReads,
   mockPull,
-  mockToken,
   mockUpdate,
   pullRequestPayload,
   typicalPr,
@@ -110,36 +109,32 @@ describe("the publisher", () => {
 
 describe("skip when unchanged (through the app)", () => {
   it("leaves the run alone when a re-evaluation gives the same conclusion, title and summary, even at a later time", async () => {
-    const first = createHarness(NOW);
-    mockToken();
-    let api = nock(API);
+    const first = runApp({ now: NOW });
+    let api = first.api;
     mockEvaluationReads(api, typicalPr());
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted, 700);
-    await first.probot.receive({ id: "1", name: "pull_request", payload: pullRequestPayload("synchronize", typicalPr()) as any });
+    await first.receive("pull_request", pullRequestPayload("synchronize", typicalPr()), "1");
     expect(posted).toHaveLength(1);
 
-    const later = createHarness(new Date(NOW.getTime() + 3_600_000));
-    mockToken();
-    api = nock(API);
+    const later = runApp({ now: new Date(NOW.getTime() + 3_600_000) });
+    api = later.api;
     mockEvaluationReads(api, typicalPr(), [
       { id: 700, external_id: "42", started_at: PUSHED, conclusion: posted[0].conclusion, title: posted[0].output.title, summary: posted[0].output.summary },
     ]);
-    await later.probot.receive({ id: "2", name: "pull_request", payload: pullRequestPayload("labeled", typicalPr()) as any });
+    await later.receive("pull_request", pullRequestPayload("labeled", typicalPr()), "2");
     // No PATCH or POST was mocked: any write would have failed the evaluation's publish.
     expect(later.logs.some((l) => String(l.msg).includes("result unchanged"))).toBe(true);
   });
 
   it("does not publish the stale result when the head moved during evaluation", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { api, receive, logs } = runApp();
     const spec = typicalPr();
     mockEvaluationReads(api, { ...spec, number: 42 });
     // mockEvaluationReads re-reads the head as HEAD; make that read say it moved.
     nock.removeInterceptor({ hostname: "api.github.com", method: "GET", path: "/repos/acme/models/pulls/42", proto: "https" });
     mockPull(api, 42, "7".repeat(40));
-    await probot.receive({ id: "3", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "3");
     expect(logs.some((l) => String(l.msg).includes("head moved") && l.current_sha === "7".repeat(40))).toBe(true);
   });
 });

@@ -7,9 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import nock from "nock";
 import { register } from "prom-client";
-import { API, HEAD, createHarness, example, mockCheckRuns, mockCreate, mockEvaluationReads, mockToken, pullRequestPayload, typicalPr, guardGitHubMocks } from "./fixtures/github/harness.js";
+import { HEAD, runApp, example, mockCheckRuns, mockCreate, mockEvaluationReads, pullRequestPayload, typicalPr, guardGitHubMocks } from "./fixtures/github/harness.js";
 import { AuditWriter } from "../src/audit/writer.js";
 import { auditRecords, openAuditStore, type AuditStore } from "../src/audit/store.js";
 import { verifyChain } from "../src/audit/verify.js";
@@ -56,16 +55,14 @@ describe("the record of decisions, through the app", () => {
       },
       { retryDelayMs: () => 20 },
     );
-    const { probot } = createHarness(undefined, { audit: writer });
-    mockToken();
-    const api = nock(API);
+    const { api, receive } = runApp({ app: { audit: writer } });
     const spec = typicalPr();
     mockEvaluationReads(api, spec);
     const posted: Record<string, any>[] = [];
     mockCreate(api, posted, 901);
     const failuresBefore = await counter("provenance_gate_audit_write_failures_total");
 
-    await probot.receive({ id: "delivery-down", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "delivery-down");
 
     // The check is posted, unchanged, while the store is still down.
     expect(posted).toHaveLength(1);
@@ -104,25 +101,23 @@ describe("the record of decisions, through the app", () => {
   it("records a merge, and whether its head is the head of the latest success", async () => {
     const path = sqliteFile();
     const writer = new AuditWriter(() => openAuditStore({ kind: "sqlite", path }));
-    const { probot } = createHarness(undefined, { audit: writer });
-    mockToken();
-    const api = nock(API);
+    const { api, receive } = runApp({ app: { audit: writer } });
     const spec = typicalPr();
     mockEvaluationReads(api, spec);
     mockCreate(api, [], 902);
-    await probot.receive({ id: "d-sync", name: "pull_request", payload: pullRequestPayload("synchronize", spec) as any });
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "d-sync");
 
     // The merge: GitHub's own example of pull_request.closed, merged, on the same head.
     const closed = pullRequestPayload("closed", spec);
     closed.pull_request = { ...closed.pull_request, state: "closed", merged: true, merge_commit_sha: "c".repeat(40), merged_at: "2026-11-20T12:05:00Z", merged_by: { ...example("pull_request", "closed").sender, login: "Bob" } };
     mockCheckRuns(api, HEAD, [{ id: 902, external_id: "42", conclusion: "success" }]);
-    await probot.receive({ id: "d-merge", name: "pull_request", payload: closed as any });
+    await receive("pull_request", closed, "d-merge");
 
     // Closed without merging: no record.
     const unmerged = pullRequestPayload("closed", { ...spec, number: 43 });
     unmerged.pull_request = { ...unmerged.pull_request, state: "closed", merged: false };
     mockCheckRuns(api, HEAD, [{ id: 903, external_id: "43", conclusion: "success" }]);
-    await probot.receive({ id: "d-close", name: "pull_request", payload: unmerged as any });
+    await receive("pull_request", unmerged, "d-close");
 
     expect(await writer.close()).toBe(true);
     const all = await records(path);

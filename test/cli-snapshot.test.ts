@@ -58,7 +58,7 @@ describe("parseSnapshot", () => {
   });
 
   it.each<[string, (s: any) => void, string]>([
-    ["not an object", (s) => Object.keys(s).forEach((k) => delete s[k]), "snapshot.repository: required field is missing"],
+    ["not an object", (s) => { for (const k of Object.keys(s)) delete s[k]; }, "snapshot.repository: required field is missing"],
     ["missing repository", (s) => delete s.repository, "snapshot.repository: required field is missing"],
     ["empty repository", (s) => (s.repository = " "), "snapshot.repository: expected a non-empty string"],
     ["number as a string", (s) => (s.pull_request.number = "42"), 'snapshot.pull_request.number: expected a non-negative integer, got "42"'],

@@ -81,7 +81,7 @@ describe("check", () => {
     expect(r.stdout.split("\n")[0]).toBe("✖ action required: Needs 1 independent approval for AI-assisted changes in eval");
     expect(r.stdout).toMatch(/independent-review\s+pending\s+1 approval\s+—/);
     expect(r.stdout).toContain("other than @alice (AI-session author)");
-    expect(r.stdout).toMatch(/Claude Code\s+commit [0-9a-f]{7}\s+Co-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>/);
+    expect(r.stdout).toMatch(/Claude Code\s+co-author-trailer\s+commit [0-9a-f]{7}\s+Co-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>/);
     expect(r.stdout).not.toContain("\u001b[");
   });
 

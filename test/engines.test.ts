@@ -25,7 +25,7 @@ function compare(a: Version, b: (number | null)[]): number {
 }
 
 /** The node-semver range forms npm packages use in `engines.node`, enough to judge one version. */
-export function satisfies(version: Version, range: string): boolean {
+function satisfies(version: Version, range: string): boolean {
   return range.split("||").some((alternative) => {
     const comparators = alternative.trim().replace(/([<>=^~]+)\s+/g, "$1").split(/\s+/).filter(Boolean);
     return comparators.every((c) => {

@@ -167,7 +167,6 @@ const isFailed = (status: number | undefined) => status === undefined || status 
  * delivery, or one Probot answered 202 "still processing" after 9 s and then lost.
  */
 const repairable = (status: number | undefined) => isFailed(status) || status === 202;
-const newest = (step: Step) => step.runs[step.runs.length - 1];
 
 describe.each(OPERATIONS)("%s", (operation) => {
   it.each(FAULTS.map((fault) => [fault]))(`× %s: exactly the verdict or the failure the fault causes, after each step`, (fault) => {

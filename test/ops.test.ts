@@ -111,7 +111,9 @@ describe("fail-fast configuration", () => {
 
 describe("readiness checks", () => {
   const removers: Array<() => void> = [];
-  afterEach(() => removers.splice(0).forEach((remove) => remove()));
+  afterEach(() => {
+    for (const remove of removers.splice(0)) remove();
+  });
 
   it("is ready when every check is, and names each failing check's reason", async () => {
     removers.push(addReadinessCheck("a", () => null));
@@ -140,7 +142,7 @@ describe("the GitHub readiness check", () => {
 
   it("is ready while GET /app answered within the fresh window", async () => {
     let now = 1_000_000;
-    let answer: unknown = undefined;
+    let answer: unknown;
     const check = new GitHubCheck({ probe: async () => { if (answer) throw answer; }, freshMs: 60_000, now: () => now });
     expect(check.reachable()).toBe("GitHub has not answered GET /app yet");
     expect(await check.probe()).toEqual({ ok: true });

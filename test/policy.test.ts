@@ -472,6 +472,7 @@ describe("parsePolicy: config errors", () => {
     expect(Object.getPrototypeOf(policy.classes)).toBe(Object.prototype);
     expect(Object.keys(policy.classes)).toEqual(["__proto__", "constructor", "provenance-policy"]);
     expect(Object.hasOwn(policy.classes, "__proto__")).toBe(true);
+    // biome-ignore lint/suspicious/noProto: the test proves a class named __proto__ stays plain data
     expect(JSON.parse(JSON.stringify(policy)).classes.__proto__).toEqual([{ pattern: "a/**", negate: false }]);
     expect(reject("version: 1\nrules:\n  - {name: r, classes: [constructor]}\n")[0].message).toMatch(/unknown class "constructor"/);
   });

@@ -116,7 +116,7 @@ describe("renderText", () => {
       verdict({ unresolved_authors: [{ name: "Eve", email: "eve@example.com", reason: "co-author of 3f2a1bc with no GitHub account" }] }),
       { color: false },
     );
-    expect(out).toContain("AI signals\n  TOOL         WHERE           EVIDENCE\n  Claude Code  commit 3f2a1bc  Co-Authored-By: Claude <noreply@anthropic.com>");
+    expect(out).toMatch(/AI signals\n  TOOL         KIND\s+WHERE           EVIDENCE\n  Claude Code  \S+\s+commit 3f2a1bc  Co-Authored-By: Claude <noreply@anthropic.com>/);
     expect(out).toContain("AI-session authors\n  @alice                 authored 3f2a1bc with Claude Code\n  Eve <eve@example.com>  not resolved to a login: co-author of 3f2a1bc with no GitHub account");
     expect(out).toContain("Reviews not counted\n  @bob approved at 2026-11-20T09:00:00Z, before the latest push");
     expect(out).toContain("Protected files\n  FILE           CLASSES  TOOLS        COMMITS\n  evals/t1.yaml  eval     claude-code  3f2a1bc");
@@ -146,7 +146,20 @@ describe("renderText", () => {
     const out = renderText(verdict({ ai: { assisted: true, tools: ["claude-code"], signals, hints: [] } }), { color: false });
     expect(out).not.toMatch(/^Injected/m);
     expect(out).toContain("Assisted-by: x Injected line 0");
-    expect(out).toContain("…and 5 signals more");
+    expect(out).toContain("…and 5 signals more (use --format json)");
+  });
+
+  it("lists signals in history order when it is known, with their kind, and one row per unresolved person", () => {
+    const [older, newer] = ["b".repeat(40), "a".repeat(40)];
+    const signals = [signal({ commit: newer, where: "commit aaaaaaa", evidence: "newer" }), signal({ commit: older, where: "commit bbbbbbb", evidence: "older" })];
+    const unresolved_authors = Array.from({ length: 3 }, (_, i) => ({ name: "Eve", email: "eve@example.com", reason: `authored c${i} with Claude Code` }));
+    const out = renderText(verdict({ ai: { assisted: true, tools: ["claude-code"], signals, hints: [] }, unresolved_authors }), { color: false, commitOrder: [older, newer] });
+    expect(out.indexOf("older")).toBeLessThan(out.indexOf("newer"));
+    expect(out).toMatch(/Claude Code  co-author-trailer  commit bbbbbbb/);
+    expect(out).toContain("Eve <eve@example.com>  not resolved to a login: authored c0 with Claude Code; authored c1 with Claude Code; authored c2 with Claude Code");
+    // Without the order, the verdict's own (SHA) order.
+    const plain = renderText(verdict({ ai: { assisted: true, tools: ["claude-code"], signals, hints: [] } }), { color: false });
+    expect(plain.indexOf("newer")).toBeLessThan(plain.indexOf("older"));
   });
 
   it("shows errors, config errors and a strict-fallback policy", () => {

@@ -3,6 +3,7 @@
  * (pure) → render → publish. Whatever fails on the way, the result is a posted check run: an
  * error becomes a `failure` run that names it. Only a failure to post at all is thrown.
  */
+import type { Push } from "../load/github/update-branch.js";
 import type { Verdict } from "../model/verdict.js";
 import { POLICY_PATH, type Policy } from "../model/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
@@ -19,7 +20,7 @@ import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { readHead, type GitHubDeps, type PublishRequest, type PublishResult } from "./publish.js";
 import { publishOrFallBack, type Posted } from "./fallback.js";
-import { CoordinationError, type Turn } from "./coordination/index.js";
+import type { CoordinationError, Turn } from "./coordination/index.js";
 import { takeTurn, whenStoreRecovers } from "./coordination/turns.js";
 import { recordResult } from "../audit/from-app.js";
 import type { AuditRecorder } from "../audit/writer.js";
@@ -44,10 +45,14 @@ export interface PullRequestTarget extends RepoRef {
   eventTime?: Date;
   /** Who pushed, by the event (`synchronize`'s sender). */
   pusher?: string;
+  /** The push it made (`synchronize`'s `before` and `after`), so an "Update branch" merge can be told apart. */
+  push?: { before: string; after: string };
   /** The pull request's assignees, from the event. */
   assignees?: string[];
   /** Filled from what this process remembers (below). */
   pushers?: string[];
+  /** Filled from what this process remembers: the pushes whose sender depends on what they added. */
+  pushes?: Push[];
 }
 
 export interface Evaluation {
@@ -98,6 +103,7 @@ interface Published {
 export class EvaluationTurns {
   readonly queue = new OneAtATime<Published>();
   readonly #seenPushes = new Map<string, Set<string>>();
+  readonly #pushes = new Map<string, Push[]>();
 
   remember(key: string, target: PullRequestTarget): void {
     let seen = this.#seenPushes.get(key);
@@ -106,15 +112,22 @@ export class EvaluationTurns {
       seen = new Set();
       this.#seenPushes.set(key, seen);
     }
-    if (target.pusher) seen.add(target.pusher.toLowerCase());
+    if (target.pusher && target.push) {
+      const pushes = this.#pushes.get(key) ?? [];
+      if (!pushes.some((p) => p.after === target.push!.after && p.login === target.pusher!.toLowerCase())) pushes.push({ login: target.pusher.toLowerCase(), ...target.push });
+      this.#pushes.set(key, pushes.slice(-MAX_PUSHES));
+    } else if (target.pusher) seen.add(target.pusher.toLowerCase());
   }
 
-  remembered(key: string): { pushers?: string[] } {
+  remembered(key: string): { pushers?: string[]; pushes?: Push[] } {
     const seen = this.#seenPushes.get(key);
-    return seen ? { pushers: [...seen] } : {};
+    const pushes = this.#pushes.get(key);
+    return { ...(seen ? { pushers: [...seen] } : {}), ...(pushes ? { pushes: [...pushes] } : {}) };
   }
 }
 const MAX_SEEN = 10_000;
+/** Pushes remembered per pull request; an older one's sender is in the runs' marker by then. */
+const MAX_PUSHES = 20;
 
 /**
  * Evaluates and publishes one pull request; calls for the same pull request run one at a time.
@@ -152,7 +165,7 @@ async function postStoreFailure(deps: AppDeps, target: PullRequestTarget, error:
       remedy: "Provenance Gate evaluates this pull request again by itself as soon as its shared store answers; you can also click Re-evaluate.",
     },
   });
-  const output = renderDecision(decision, target.pushers);
+  const output = renderDecision(decision, [...(target.pushers ?? []), ...(target.pushes ?? []).map((p) => p.login)]);
   const repo = { owner: target.owner, repo: target.repo };
   const record = { repository: `${target.owner}/${target.repo}`, pr: target.number, head_sha: target.headSha ?? null, error: "store" };
   const evaluation: Evaluation = { decision, output, headSha: target.headSha, error, record };
@@ -213,6 +226,7 @@ async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, t
     now: deps.now(),
     cache,
     ...(target.pushers ? { pushers: target.pushers } : {}),
+    ...(target.pushes ? { pushes: target.pushes } : {}),
     ...(target.assignees ? { assignees: target.assignees } : {}),
   });
   // Independent reads start together with the main query, so they cost no extra round trip:
@@ -329,7 +343,8 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
     deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
     const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, error: report.kind };
     // The pushers known so far stay recorded, even on a failure run.
-    const pushers = await data.pushers().catch(() => data.options.pushers ?? []);
+    // When they cannot be judged, every push's sender counts.
+    const pushers = await data.pushers().catch(() => [...(data.options.pushers ?? []), ...(data.options.pushes ?? []).map((p) => p.login)]);
     const decision = decide({ kind: "error", problem: report });
     return { decision, output: renderDecision(decision, pushers), headSha: data.loadedHeadSha, error, record };
   }

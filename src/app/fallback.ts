@@ -93,7 +93,7 @@ async function landed(deps: PublisherDeps, request: PublishRequest, headSha: str
   try {
     const runs = await listOwnCheckRuns(deps.gh, request.repo, headSha, deps.appId, new RequestCache());
     const newest = newestRun(runs, externalId);
-    if (!newest || newest.status !== "completed" || newest.conclusion !== request.output.conclusion) return undefined;
+    if (newest?.status !== "completed" || newest.conclusion !== request.output.conclusion) return undefined;
     return summaryHashes(newest.output.summary)?.hash === request.output.hash ? newest.id : undefined;
   } catch {
     return undefined;

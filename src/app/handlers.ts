@@ -87,7 +87,7 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
         baseRef: pr.base.ref,
         headSha: pr.head.sha,
         eventTime: pushed ? eventTime(pr.updated_at, options.now()) : undefined,
-        ...(payload.action === "synchronize" ? pusherOf(payload.sender) : {}),
+        ...(payload.action === "synchronize" ? { ...pusherOf(payload.sender), push: { before: payload.before, after: payload.after } } : {}),
         assignees: assigneesOf(pr.assignees),
       });
     },
@@ -240,9 +240,8 @@ function eventName(context: Context): string {
 }
 
 /**
- * A `synchronize` names who pushed (its sender). Every sender counts, GitHub's "Update branch"
- * button included: telling a base-only merge apart would need the head commit's parents, and
- * over-counting a pusher only asks for one more reviewer (docs/security.md).
+ * A `synchronize` names who pushed (its sender); the loader leaves them out when the push only
+ * added GitHub's "Update branch" merge of the base (load/github/update-branch.ts).
  */
 function pusherOf(sender: { login?: string } | undefined): { pusher?: string } {
   return sender?.login ? { pusher: sender.login } : {};

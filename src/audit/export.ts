@@ -5,8 +5,6 @@
 import { stringify } from "csv-stringify/sync";
 import { RECORD_FIELDS, type AuditRecord } from "./record.js";
 
-export type ExportFormat = "jsonl" | "csv";
-
 /** The record's fields, plus `approved_by` before `session_authors`, and `rules` moved after `tools`. */
 export const CSV_COLUMNS: readonly string[] = RECORD_FIELDS.flatMap((field): string[] =>
   field === "rules" ? [] : field === "session_authors" ? ["approved_by", field] : field === "tools" ? [field, "rules"] : [field],

@@ -4,7 +4,7 @@
  * chain's last record only once it holds the lock, so the chain never forks. The primary key
  * on `seq` is the backstop should anything bypass the lock.
  */
-import pg from "pg";
+import type pg from "pg";
 import { chain, completeMerge, type AuditDraft, type AuditRecord } from "./record.js";
 import { INSERT_COLUMNS, LATEST_SCHEMA, MIGRATIONS, SCHEMA_TABLE_SQL, fromRow, toRow } from "./schema.js";
 import { filterSql, redactUrl, type AuditFilter, type AuditStore, type OpenOptions } from "./store.js";

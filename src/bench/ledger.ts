@@ -195,6 +195,8 @@ export async function measureLedger(quick: boolean, cli: string): Promise<Ledger
         cpu_ratio: Math.round((ledger.cpu / floor.cpu) * 100) / 100,
         ledger_peak_rss_mb: Math.round(rss),
       });
+      // Each size as it is done: a full run takes a while on a shared machine.
+      process.stderr.write(`bench: ledger ${JSON.stringify(rows[rows.length - 1])}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

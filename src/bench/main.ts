@@ -200,7 +200,7 @@ async function asShipped(
   const repo = "bench/as-shipped";
   sandbox.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY }, collaborators: { alice: "write", carol: "write" } });
   const app = await startAppProcess(sandbox, { throttle: true });
-  let times: number[] = [];
+  const times: number[] = [];
   try {
     await evaluateOnce(repo, s);
     sandbox.latencyMs = 50;

@@ -84,7 +84,7 @@ export async function checkCommand(args: string[], io: CliIO): Promise<number> {
     }
   }
   const prConfigErrors = await headPolicyErrorsOf(data, snapshot.files);
-  return printVerdict(io, evaluate(policy, snapshot, { now: at, prConfigErrors }), format);
+  return printVerdict(io, evaluate(policy, snapshot, { now: at, prConfigErrors }), format, { commitOrder: snapshot.commits.map((c) => c.sha) });
 }
 
 /** As the app: a branch that edits `.provenance.yml` must leave it valid (SPEC §2). */

@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { evaluate } from "../evaluate/evaluate.js";
 import { parseSnapshot, SnapshotError } from "../load/snapshot-file.js";
+import type { Snapshot } from "../model/snapshot.js";
 import { CONFIG_OPTION, FORMAT_OPTION, formatFlag, parseFlags, stringFlag } from "./args.js";
 import { UsageError } from "./errors.js";
 import { EXIT_PASS, now, type CliIO } from "./io.js";
@@ -28,7 +29,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
   } catch (e) {
     throw new UsageError(`cannot read snapshot ${shown}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
-  let snapshot;
+  let snapshot: Snapshot;
   try {
     snapshot = parseSnapshot(text);
   } catch (e) {

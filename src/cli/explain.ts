@@ -32,7 +32,9 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
   for (const e of explanations) {
     lines.push(e.normalised === e.path ? e.path : `${e.path}  (matched as ${e.normalised})`);
     lines.push(`  classes  ${e.classes.length > 0 ? e.classes.join(", ") : "(none: no rule applies)"}`);
-    e.rules.forEach((r, i) => lines.push(`  ${i === 0 ? "rules  " : "       "}  ${r.name}: ${r.effect}`));
+    e.rules.forEach((r, i) => {
+      lines.push(`  ${i === 0 ? "rules  " : "       "}  ${r.name}: ${r.effect}`);
+    });
   }
   io.stdout.write(`${lines.join("\n")}\n`);
   return EXIT_PASS;

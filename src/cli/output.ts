@@ -5,10 +5,10 @@ import { renderText } from "../report/text.js";
 import type { Format } from "./args.js";
 import { EXIT_BLOCKED, EXIT_PASS, useColor, type CliIO } from "./io.js";
 
-export function printVerdict(io: CliIO, verdict: Verdict, format: Format): number {
+export function printVerdict(io: CliIO, verdict: Verdict, format: Format, text: { commitOrder?: readonly string[] } = {}): number {
   if (format === "json") io.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
   else if (format === "markdown") io.stdout.write(renderMarkdown(verdict));
-  else io.stdout.write(renderText(verdict, { color: useColor(io) }));
+  else io.stdout.write(renderText(verdict, { color: useColor(io), ...text }));
   return exitCode(verdict);
 }
 

@@ -121,7 +121,7 @@ export function commitPeople(commit: SnapshotCommit, known: Map<string, string>,
 // `Requested by: @alice`, `**Requested by:** Alice (@alice)`: the line an agent writes into its
 // pull request's description to name the person who asked it. Anchored at the line start, with
 // one bounded run of decoration, so it reads any body in linear time.
-const REQUESTED_BY = /^[\s>*_#-]{0,16}requested[ \t]+by[\s*_]{0,8}:([^]*)$/i;
+const REQUESTED_BY = /^[\s>*_#-]{0,16}requested[ \t]+by[\s*_]{0,8}:([\s\S]*)$/i;
 // A GitHub login as written after `@`; decoration around it (`**`, `.`, `,`) is trimmed first.
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 /** Longer lines are never a trailer (SPEC §3); skipping them keeps the scan linear. */

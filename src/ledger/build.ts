@@ -205,7 +205,7 @@ async function lineCounts(git: Git, o: LedgerOptions, paths: readonly string[]):
     const chunk = paths.slice(i, i + 1000).map((p) => `:(literal)${p}`);
     const out = await git(["diff", "--numstat", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", empty, o.revision, "--", ...chunk]);
     for (const rec of out.split("\0")) {
-      const m = /^(\d+|-)\t(\d+|-)\t([^]*)$/.exec(rec.replace(/^\n/, ""));
+      const m = /^(\d+|-)\t(\d+|-)\t([\s\S]*)$/.exec(rec.replace(/^\n/, ""));
       if (m) counts.set(m[3], m[1] === "-" ? null : Number(m[1]));
     }
   }

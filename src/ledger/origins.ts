@@ -109,9 +109,9 @@ export function fileFromBlame(
         acc.set(g.sha, a);
       }
       a.commit.lines = (a.commit.lines ?? 0) + 1;
-      who.tools.forEach((t) => a.tools.add(t));
-      who.sources.forEach((s) => a.sources.add(s));
-      who.evidence.forEach((e) => a.evidence.add(e));
+      for (const t of who.tools) a.tools.add(t);
+      for (const s of who.sources) a.sources.add(s);
+      for (const e of who.evidence) a.evidence.add(e);
       const last = a.ranges[a.ranges.length - 1];
       const final = g.final + k;
       if (last && last[1] === final - 1) last[1] = final;

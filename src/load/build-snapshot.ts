@@ -99,7 +99,7 @@ function approvingHumans(reviews: SnapshotReview[], policy: Policy): string[] {
   const logins: string[] = [];
   for (const reviewer of latestReviews(reviews)) {
     const latest = reviewer.latest;
-    if (!latest || latest.state !== "APPROVED") continue;
+    if (latest?.state !== "APPROVED") continue;
     if (isBotAccount(latest.user.login, latest.user.type, policy.ai)) continue;
     logins.push(latest.user.login);
   }

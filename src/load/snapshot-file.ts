@@ -8,7 +8,6 @@ import type {
   CommitFile,
   FileStatus,
   GitIdentity,
-  Permission,
   ReviewState,
   Snapshot,
   SnapshotCommit,

@@ -73,7 +73,8 @@ export function addQueueDepthSource(name: string, source: DepthSource): void {
   depthSources.set(name, source);
 }
 
-export const queueDepth = existing(
+// Registered for its collect(): the gauge sums the depth sources when scraped.
+existing(
   "provenance_gate_queue_depth",
   () =>
     new Gauge({
@@ -87,4 +88,3 @@ export const queueDepth = existing(
     }),
 );
 
-export { register as metricsRegistry };

@@ -75,7 +75,9 @@ export function parseAgentTrace(text: string, from: string, commit?: string): Tr
   const whole = tryJson(text.trim());
   const documents: { value: unknown; where: string }[] = [];
   if (whole.ok && !Array.isArray(whole.value)) documents.push({ value: whole.value, where: "" });
-  else if (whole.ok) (whole.value as unknown[]).forEach((value, i) => documents.push({ value, where: `record ${i + 1}: ` }));
+  else if (whole.ok) (whole.value as unknown[]).forEach((value, i) => {
+    documents.push({ value, where: `record ${i + 1}: ` });
+  });
   else {
     text.split("\n").forEach((line, i) => {
       if (line.trim() === "") return;

@@ -17,7 +17,7 @@ export const SUMMARY_LIMIT = 65_535;
 export const TITLE_LIMIT = 200;
 export const HASH_MARKER_PREFIX = "<!-- provenance-gate:sha256=";
 // Anchored at the end: the marker this module appends is always last, so text quoted from a commit cannot forge it.
-const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))?(?: pushers=([A-Za-z0-9\-\[\],]{0,4000}))?(?: counted=([A-Za-z0-9\-\[\],]{0,4000}))? -->$/;
+const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))?(?: pushers=([A-Za-z0-9\-[\],]{0,4000}))?(?: counted=([A-Za-z0-9\-[\],]{0,4000}))? -->$/;
 /** A GitHub login as the marker may carry it (letters, digits, hyphens, an app's `[bot]`). */
 const MARKER_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
 /** The pusher list is state, not a report: it is capped so it cannot crowd out the summary. */

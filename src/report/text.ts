@@ -22,6 +22,19 @@ import { formatConfigError } from "../policy/errors.js";
 
 export interface TextOptions {
   color: boolean;
+  /**
+   * The pull request's commits, oldest first, when the caller has them (the CLI does): signals
+   * are then listed in history order. The verdict itself is in SHA order, whatever the loader did.
+   */
+  commitOrder?: readonly string[];
+}
+
+/** Signals in history order (commit-less ones, e.g. the pull request's, first), stable otherwise. */
+function inHistoryOrder<T extends { commit?: string }>(items: readonly T[], order: readonly string[] | undefined): T[] {
+  if (!order) return [...items];
+  const position = new Map(order.map((sha, i) => [sha, i]));
+  const at = (item: T) => (item.commit === undefined ? -1 : (position.get(item.commit) ?? order.length));
+  return items.map((item, i) => ({ item, i })).sort((a, b) => at(a.item) - at(b.item) || a.i - b.i).map(({ item }) => item);
 }
 
 const MAX_ROWS = 20;
@@ -82,11 +95,11 @@ export function renderText(verdict: Verdict, opts: TextOptions): string {
   }
 
   if (verdict.ai.signals.length > 0) {
-    const { shown, more } = cap(verdict.ai.signals, MAX_ROWS);
+    const { shown, more } = cap(inHistoryOrder(verdict.ai.signals, opts.commitOrder), MAX_ROWS);
     section(out, paint, "AI signals", [
       ...table(
-        ["TOOL", "WHERE", "EVIDENCE"],
-        shown.map((s) => [toolDisplayName(s.tool), oneLine(s.where), truncate(oneLine(s.evidence), MAX_EVIDENCE)]),
+        ["TOOL", "KIND", "WHERE", "EVIDENCE"],
+        shown.map((s) => [toolDisplayName(s.tool), s.kind, oneLine(s.where), truncate(oneLine(s.evidence), MAX_EVIDENCE)]),
       ),
       ...moreLine(more, "signal"),
     ]);
@@ -105,7 +118,7 @@ export function renderText(verdict: Verdict, opts: TextOptions): string {
 
   const authors = [
     ...verdict.session_author_details.map((a) => [`@${a.login}`, oneLine(a.reasons.join("; "))]),
-    ...verdict.unresolved_authors.map((u) => [`${oneLine(u.name)} <${oneLine(u.email)}>`, `not resolved to a login: ${oneLine(u.reason)}`]),
+    ...unresolvedPeople(verdict).map((u) => [`${oneLine(u.name)} <${oneLine(u.email)}>`, `not resolved to a login: ${oneLine(u.reasons.join("; "))}`]),
   ];
   if (authors.length > 0) {
     const { shown, more } = cap(authors, MAX_ROWS);
@@ -146,14 +159,29 @@ function section(out: string[], paint: Paint, heading: string, lines: string[]):
 }
 
 function moreLine(more: number, noun: string): string[] {
-  return more > 0 ? [`  …and ${plural(more, noun)} more`] : [];
+  return more > 0 ? [`  …and ${plural(more, noun)} more (use --format json)`] : [];
+}
+
+/** One row a person, with every commit they took part in: the verdict lists one per reason. */
+function unresolvedPeople(verdict: Verdict): { name: string; email: string; reasons: string[] }[] {
+  const people = new Map<string, { name: string; email: string; reasons: string[] }>();
+  for (const u of verdict.unresolved_authors) {
+    const key = u.email.toLowerCase();
+    const person = people.get(key) ?? { name: u.name, email: u.email, reasons: [] };
+    if (!person.name) person.name = u.name;
+    person.reasons.push(u.reason);
+    people.set(key, person);
+  }
+  return [...people.values()];
 }
 
 /** Left-aligned columns, two spaces apart, indented by two; the last column is not padded. */
 function table(header: string[] | null, rows: string[][], decorate?: (row: number, cells: string[]) => string[]): string[] {
   const all = header ? [header, ...rows] : rows;
   const widths: number[] = [];
-  for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
+  for (const row of all) row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, width(cell));
+    });
   const pad = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + " ".repeat(widths[i] - width(c))));
   const lines: string[] = [];
   if (header) lines.push(`  ${pad(header).join("  ")}`.trimEnd());

@@ -129,7 +129,7 @@ function cutAnswer(res: ServerResponse, how: "truncate" | "reset"): void {
   (res as { writeHead: unknown }).writeHead = (status: number, headers: Record<string, unknown> = {}) => {
     // Truncated: a complete HTTP message (chunked) whose body is half the JSON. Reset: the
     // promised length, half of it, then the connection goes away.
-    const { ["content-length"]: length, ...rest } = headers;
+    const { "content-length": length, ...rest } = headers;
     return writeHead(status, how === "truncate" ? rest : { ...rest, ...(length === undefined ? {} : { "content-length": length }) });
   };
   (res as { end: unknown }).end = (chunk?: unknown) => {

@@ -9,7 +9,7 @@
  */
 import {
   execute,
-  GraphQLError,
+  type GraphQLError,
   isObjectType,
   Kind,
   parse,
@@ -135,7 +135,7 @@ function validationError(github: GraphQLSchema, e: GraphQLError): GqlError {
   }
   const argument = /^Unknown argument "(\w+)" on field "(\w+)\.(\w+)"\./.exec(e.message);
   if (argument) {
-    const [, argumentName, typeName, fieldName] = argument;
+    const [, argumentName, _typeName, fieldName] = argument;
     return {
       extensions: { code: "argumentNotAccepted", name: fieldName, typeName: "Field", argumentName },
       ...locations,

@@ -172,7 +172,7 @@ export function graphqlCost(document: DocumentNode, variables: Record<string, un
   const ops = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   const op = ops.find((o) => o.name?.value === operationName) ?? ops[0];
   if (!op) return 1;
-  const valueOf = (v: ValueNode): unknown => (v.kind === Kind.VARIABLE ? variables[v.name.value] : v.kind === Kind.INT ? Number(v.value) : undefined);
+  const argumentValue = (v: ValueNode): unknown => (v.kind === Kind.VARIABLE ? variables[v.name.value] : v.kind === Kind.INT ? Number(v.value) : undefined);
   let requests = 0;
   const walk = (set: SelectionSetNode, multiplier: number, seen: Set<string>) => {
     for (const s of set.selections) {
@@ -182,7 +182,7 @@ export function graphqlCost(document: DocumentNode, variables: Record<string, un
         if (f && !seen.has(s.name.value)) walk(f, multiplier, new Set([...seen, s.name.value]));
       } else if (s.selectionSet) {
         const size = s.arguments?.find((a) => a.name.value === "first" || a.name.value === "last");
-        const n = size ? Number(valueOf(size.value)) : NaN;
+        const n = size ? Number(argumentValue(size.value)) : NaN;
         if (Number.isFinite(n)) {
           requests += multiplier;
           walk(s.selectionSet, multiplier * Math.max(n, 1), seen);

@@ -93,7 +93,9 @@ export function matchRoute(method: string, pathname: string): { route: Route; pa
     const m = r.pattern.exec(pathname);
     if (!m) continue;
     const params: Record<string, string> = {};
-    r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+    r.keys.forEach((k, i) => {
+      params[k] = decodeURIComponent(m[i + 1]);
+    });
     return { route: r, params };
   }
   return undefined;
@@ -174,7 +176,7 @@ route("GET", "/app/installations", "apps.listInstallations", "jwt", (host, req) 
 /** Who owns the app, as `GET /app` names its owner. */
 const SANDBOX_APP_OWNER = { login: "sandbox-apps", id: 1, node_id: "MDEyOk9yZ2FuaXphdGlvbjE=", type: "Organization", site_admin: false, html_url: "https://github.com/sandbox-apps" };
 
-route("GET", "/app", "apps.getAuthenticated", "jwt", (host, req) =>
+route("GET", "/app", "apps.getAuthenticated", "jwt", (_host, req) =>
   json({ id: req.caller.appId!, slug: "provenance-gate", name: "Provenance Gate", owner: SANDBOX_APP_OWNER, events: [], permissions: {} } satisfies Subset<GitHubData<"apps", "getAuthenticated">>),
 );
 
@@ -320,6 +322,27 @@ route("GET", "/repos/{owner}/{repo}/commits/{ref}", "repos.getCommit", "token", 
   return json(body, 200, headers);
 });
 
+// Comparing two commits (`base...head`): how they relate, and the files from their merge base to head.
+route("GET", "/repos/{owner}/{repo}/compare/{basehead}", "repos.compareCommitsWithBasehead", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const [a, b] = decodeURIComponent(req.params.basehead).split("...");
+  const base = a ? host.state.resolveRef(repo, a) : undefined;
+  const head = b ? host.state.resolveRef(repo, b) : undefined;
+  if (!base || !head) throw new SandboxError(404, "Not Found");
+  const ofHead = host.state.ancestors(repo, head);
+  const ofBase = host.state.ancestors(repo, base);
+  const status = base === head ? "identical" : ofHead.has(base) ? "ahead" : ofBase.has(head) ? "behind" : "diverged";
+  // The merge base: the common ancestor that no other common ancestor descends from.
+  const common = [...ofBase].filter((sha) => ofHead.has(sha));
+  const mergeBase = common.find((sha) => !common.some((other) => other !== sha && host.state.ancestors(repo, other).has(sha))) ?? base;
+  const before = host.state.filesAt(repo, mergeBase);
+  const after = host.state.filesAt(repo, head);
+  const files = [...new Set([...before.keys(), ...after.keys()])]
+    .filter((path) => before.get(path)?.content !== after.get(path)?.content)
+    .map((path) => fileJson(after.get(path) ?? { filename: path, status: "removed" }));
+  return json({ status, ahead_by: [...ofHead].filter((s) => !ofBase.has(s)).length, behind_by: [...ofBase].filter((s) => !ofHead.has(s)).length, total_commits: 0, commits: [], files });
+});
+
 route("GET", "/repos/{owner}/{repo}/contents/{path}", "repos.getContent", "token", (host, req) => {
   const repo = repoFor(host, req);
   const ref = req.query.get("ref") ?? repo.default_branch;
@@ -364,7 +387,7 @@ route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "teams.getM
     if (!inst || inst.account.toLowerCase() !== req.params.org.toLowerCase()) notFound();
   }
   const members = host.state.teams.get(`${req.params.org}/${req.params.team_slug}`.toLowerCase());
-  if (!members || !members.has(req.params.username.toLowerCase())) notFound();
+  if (!members?.has(req.params.username.toLowerCase())) notFound();
   return json({
     state: "active",
     role: "member",

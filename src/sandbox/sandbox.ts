@@ -12,7 +12,7 @@ import type { RateLimitSettings, RateResource } from "./rate-limits.js";
 import { pullJson, repoJson, reviewJson, userJson, checkRunEventJson } from "./shapes.js";
 import { deliverWebhook, type Delivery } from "./webhooks.js";
 import type { HookDelivery } from "./rest.js";
-import { SandboxError, SandboxState, type CommitSpec, type SandboxCheckRun, type SandboxPull, type SandboxRepo, type SandboxReview } from "./state.js";
+import { SandboxError, SandboxState, type CommitSpec, type FileChange, type SandboxCheckRun, type SandboxPull, type SandboxRepo, type SandboxReview } from "./state.js";
 
 export { SandboxError } from "./state.js";
 export type { CommitSpec, SandboxCheckRun, SandboxPull, SandboxReview } from "./state.js";
@@ -255,6 +255,19 @@ export class Sandbox {
       ...this.envelope(r, pusher ?? pr.author),
     });
     return { head_sha: pr.head_sha, delivery };
+  }
+
+  /**
+   * GitHub's "Update branch" clicked by `by` (see `SandboxState.mergeIntoPull`), sending the
+   * `synchronize` GitHub sends for it.
+   */
+  async updateBranch(repo: string, number: number, by: string, opts: { secondParent?: string; message?: string; extra?: FileChange[] } = {}): Promise<{ head_sha: string }> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    const { before } = this.state.mergeIntoPull(r, pr, { by, ...opts });
+    await this.send("pull_request", { action: "synchronize", number: pr.number, before, after: pr.head_sha, pull_request: pullJson(this.state, r, pr), ...this.envelope(r, by) });
+    return { head_sha: pr.head_sha };
   }
 
   /** Submits a review as `login`; throws `SandboxError` (422) where GitHub refuses, e.g. self-approval. */

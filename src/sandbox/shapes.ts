@@ -83,7 +83,9 @@ export function commitJson(state: SandboxState, repo: SandboxRepo, c: SandboxCom
       author: c.author,
       committer: c.committer,
       tree: { sha: c.sha.split("").reverse().join("") },
-      verification: { verified: false, reason: "unsigned", signature: null, payload: null },
+      verification: c.signedByGitHub
+        ? { verified: true, reason: "valid", signature: "-----BEGIN PGP SIGNATURE-----\n(GitHub)\n-----END PGP SIGNATURE-----", payload: c.message }
+        : { verified: false, reason: "unsigned", signature: null, payload: null },
     },
     author: identity(state, c.author),
     committer: identity(state, c.committer),

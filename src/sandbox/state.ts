@@ -63,6 +63,8 @@ export interface SandboxCommit {
   committer: GitPerson;
   parents: string[];
   changes: FileChange[];
+  /** Made and signed by GitHub itself (the web UI's merges): `verification.verified`. */
+  signedByGitHub?: boolean;
 }
 
 export interface SandboxReview {
@@ -400,6 +402,54 @@ export class SandboxState {
     return { before, commits: made };
   }
 
+  /**
+   * GitHub's "Update branch": a merge of `secondParent` (default: the base branch's head) into the
+   * PR's head, committed and signed by GitHub (web-flow), authored by `by`. `extra` is what a
+   * conflict resolution in the web editor adds on top.
+   */
+  mergeIntoPull(repo: SandboxRepo, pr: SandboxPull, opts: { by: string; secondParent?: string; message?: string; extra?: FileChange[] }): { before: string } {
+    const before = pr.head_sha;
+    const second = opts.secondParent ?? repo.branches.get(pr.base_ref)!;
+    const ours = this.filesAt(repo, before);
+    const theirs = this.filesAt(repo, second);
+    const atBase = this.filesAt(repo, pr.base_sha);
+    const brought: FileChange[] = [];
+    for (const [path, file] of theirs) {
+      if (atBase.get(path)?.content === file.content || ours.get(path)?.content === file.content) continue;
+      brought.push({ filename: path, status: ours.has(path) ? "modified" : "added", content: file.content, ...(file.mode ? { mode: file.mode } : {}) });
+    }
+    const webFlow = this.user("web-flow") ?? this.addUser("web-flow", { name: "GitHub", email: "noreply@github.com" });
+    const commit = this.makeCommit(repo, [before, second], {
+      message: opts.message ?? `Merge branch '${pr.base_ref}' into ${pr.head_ref}`,
+      author: opts.by,
+      committer: { name: webFlow.name, email: webFlow.email },
+      files: [...brought, ...(opts.extra ?? [])],
+    });
+    commit.signedByGitHub = true;
+    repo.branches.set(pr.head_ref, commit.sha);
+    pr.head_sha = commit.sha;
+    pr.commits.push(commit.sha);
+    // The pull request's diff starts from the new merge base: what the base brought is not in it.
+    pr.base_sha = second;
+    const now = isoSeconds(this.clock.now());
+    pr.updated_at = now;
+    pr.pushes.push({ at: now, head_sha: commit.sha, before });
+    return { before };
+  }
+
+  /** Every commit reachable from `sha`, `sha` included. */
+  ancestors(repo: SandboxRepo, sha: string): Set<string> {
+    const seen = new Set<string>();
+    const todo = [sha];
+    while (todo.length > 0) {
+      const s = todo.pop()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      todo.push(...(repo.commits.get(s)?.parents ?? []));
+    }
+    return seen;
+  }
+
   /** Force-pushes the PR's head back to one of its earlier commits (the later ones leave the PR). */
   forcePushPull(repo: SandboxRepo, pr: SandboxPull, sha: string): { before: string } {
     const keep = pr.commits.indexOf(sha);
@@ -418,7 +468,11 @@ export class SandboxState {
   pullFiles(repo: SandboxRepo, pr: SandboxPull): FileChange[] {
     const net = new Map<string, FileChange>();
     for (const sha of pr.commits) {
-      for (const ch of repo.commits.get(sha)!.changes) {
+      const commit = repo.commits.get(sha)!;
+      // A merge of the base brings the base's content, which is not the pull request's change.
+      const theirs = commit.parents.length > 1 ? this.filesAt(repo, commit.parents[1]) : undefined;
+      for (const ch of commit.changes) {
+        if (theirs && theirs.get(ch.filename)?.content === ch.content) continue;
         if (ch.status === "renamed" && ch.previous_filename) {
           const prior = net.get(ch.previous_filename);
           net.delete(ch.previous_filename);
@@ -435,7 +489,7 @@ export class SandboxState {
     return [...net.values()];
   }
 
-  submitReview(repo: SandboxRepo, pr: SandboxPull, login: string, event: string, body = ""): SandboxReview {
+  submitReview(_repo: SandboxRepo, pr: SandboxPull, login: string, event: string, body = ""): SandboxReview {
     const states: Record<string, SandboxReview["state"]> = {
       APPROVE: "APPROVED",
       REQUEST_CHANGES: "CHANGES_REQUESTED",

@@ -12,7 +12,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { Writable } from "node:stream";
 import Bottleneck from "bottleneck";
-import nock from "nock";
+import type nock from "nock";
 import { pino } from "pino";
 import { Probot } from "probot";
 import { provenanceGate } from "../../src/app/app.js";
@@ -60,7 +60,7 @@ export function createRetryingHarness(now: Date = NOW): RetryingHarness {
   const group = () => new Bottleneck.Group({ maxConcurrent: 10 });
   const id = `faults-${++instance}`;
   const Octokit = CheckedOctokit.defaults((probotOptions: Json) => {
-    if ((probotOptions.throttle ?? {})[RECORDED]) return probotOptions;
+    if (probotOptions.throttle?.[RECORDED]) return probotOptions;
     const options = withGateOptions(probotOptions); // exactly what `npm start` runs with
     const shipped = options.throttle as Json;
     const record =

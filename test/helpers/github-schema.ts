@@ -13,7 +13,7 @@ import { EventEmitter } from "node:events";
 import nock from "nock";
 import { isGitHubApiUrl, validateGitHubRequest, type GitHubRequest, type ValidateOptions } from "../../src/load/github/schema/rest.js";
 
-export { GITHUB_SCHEMA_SOURCE, isGitHubApiUrl, validateGitHubRequest, validateGitHubResponse, type GitHubRequest, type ValidateOptions } from "../../src/load/github/schema/rest.js";
+export { isGitHubApiUrl, validateGitHubRequest, type GitHubRequest, type ValidateOptions } from "../../src/load/github/schema/rest.js";
 
 // ---------------------------------------------------------------------------------------------
 // The nock hook
@@ -98,7 +98,7 @@ function requestUrl(req: NockRequestLike, fallbackBase?: string): string | null 
 function ensurePatched(): void {
   if (unpatch) return;
   const scopePrototype = Object.getPrototypeOf(nock("https://schema-check.invalid")) as EventEmitter;
-  const originalEmit = Object.prototype.hasOwnProperty.call(scopePrototype, "emit") ? scopePrototype.emit : undefined;
+  const originalEmit = Object.hasOwn(scopePrototype, "emit") ? scopePrototype.emit : undefined;
   const patchedEmit = function (this: EventEmitter, event: string | symbol, ...args: unknown[]): boolean {
     if (event === "request") {
       const [req, interceptor, body] = args as [NockRequestLike, { basePath?: unknown }, unknown];

@@ -7,9 +7,7 @@ import { ProcessCoordinator, type Coordinator } from "./coordinator.js";
 import { PostgresCoordinator } from "./postgres.js";
 import { RedisCoordinator } from "./redis.js";
 
-export { CoordinationError, ProcessCoordinator, type Coordinator, type Turn } from "./coordinator.js";
-export { PostgresCoordinator } from "./postgres.js";
-export { RedisCoordinator } from "./redis.js";
+export { CoordinationError, type Coordinator, type Turn } from "./coordinator.js";
 
 let current: Coordinator = new ProcessCoordinator();
 

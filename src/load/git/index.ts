@@ -1,4 +1,4 @@
-export { LocalPullRequest, type LocalPullRequestOptions, type ResolvedRange, resolveRange, logCommits, commitPaths, defaultBranch, repositoryRoot, resolveCommit, toSnapshotCommit } from "./local-pull-request.js";
+export { LocalPullRequest, type ResolvedRange, resolveRange, commitPaths, repositoryRoot, resolveCommit, toSnapshotCommit } from "./local-pull-request.js";
 export { GitError, createGit, type Git } from "./run-git.js";
-export { bothSides, loginFromEmail, parseLog, parseRaw } from "./parse.js";
-export { identitiesFor, parseIdentityFlag, parseMailmap, type MailmapEntry } from "./identities.js";
+export { bothSides, loginFromEmail, parseLog } from "./parse.js";
+export { parseIdentityFlag } from "./identities.js";

@@ -22,13 +22,13 @@ export function notePaths(sha: string): string[] {
 
 export function notesQuery(refs: readonly string[], shas: readonly string[]): string {
   const fields: string[] = [];
-  refs.forEach((ref, r) =>
-    shas.forEach((sha, c) =>
+  refs.forEach((ref, r) => {
+    shas.forEach((sha, c) => {
       notePaths(sha).forEach((path, f) => {
         fields.push(`n${r}_${c}_${f}: object(expression: ${JSON.stringify(`${ref}:${path}`)}) { ... on Blob { text isTruncated } }`);
-      }),
-    ),
-  );
+      });
+    });
+  });
   return `query PullRequestAttestations($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join("\n    ")}\n  }\n}`;
 }
 
@@ -72,7 +72,7 @@ export async function readGitHubAiRecords(gh: GitHubClient, repo: RepoRef, core:
     const chunk = shas.slice(start, start + COMMITS_PER_QUERY);
     const data = await gh.graphql<{ repository: Record<string, Partial<GqlBlob> | null> | null }>(notesQuery(core.notesRefs, chunk), { owner: repo.owner, name: repo.repo });
     const blobs = data.repository ?? {};
-    core.notesRefs.forEach((ref, r) =>
+    core.notesRefs.forEach((ref, r) => {
       chunk.forEach((sha, c) => {
         for (const f of notePaths(sha).keys()) {
           const text = blobText(blobs[`n${r}_${c}_${f}`], ref, out, sha);
@@ -88,8 +88,8 @@ export async function readGitHubAiRecords(gh: GitHubClient, repo: RepoRef, core:
           }
           break;
         }
-      }),
-    );
+      });
+    });
   }
   return out;
 }

@@ -21,6 +21,7 @@ import { commitsWithAiRecords } from "./ai-records.js";
 import type { RecordWarning } from "../../provenance-records/record.js";
 import type { GqlPullRequest } from "./queries.js";
 import { readFileModes, type FileMode } from "./file-modes.js";
+import { isUpdateBranchMerge, looksLikeUpdateBranch, type Push } from "./update-branch.js";
 
 /** GitHub lists at most 3,000 files of a pull request, and of a commit. */
 export const MAX_PR_FILES = GITHUB_MAX_PR_FILES;
@@ -43,6 +44,8 @@ export interface GitHubPullRequestDataOptions extends RepoRef {
   cache?: RequestCache;
   /** People the events said pushed to the head branch (each `synchronize` sender). */
   pushers?: string[];
+  /** Pushes whose sender is a pusher unless the push only added GitHub's "Update branch" merge. */
+  pushes?: Push[];
   /** The pull request's assignees, from the event (for an agent's pull request: who asked it). */
   assignees?: string[];
 }
@@ -99,7 +102,16 @@ export class GitHubPullRequestData implements PullRequestData {
     const { pr } = await this.#query.core();
     const runs = await this.checkRuns(pr.headRefOid);
     const recorded = runs.flatMap((run) => summaryHashes(run.output.summary)?.pushers ?? []);
-    return [...new Set([...(this.options.pushers ?? []), ...recorded].map((l) => l.toLowerCase()))].sort();
+    const pushed = await Promise.all((this.options.pushes ?? []).map(async (push) => ((await this.#onlyUpdatedBranch(push)) ? [] : [push.login])));
+    return [...new Set([...(this.options.pushers ?? []), ...recorded, ...pushed.flat()].map((l) => l.toLowerCase()))].sort();
+  }
+
+  /** See `update-branch.ts`: read further only when the pushed head looks like GitHub's base merge. */
+  async #onlyUpdatedBranch(push: Push): Promise<boolean> {
+    const { pr, commits } = await this.#query.core();
+    const head = commits.find((c) => c.sha === push.after);
+    if (!head || !looksLikeUpdateBranch(head, pr.baseRefName)) return false;
+    return this.cache.get(`update-branch:${push.before}:${push.after}`, () => isUpdateBranchMerge(this.gh, this.#repo, push, pr.baseRefName));
   }
 
   /**

@@ -107,7 +107,7 @@ export class PullRequestQuery {
     const pushPermission = new Map<string, boolean>();
     for (const node of reviewNodes) {
       // Pending reviews (no submission time) and reviews by deleted accounts decide nothing.
-      if (!node || !node.author || !node.submittedAt) continue;
+      if (!node?.author || !node.submittedAt) continue;
       const login = actorLogin(node.author)!;
       reviews.push({
         user: { login, type: actorType(node.author) },

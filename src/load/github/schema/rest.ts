@@ -65,9 +65,6 @@ interface Fixture {
 
 const fixture = operations as unknown as Fixture;
 
-/** Where the schemas came from, for messages and reports. */
-export const GITHUB_SCHEMA_SOURCE: string = fixture.source.package;
-
 // ---------------------------------------------------------------------------------------------
 // Compiling (once, at import)
 
@@ -433,7 +430,9 @@ function dateTimeProblems(value: unknown, schema: JsonSchema, at: string, where:
     }
   }
   if (Array.isArray(value) && isPlainObject(schema.items)) {
-    value.forEach((item, i) => problems.push(...dateTimeProblems(item, schema.items as JsonSchema, `${at}/${i}`, where)));
+    value.forEach((item, i) => {
+      problems.push(...dateTimeProblems(item, schema.items as JsonSchema, `${at}/${i}`, where));
+    });
   }
   return problems;
 }
