@@ -196,9 +196,7 @@ describe("faults that persist end in a posted failure, without a retry storm", (
     api.get(FILES).query(true).reply(status, body, headers);
     api.get(FILES).query(true).times(8).optionally().reply(status, body, headers);
     mockGraphql(api, spec);
-    mockCheckRuns(api, HEAD);
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
     const fileTimes: number[] = [];
@@ -569,7 +567,6 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     const posted: Json[] = [];
     let api = nock(API);
     api.post("/graphql", isSnapshotQuery).reply(502, { message: "Bad Gateway" });
-    mockFiles(api, spec); // started with the query; the commits are never reached
     mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
     mockCreate(api, posted, 701);
@@ -733,7 +730,7 @@ rules:
 
   it("401 on the installation token request: nothing can be posted; error log and a rethrow", async () => {
     const { probot, logs } = createHarness();
-    nock(API).post(`/app/installations/2/access_tokens`).times(6).reply(401, { message: "Bad credentials" });
+    nock(API).post(`/app/installations/2/access_tokens`).times(4).reply(401, { message: "Bad credentials" });
     const spec = typicalPr();
 
     await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/Bad credentials/);
