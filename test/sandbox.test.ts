@@ -343,7 +343,7 @@ describe("rate limits", () => {
   afterAll(async () => {
     await limited.close();
   });
-  beforeEach(() => limited.setRateLimits({ core: 3, graphql: 2, primaryStatus: 403, pointsPerMinute: undefined, concurrent: 100 }));
+  beforeEach(() => limited.setRateLimits({ core: 3, graphql: 2, primaryStatus: 403, pointsPerMinute: undefined, concurrent: undefined }));
   const get = () => octo.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "models" });
 
   it("counts an installation's REST requests down in GitHub's headers, then refuses with 403 and retry-after", async () => {

@@ -2,9 +2,12 @@
  * GitHub's rate limits, counted: a primary limit per caller and resource (an installation's
  * 5,000 REST requests and 5,000 GraphQL points an hour), reported on every answer in GitHub's
  * `x-ratelimit-*` headers, and refused once spent — REST with a 403 (or 429) and `retry-after`,
- * GraphQL with a 200 whose error has the type `RATE_LIMITED`, as GitHub answers. Secondary limits:
- * at most 100 requests in flight per caller, and, when set, GitHub's points per minute (a read
- * costs 1, a write 5).
+ * GraphQL with a 200 whose error has the type `RATE_LIMITED`, as GitHub answers. Secondary limits,
+ * when a scenario sets them: requests in flight per caller (GitHub's 100) and points per minute
+ * (GitHub's 900 for REST, 2,000 for GraphQL; a read costs 1, a write 5). They are off by default:
+ * a burst of a dozen events on three replicas keeps more than 100 of one installation's requests
+ * in flight, which GitHub would refuse in part, and the suites that drive such bursts measure
+ * other things.
  *
  * The window runs on wall time, not the sandbox clock: clients wait for `x-ratelimit-reset` and
  * `retry-after` by their own clock.
@@ -20,8 +23,8 @@ export interface RateLimitSettings {
   windowSeconds: number;
   /** GitHub answers an exhausted primary limit with 403 or 429. */
   primaryStatus: 403 | 429;
-  /** Requests one caller may have in flight at once. */
-  concurrent: number;
+  /** Requests one caller may have in flight at once (GitHub's is 100); off unless set. */
+  concurrent?: number;
   /** Points per minute per caller and resource (REST 900, GraphQL 2,000 on GitHub); off unless set. */
   pointsPerMinute?: { core: number; graphql: number };
   secondaryStatus: 403 | 429;
@@ -35,7 +38,6 @@ export const GITHUB_RATE_LIMITS: RateLimitSettings = {
   graphql: 5000,
   windowSeconds: 3600,
   primaryStatus: 403,
-  concurrent: 100,
   secondaryStatus: 403,
   secondaryRetryAfterSeconds: 60,
 };
@@ -132,7 +134,8 @@ export class RateLimits {
   }
 
   #secondary(caller: RateCaller, resource: RateResource, points: number): boolean {
-    if ((this.#inFlight.get(caller) ?? 0) > this.settings.concurrent) return true;
+    const concurrent = this.settings.concurrent;
+    if (concurrent !== undefined && (this.#inFlight.get(caller) ?? 0) > concurrent) return true;
     const perMinute = this.settings.pointsPerMinute?.[resource];
     if (perMinute === undefined) return false;
     const key = `${caller}\0${resource}`;
