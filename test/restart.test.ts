@@ -8,10 +8,14 @@
  * leaves them to the reconciler of the next start.
  */
 import { createServer, type Server } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
+import type { Probot } from "probot";
 import { provenanceGate } from "../src/app/app.js";
+import { AppIdentity } from "../src/app/identity.js";
+import { EvaluationTurns } from "../src/app/evaluation.js";
+import { Reconciler } from "../src/app/reconciler.js";
 import { FastOctokit, aiCommit, conclusions, gatedRepo } from "./helpers/fault-app.js";
 import { buildServer, metricValue, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
 
@@ -21,8 +25,13 @@ let app: RunningApp | undefined;
 beforeAll(async () => {
   sb = await Sandbox.start();
 });
-afterAll(async () => {
+// Each test's app stops with it: a live one's reconciler would be a second replica, without a
+// shared store, beside the next test's (two runs on one head, as two such replicas may leave).
+afterEach(async () => {
   await app?.stop();
+  app = undefined;
+});
+afterAll(async () => {
   await sb?.close();
 });
 
@@ -113,6 +122,26 @@ it("an event lost after a run was posted: the start-up scan finds the run older 
   expect(sb.hookDeliveries.slice(deliveries).filter((d) => d.redelivery)).toEqual([]);
   expect(conclusions(sb, repo, pr.head_sha)).toEqual(["success"]);
 }, 60_000);
+
+it("stopping the app stops its reconciler: no pass after the stop", async () => {
+  let ticks = 0;
+  /** Counts the timer's calls; a pass under way at the stop may finish, but none may start. */
+  class CountingReconciler extends Reconciler {
+    override pass() {
+      ticks++;
+      return super.pass();
+    }
+  }
+  const reconcilerOnly = (probot: Probot) => new CountingReconciler(probot, { identity: new AppIdentity(probot), now: () => new Date(), turns: new EvaluationTurns(), intervalMs: 20 }).start();
+  app = await startAppAgainstSandbox(sb, { Octokit: FastOctokit, app: reconcilerOnly as never });
+  while (ticks < 3) await new Promise((r) => setTimeout(r, 10));
+  await app.stop();
+  app = undefined;
+  const atStop = ticks;
+  // Fifty of its intervals.
+  await new Promise((r) => setTimeout(r, 1_000));
+  expect(ticks - atStop, "passes after the stop").toBe(0);
+});
 
 describe("node lib/server.js, stopped mid-evaluation", () => {
   let build: ReturnType<typeof buildServer>;

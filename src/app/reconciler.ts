@@ -52,6 +52,18 @@ const REDELIVERY_WINDOW_MS = 3 * 24 * 3_600_000;
 /** A delivery that keeps failing is not redelivered forever by one process. */
 const MAX_ATTEMPTS_PER_GUID = 3;
 
+/**
+ * The running reconciler of each app instance. Stopping the server does not end a timer the app
+ * started: whoever stops the app also stops its reconciler (stopReconciling), or a stopped app
+ * keeps evaluating as a replica nobody counts, beside the ones that replaced it.
+ */
+const running = new WeakMap<Probot, Reconciler>();
+
+/** No more passes for `app` (a pass under way finishes); its shutdown and the sandbox's stop call this. */
+export function stopReconciling(app: Probot): void {
+  running.get(app)?.stop();
+}
+
 export class Reconciler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<PassResult> | undefined;
@@ -64,15 +76,19 @@ export class Reconciler {
 
   start(): void {
     if (this.#timer || this.options.intervalMs <= 0) return;
-    const tick = () => void this.pass();
+    // A stopped reconciler runs no pass, not even the start-up one still waiting for its turn.
+    const tick = () => void (this.#timer && this.pass());
     setImmediate(tick);
     this.#timer = setInterval(tick, this.options.intervalMs);
     this.#timer.unref();
+    running.get(this.app)?.stop();
+    running.set(this.app, this);
   }
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    if (running.get(this.app) === this) running.delete(this.app);
   }
 
   /** One pass; a pass already running is shared, not doubled. */

@@ -6,6 +6,7 @@
 import { run, type Logger, type Probot, type Server } from "probot";
 import provenanceGateApp from "../index.js";
 import { StartupError } from "../app/env.js";
+import { stopReconciling } from "../app/reconciler.js";
 import { closeAuditWriters } from "../audit/writer.js";
 import { GateOctokit } from "../app/octokit.js";
 import { applyDotEnv, checkConfiguration } from "./config.js";
@@ -94,6 +95,8 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     (stopping ??= (async () => {
       log.info({ signal, in_flight: drain.size }, "provenance-gate: shutting down; finishing the work in flight");
       github!.stop();
+      // Taking no new work includes the reconciler's passes.
+      stopReconciling(probot!);
       const drained = drain.drain(options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS);
       const closed = server.stop().catch(() => undefined);
       const { abandoned, hookErrors } = await drained;

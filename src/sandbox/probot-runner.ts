@@ -13,6 +13,7 @@ import { pino } from "pino";
 import { Probot, Server } from "probot";
 import type { Sandbox } from "./sandbox.js";
 import { GateOctokit } from "../app/octokit.js";
+import { stopReconciling } from "../app/reconciler.js";
 import { freePort } from "../shared/free-port.js";
 
 export type AppFn = (app: Probot, options: { cwd: string; addHandler: (h: unknown) => void }) => unknown;
@@ -111,15 +112,24 @@ export async function startProbotServer(opts: ProbotServerOptions): Promise<Runn
       Octokit: opts.Octokit ?? (opts.throttle === false ? UnthrottledOctokit : GateOctokit),
     }),
   });
+  let probot: Probot | undefined;
+  // Stopping the server leaves the app's timers running: its reconciler is stopped with it.
+  const stop = async () => {
+    if (probot) stopReconciling(probot);
+    await server.stop();
+  };
   try {
     const app = opts.app ?? (await loadDefaultApp());
-    await server.load(app as Parameters<Server["load"]>[0]);
+    await server.load(((instance: Probot, options: Parameters<AppFn>[1]) => {
+      probot = instance;
+      return app(instance, options);
+    }) as Parameters<Server["load"]>[0]);
     await server.start();
   } catch (e) {
-    await server.stop().catch(() => undefined);
+    await stop().catch(() => undefined);
     throw e;
   }
-  return { port, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks`, logs, stop: () => server.stop() };
+  return { port, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks`, logs, stop };
 }
 
 export async function startAppAgainstSandbox(sandbox: Sandbox, opts: StartAppOptions = {}): Promise<RunningApp> {
