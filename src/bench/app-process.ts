@@ -8,10 +8,12 @@ export interface AppProcess {
   pid: number;
   /** Peak resident memory of the app process so far, in MB. */
   peakRssMb(): Promise<number>;
+  /** CPU time (user + system) the app process has used so far, in ms. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
-export async function startAppProcess(sandbox: Sandbox, opts: { throttle: boolean }): Promise<AppProcess> {
+export async function startAppProcess(sandbox: Sandbox, opts: { throttle: boolean; floor?: boolean }): Promise<AppProcess> {
   const secret = randomBytes(24).toString("hex");
   const child: ChildProcess = fork(new URL("./app-child.js", import.meta.url), [], {
     env: {
@@ -22,7 +24,10 @@ export async function startAppProcess(sandbox: Sandbox, opts: { throttle: boolea
       GHE_HOST: sandbox.host,
       GHE_PROTOCOL: "http",
       BENCH_THROTTLE: opts.throttle ? "1" : "0",
+      BENCH_APP: opts.floor ? "floor" : "gate",
       NODE_ENV: "production",
+      // The reconciler's start-up pass over every open bench PR would land in the figures of the evaluations it overlaps.
+      RECONCILE_INTERVAL_MS: "0",
     },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
@@ -35,17 +40,9 @@ export async function startAppProcess(sandbox: Sandbox, opts: { throttle: boolea
   sandbox.setWebhook(`http://127.0.0.1:${port}/api/github/webhooks`, secret);
   return {
     pid: child.pid!,
-    peakRssMb: () =>
-      new Promise((resolve) => {
-        const onMessage = (m: { type: string; max_rss_kb?: number }) => {
-          if (m.type !== "rss") return;
-          child.off("message", onMessage);
-          // `maxRSS` is in kilobytes (KiB) on Linux.
-          resolve(Math.round(((m.max_rss_kb ?? 0) / 1024) * 10) / 10);
-        };
-        child.on("message", onMessage);
-        child.send({ type: "rss" });
-      }),
+    // `maxRSS` is in kilobytes (KiB) on Linux.
+    peakRssMb: async () => Math.round((((await ask(child, "rss")).max_rss_kb ?? 0) / 1024) * 10) / 10,
+    cpuMs: async () => ((await ask(child, "cpu")).cpu_us ?? 0) / 1000,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -53,4 +50,17 @@ export async function startAppProcess(sandbox: Sandbox, opts: { throttle: boolea
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** One request–answer exchange with the app process over IPC. */
+function ask(child: ChildProcess, type: "rss" | "cpu"): Promise<{ max_rss_kb?: number; cpu_us?: number }> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type: string; max_rss_kb?: number; cpu_us?: number }) => {
+      if (m.type !== type) return;
+      child.off("message", onMessage);
+      resolve(m);
+    };
+    child.on("message", onMessage);
+    child.send({ type });
+  });
 }
