@@ -6,6 +6,8 @@
 # (Not REDIS_URL: that would move every app test onto Redis coordination.)
 set -euo pipefail
 REDIS_PORT="${REDIS_PORT:-6390}"
+# A port something else already listens on (a server left from an earlier run) is skipped.
+while (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null; do REDIS_PORT=$((REDIS_PORT + 1)); done
 if ! command -v redis-server >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 fi

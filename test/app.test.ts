@@ -14,8 +14,6 @@ import {
   mockCheckRuns,
   mockCreate,
   mockEvaluationReads,
-  mockFiles,
-  mockGraphql,
   mockPull,
   mockToken,
   mockUpdate,

@@ -34,7 +34,9 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
       const together = run.length > 1 && base !== undefined && data.runFiles ? await data.runFiles(base, run.map((c) => c.sha)) : undefined;
       // What the run changed stands for each of its commits: each is taken to have made all of it.
       const lists = together ? run.map(() => together) : await Promise.all(run.map((commit) => data.commitFiles(commit.sha)));
-      run.forEach((commit, i) => filesBySha.set(commit.sha, lists[i]));
+      run.forEach((commit, i) => {
+        filesBySha.set(commit.sha, lists[i]);
+      });
     }),
   ]);
   const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {

@@ -340,7 +340,7 @@ route("GET", "/repos/{owner}/{repo}/compare/{basehead}", "repos.compareCommitsWi
   const chain: SandboxCommit[] = [];
   for (let c = repo.commits.get(head); c && c.sha !== base; c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined) chain.unshift(c);
   const linear = status === "ahead" && chain.length > 0 && chain[0].parents[0] === base && chain.length === ahead.length;
-  let files;
+  let files: ReturnType<typeof fileJson>[];
   if (linear) {
     const net = new Map<string, FileChange>();
     for (const c of chain) {
