@@ -5,7 +5,7 @@
 import { ProbotOctokit, type Probot } from "probot";
 import { CHECK_NAME } from "../model/check-name.js";
 
-export const FloorOctokit = ProbotOctokit.defaults((options: Record<string, any> = {}) => ({
+export const FloorOctokit = ProbotOctokit.defaults((options: { throttle?: object } = {}) => ({
   ...options,
   throttle: { ...(options.throttle ?? {}), enabled: false },
 }));
