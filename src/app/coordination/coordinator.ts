@@ -61,3 +61,25 @@ export class ProcessCoordinator implements Coordinator {
 
   async close(): Promise<void> {}
 }
+
+/**
+ * Runs one command against a shared store, retrying an unreachable store for `outageMs`: then a
+ * CoordinationError naming the store, what could not be done, and why (`failed` says why, and
+ * lets the store react to each failure).
+ */
+export async function retryWithinOutage<T>(store: string, what: string, outageMs: number, command: () => Promise<T>, failed: (error: unknown) => string): Promise<T> {
+  const deadline = Date.now() + outageMs;
+  for (;;) {
+    try {
+      return await command();
+    } catch (error) {
+      const why = failed(error);
+      if (Date.now() >= deadline) throw new CoordinationError(`the shared store (${store}) could not ${what} for ${Math.round(outageMs / 1000)} s: ${why}`);
+      await sleep(200);
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

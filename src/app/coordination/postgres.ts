@@ -19,7 +19,7 @@
 import type pg from "pg";
 import type { Conclusion } from "../../model/verdict.js";
 import { postgresPool } from "../../shared/postgres-pool.js";
-import { CoordinationError, type Coordinator, type Turn } from "./coordinator.js";
+import { CoordinationError, retryWithinOutage, sleep, type Coordinator, type Turn } from "./coordinator.js";
 
 export interface PostgresCoordinatorOptions {
   url: string;
@@ -208,19 +208,11 @@ export class PostgresCoordinator implements Coordinator {
   }
 
   /** Runs a query, retrying an unreachable store for a bounded time. */
-  async #store<T>(what: string, command: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.#outage;
-    for (;;) {
-      try {
-        return await command();
-      } catch (error) {
-        this.#watchForRecovery();
-        if (Date.now() >= deadline) {
-          throw new CoordinationError(`the shared store (PostgreSQL) could not ${what} for ${Math.round(this.#outage / 1000)} s: ${reason(error)}`);
-        }
-        await sleep(200);
-      }
-    }
+  #store<T>(what: string, command: () => Promise<T>): Promise<T> {
+    return retryWithinOutage("PostgreSQL", what, this.#outage, command, (error) => {
+      this.#watchForRecovery();
+      return reason(error);
+    });
   }
 
   /** After a failure, probes the server every half second; the listeners run once it answers. */
@@ -301,8 +293,4 @@ class Semaphore {
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

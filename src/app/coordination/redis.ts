@@ -12,7 +12,7 @@
  */
 import { Redis } from "ioredis";
 import type { Conclusion } from "../../model/verdict.js";
-import { CoordinationError, type Coordinator, type Turn } from "./coordinator.js";
+import { CoordinationError, retryWithinOutage, sleep, type Coordinator, type Turn } from "./coordinator.js";
 
 export interface RedisCoordinatorOptions {
   url: string;
@@ -141,26 +141,11 @@ export class RedisCoordinator implements Coordinator {
   }
 
   /** Runs a command, retrying an unreachable store for a bounded time. */
-  async #store<T>(what: string, command: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.#outage;
-    for (;;) {
-      try {
-        return await command();
-      } catch (error) {
-        if (Date.now() >= deadline) {
-          const reason = error instanceof Error ? error.message : String(error);
-          throw new CoordinationError(`the shared store (Redis) could not ${what} for ${Math.round(this.#outage / 1000)} s: ${reason || this.#lastError}`);
-        }
-        await sleep(200);
-      }
-    }
+  #store<T>(what: string, command: () => Promise<T>): Promise<T> {
+    return retryWithinOutage("Redis", what, this.#outage, command, (error) => (error instanceof Error ? error.message : String(error)) || this.#lastError);
   }
 
   #key(kind: string, key: string): string {
     return `${this.#prefix}${kind}:${key}`;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
