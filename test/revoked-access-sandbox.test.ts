@@ -4,23 +4,12 @@
  * approval, found from the `counted=` the app keeps in its runs' hidden marker. Over real HTTP:
  * the sandbox GitHub, the real Probot server, signed webhooks.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Sandbox } from "../src/sandbox/sandbox.js";
-import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
+import { describe, expect, it } from "vitest";
+import { useSandboxApp } from "./helpers/sandbox-app.js";
 import { CLAUDE_TRAILER, DEMO_POLICY } from "../src/sandbox/story.js";
 import { summaryHashes } from "../src/report/check-run.js";
 
-let sb: Sandbox;
-let app: RunningApp;
-
-beforeAll(async () => {
-  sb = await Sandbox.start();
-  app = await startAppAgainstSandbox(sb);
-});
-afterAll(async () => {
-  await app?.stop();
-  await sb?.close();
-});
+const env = useSandboxApp();
 
 const TEAM_POLICY = `version: 1
 classes:
@@ -35,14 +24,14 @@ rules:
 
 /** Carol's AI change to evals/, approved by Bob: green, with Bob counted in the run's marker. */
 async function approvedByBob(repo: string, policy = DEMO_POLICY) {
-  sb.createRepo({ repo, files: { ".provenance.yml": policy }, collaborators: { bob: "write", carol: "write", dave: "write" } });
-  const { number, head_sha } = await sb.openPullRequest(repo, {
+  env.sb.createRepo({ repo, files: { ".provenance.yml": policy }, collaborators: { bob: "write", carol: "write", dave: "write" } });
+  const { number, head_sha } = await env.sb.openPullRequest(repo, {
     author: "carol",
     head: "feature",
     commits: [{ message: `Update the eval\n\n${CLAUDE_TRAILER}`, author: "carol", files: ["evals/t1.yaml"] }],
   });
-  await sb.submitReview(repo, number, "bob", "APPROVE");
-  const run = sb.latestCheckRun(repo, head_sha)!;
+  await env.sb.submitReview(repo, number, "bob", "APPROVE");
+  const run = env.sb.latestCheckRun(repo, head_sha)!;
   expect(run.conclusion).toBe("success");
   expect(summaryHashes(run.output.summary)?.counted).toEqual(["bob"]);
   return { number, head_sha, writes: run.writes };
@@ -52,8 +41,8 @@ describe("a person losing access re-evaluates what their approval passed", () =>
   it("attack: Bob approves, then is removed as a collaborator: the green does not stay", async () => {
     const repo = "acme/revoked-collaborator";
     const { head_sha } = await approvedByBob(repo);
-    await sb.removeCollaborator(repo, "bob", "acme-admin");
-    const run = sb.latestCheckRun(repo, head_sha)!;
+    await env.sb.removeCollaborator(repo, "bob", "acme-admin");
+    const run = env.sb.latestCheckRun(repo, head_sha)!;
     expect(run.conclusion).toBe("action_required");
     expect(run.output.summary).toMatch(/@bob/);
   });
@@ -61,37 +50,37 @@ describe("a person losing access re-evaluates what their approval passed", () =>
   it("twin: Dave, whose approval nothing counted, is removed: the run is left as it is", async () => {
     const repo = "acme/revoked-other";
     const { head_sha, writes } = await approvedByBob(repo);
-    await sb.removeCollaborator(repo, "dave", "acme-admin");
-    const run = sb.latestCheckRun(repo, head_sha)!;
+    await env.sb.removeCollaborator(repo, "dave", "acme-admin");
+    const run = env.sb.latestCheckRun(repo, head_sha)!;
     expect(run.conclusion).toBe("success");
     expect(run.writes).toBe(writes);
   });
 
   it("attack: Bob approves for the from-team, then leaves the team: the green does not stay", async () => {
     const repo = "acme/revoked-team";
-    sb.addTeamMember("@acme/eval-owners", "bob");
-    sb.addTeamMember("@acme/eval-owners", "dave");
+    env.sb.addTeamMember("@acme/eval-owners", "bob");
+    env.sb.addTeamMember("@acme/eval-owners", "dave");
     const { head_sha } = await approvedByBob(repo, TEAM_POLICY);
-    await sb.removeTeamMember("@acme/eval-owners", "bob", "acme-admin");
-    expect(sb.latestCheckRun(repo, head_sha)!.conclusion).toBe("action_required");
+    await env.sb.removeTeamMember("@acme/eval-owners", "bob", "acme-admin");
+    expect(env.sb.latestCheckRun(repo, head_sha)!.conclusion).toBe("action_required");
   });
 
   it("twin: Dave leaves the team; Bob's counted approval stands and the run is left as it is", async () => {
     const repo = "acme/revoked-team-other";
-    sb.addTeamMember("@acme/eval-owners", "bob");
-    sb.addTeamMember("@acme/eval-owners", "dave");
+    env.sb.addTeamMember("@acme/eval-owners", "bob");
+    env.sb.addTeamMember("@acme/eval-owners", "dave");
     const { head_sha, writes } = await approvedByBob(repo, TEAM_POLICY);
-    await sb.removeTeamMember("@acme/eval-owners", "dave", "acme-admin");
-    const run = sb.latestCheckRun(repo, head_sha)!;
+    await env.sb.removeTeamMember("@acme/eval-owners", "dave", "acme-admin");
+    const run = env.sb.latestCheckRun(repo, head_sha)!;
     expect(run.conclusion).toBe("success");
     expect(run.writes).toBe(writes);
   });
 
   it("attack: Bob approves for the from-team, then is removed from the organisation: the green does not stay", async () => {
     const repo = "acme/revoked-organization";
-    sb.addTeamMember("@acme/eval-owners", "bob");
+    env.sb.addTeamMember("@acme/eval-owners", "bob");
     const { head_sha } = await approvedByBob(repo, TEAM_POLICY);
-    await sb.removeOrganizationMember("acme", "bob", "acme-admin");
-    expect(sb.latestCheckRun(repo, head_sha)!.conclusion).toBe("action_required");
+    await env.sb.removeOrganizationMember("acme", "bob", "acme-admin");
+    expect(env.sb.latestCheckRun(repo, head_sha)!.conclusion).toBe("action_required");
   });
 });
