@@ -90,7 +90,9 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     words: ["copilot"],
     // One account, `Copilot`, appears under several ids (198982749 agent, 223556219 CLI,
     // 175728472 review suggestions): the login identifies it.
-    logins: ["copilot", "copilot-swe-agent[bot]", "copilot-pull-request-reviewer[bot]"],
+    // GraphQL types `Copilot` as a Bot, which the GitHub loader writes `Copilot[bot]` as it writes
+    // every bot login the way REST does; REST itself says `Copilot`.
+    logins: ["copilot", "copilot[bot]", "copilot-swe-agent[bot]", "copilot-pull-request-reviewer[bot]"],
     // VS Code's Copilot chat adds `Co-authored-by: Copilot <copilot@github.com>` to commits it helped write.
     emails: ["copilot@github.com"],
     // Code-scanning autofix co-authors as `github-advanced-security[bot]`, which also does non-AI
