@@ -25,13 +25,14 @@ function snapshotReply(spec: PrSpec, firstPage: SpecCommit[], extra: (data: any)
     });
 }
 
-function commitsPage(nodes: SpecCommit[], hasNextPage: boolean, endCursor: string | null, totalCount: number) {
+function commitsPage(nodes: SpecCommit[], hasNextPage: boolean, endCursor: string | null, totalCount: number, headRefOid = HEAD) {
   nock(API)
     .post("/graphql", (b: any) => String(b.query).includes("query PullRequestCommits"))
     .reply(200, {
       data: {
         repository: {
           pullRequest: {
+            headRefOid,
             commits: {
               totalCount,
               pageInfo: { hasNextPage, endCursor },
@@ -99,7 +100,7 @@ describe("files", () => {
     const files = dataFiles(150);
     snapshotReply(typicalPr({ files }), typicalPr().commits);
     filesPage(files.slice(100), 150, null, "9".repeat(40));
-    await expect(loader().files()).rejects.toThrow(/moved while its files were read/);
+    await expect(loader().files()).rejects.toThrow(/moved from 1111111 to 9999999 while its changed files were read/);
   });
 
   it("reads renames with previous_filename from REST over several pages and checks the count", async () => {

@@ -8,6 +8,7 @@
 import { IncompleteDataError } from "../pull-request-data.js";
 
 export const RETRY_REMEDY = "Click Re-evaluate on the check run, or push again.";
+export const HEAD_MOVED_REMEDY = "The app evaluates the new head when GitHub delivers its push; if no result appears there, click Re-evaluate.";
 export const SPLIT_REMEDY = "Split the pull request into smaller ones, then push again or click Re-evaluate.";
 
 /** One page as the caller read it. */

@@ -12,7 +12,8 @@ import { CHECK_NAME } from "../../model/check-name.js";
 import type { GitHubClient, RepoRef, RequestCache } from "./client.js";
 import { rememberCheckRuns, runsFromQuery } from "./check-runs.js";
 import { IncompleteDataError } from "../pull-request-data.js";
-import { connectionPage, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection } from "./pager.js";
+import { connectionPage, HEAD_MOVED_REMEDY, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection } from "./pager.js";
+import { shortSha } from "../../shared/format.js";
 import {
   PULL_REQUEST_COMMITS_QUERY,
   PULL_REQUEST_REVIEWS_QUERY,
@@ -21,8 +22,7 @@ import {
   type GqlBlob,
   type GqlGitActor,
   type GqlPullRequest,
-  type PullRequestCommitsResponse,
-  type PullRequestReviewsResponse,
+  type PullRequestPageResponse,
   type PullRequestSnapshotResponse,
 } from "./queries.js";
 
@@ -58,8 +58,6 @@ interface GraphqlErrorLike {
 
 export class PullRequestQuery {
   #loadedHeadSha: string | undefined;
-  /** Told of a read by pull request number after the main query (see `GitHubPullRequestData.readAfterQuery`). */
-  onFollowUp: () => void = () => undefined;
 
   constructor(
     readonly gh: GitHubClient,
@@ -100,7 +98,7 @@ export class PullRequestQuery {
         maxPages: MAX_CONNECTION_PAGES,
         key: (node) => node?.commit.oid ?? "an empty commit",
         read: (after) =>
-          this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", { namesHead: false }, (data: PullRequestCommitsResponse) => data.repository?.pullRequest?.commits),
+          this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", (page) => page.commits),
       }),
       readCompleteList({
         what: `reviews ${of}`,
@@ -108,7 +106,7 @@ export class PullRequestQuery {
         first: connectionPage(pr.reviews, ""),
         maxPages: MAX_CONNECTION_PAGES,
         read: (after) =>
-          this.nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", { namesHead: false }, (data: PullRequestReviewsResponse) => data.repository?.pullRequest?.reviews),
+          this.nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", (page) => page.reviews),
       }),
     ]);
     const commits = commitNodes.flatMap((n) => (n ? [toCommit(n.commit)] : []));
@@ -158,17 +156,29 @@ export class PullRequestQuery {
     return { pr, policy: data.repository?.policy ?? null, fallback: data.fallbackRepo?.object ?? null, notesRefs };
   }
 
-  /** One further page of a connection of the pull request, with its own query. */
-  async nextPage<N, R>(query: string, after: string, what: string, head: { namesHead: boolean }, pick: (data: R) => Connection<N> | null | undefined) {
+  /**
+   * One further page of a connection of the pull request, with its own query. Every page names
+   * the head it was read at: one of another head would mix two versions of the pull request into
+   * one list, so a push between pages fails the evaluation (its own event brings the new head).
+   */
+  async nextPage<N>(query: string, after: string, what: string, pick: (pr: PagedPullRequest) => Connection<N> | null | undefined) {
     const { owner, repo, number } = this.options;
-    // A page whose answer names its head is checked against it by the caller.
-    if (!head.namesHead) this.onFollowUp();
-    const data = await this.gh.graphql<R>(query, { owner, name: repo, number, after });
-    const connection = pick(data);
+    const data = await this.gh.graphql<PullRequestPageResponse>(query, { owner, name: repo, number, after });
+    const later = data.repository?.pullRequest;
+    const read = this.#loadedHeadSha;
+    if (later && read !== undefined && later.headRefOid !== read) {
+      throw new IncompleteDataError(
+        `The head of pull request #${number} moved from ${shortSha(read)} to ${shortSha(later.headRefOid)} while its ${what} were read.`,
+        HEAD_MOVED_REMEDY,
+      );
+    }
+    const connection = later ? pick(later) : undefined;
     if (!connection) throw new IncompleteDataError(`GitHub stopped returning the pull request's ${what}.`, RETRY_REMEDY);
     return connectionPage(connection, after);
   }
 }
+
+type PagedPullRequest = NonNullable<NonNullable<PullRequestPageResponse["repository"]>["pullRequest"]>;
 
 /**
  * GraphQL answers with partial data and errors together. The owner's `.github` repository is

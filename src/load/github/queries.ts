@@ -96,11 +96,15 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
   }
 }`;
 
+// Further pages of a connection of the pull request, each with the head it was read at: a page
+// read after a push belongs to another head, and a list must be of one.
+
 /** Further pages of commits, for pull requests with more than 100. */
 export const PULL_REQUEST_COMMITS_QUERY = `
 query PullRequestCommits($owner: String!, $name: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
+      headRefOid
       commits(first: 100, after: $after) {${COMMIT_FIELDS}
       }
     }
@@ -112,16 +116,14 @@ export const PULL_REQUEST_REVIEWS_QUERY = `
 query PullRequestReviews($owner: String!, $name: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
+      headRefOid
       reviews(first: 100, after: $after) {${REVIEW_FIELDS}
       }
     }
   }
 }`;
 
-/**
- * Further pages of changed files. The head comes along: a page read after a push belongs to
- * another head, and the list must be of one.
- */
+/** Further pages of changed files, for pull requests with more than 100. */
 export const PULL_REQUEST_FILES_QUERY = `
 query PullRequestFiles($owner: String!, $name: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
@@ -238,14 +240,9 @@ export interface PullRequestSnapshotResponse {
   fallbackRepo: { object: Partial<GqlBlob> | null } | null;
 }
 
-export interface PullRequestCommitsResponse {
-  repository: { pullRequest: { commits: GqlCommitConnection } | null } | null;
-}
-
-export interface PullRequestFilesResponse {
-  repository: { pullRequest: { headRefOid: string; files: GqlFileConnection | null } | null } | null;
-}
-
-export interface PullRequestReviewsResponse {
-  repository: { pullRequest: { reviews: GqlReviewConnection } | null } | null;
+/** One further page (`PullRequestCommits`, `…Reviews`, `…Files`): the head, and one of the connections. */
+export interface PullRequestPageResponse {
+  repository: {
+    pullRequest: { headRefOid: string; commits?: GqlCommitConnection; reviews?: GqlReviewConnection; files?: GqlFileConnection | null } | null;
+  } | null;
 }
