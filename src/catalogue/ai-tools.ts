@@ -53,6 +53,11 @@ export interface ToolEntry {
   readonly sessionLinks?: readonly RegExp[];
   /** Branch prefixes the tool uses by default: hints only, whoever pushes chooses the name. */
   readonly branchPrefixes?: readonly string[];
+  /**
+   * Handles (lower case, without `@`) whose mention in a comment or review on a pull request asks
+   * the tool's agent account to work on it: the comment's author asked for what the agent pushes.
+   */
+  readonly requestMentions?: readonly string[];
 }
 
 export const AI_TOOLS: readonly ToolEntry[] = [
@@ -67,6 +72,8 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     attributionTrailers: ["claude-generated-by"],
     sessionLinks: [/\bclaude\.ai\/code\/session_[A-Za-z0-9]+/i],
     branchPrefixes: ["claude/"],
+    // The Claude GitHub app (claude-code-action) acts on its trigger phrase, `@claude` by default.
+    requestMentions: ["claude"],
   },
   {
     id: "codex",
@@ -92,6 +99,8 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     sessionTrailers: ["copilot-session", "agent-logs-url"],
     prBodyMarks: [/<!--\s*START COPILOT CODING AGENT TIPS\s*-->/i],
     branchPrefixes: ["copilot/"],
+    // Copilot's coding agent starts a session on a pull request comment that mentions `@copilot`.
+    requestMentions: ["copilot"],
   },
   {
     id: "cursor",
