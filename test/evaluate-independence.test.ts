@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import { requestedBy } from "../src/evaluate/session-authors.js";
+import { mentionedAgents } from "../src/evaluate/requesters.js";
 import { pathKey } from "../src/evaluate/classify.js";
 import { EMPTY_BLOB, type CommitFile, type CommitFileEntry, type FileStatus, type Snapshot, type SnapshotFile } from "../src/model/snapshot.js";
 import { contentSentence } from "../src/report/format.js";
@@ -250,6 +251,47 @@ describe("pushers and the people who asked an agent are AI-session authors", () 
     expect(requestedBy("Requested by: @-bad a@b @ x@y@z bare")).toEqual([]);
     expect(requestedBy("Not requested by: @alice\nRequested: @bob")).toEqual([]);
     expect(requestedBy(`Requested by: @alice ${"x".repeat(5000)}`)).toEqual([]);
+  });
+
+  it("whoever GitHub records asking an agent that worked on the pull request is a session author: the assignment's actor, a comment's mention", () => {
+    const copilot = person("copilot-swe-agent[bot]", "copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com");
+    const s = snapshot({
+      author: "Copilot",
+      commits: [commit({ author: { ...copilot, login: null }, committer: person("web-flow", "GitHub", "noreply@github.com"), files: ["evals/tasks/t1.yaml"] })],
+      requesters: [
+        { login: "alice", agent: "Copilot", via: "assigned" },
+        { login: "erin", agent: "copilot", via: "mentioned" },
+        { login: "frank", agent: "erin", via: "assigned" },
+        { login: "grace", agent: "claude", via: "mentioned" },
+        { login: "helper[bot]", agent: "Copilot", via: "assigned" },
+      ],
+      reviews: [review("alice"), review("erin"), review("frank"), review("grace")],
+    });
+    const v = judge(s);
+    expect(reasonsOf(v, "alice")).toEqual(["@alice is an AI-session author: asked GitHub Copilot for this pull request"]);
+    expect(reasonsOf(v, "erin")).toEqual(["@erin is an AI-session author: asked GitHub Copilot for this pull request"]);
+    // Erin is no agent, and the Claude app never touched this pull request.
+    expect(v.session_authors).toEqual(["alice", "copilot", "erin"]);
+    expect(ruleOf(v, "review-ai").counted).toEqual(["frank", "grace"]);
+  });
+
+  it("a mention counts once the agent's account pushed or committed to a human's pull request", () => {
+    const asked = { login: "alice", agent: "claude", via: "mentioned" } as const;
+    const pushed = snapshot({ pushers: ["claude[bot]"], commits: [commit({ ai: true, by: "carol" })], requesters: [asked], reviews: [review("alice")] });
+    expect(reasonsOf(judge(pushed), "alice")).toEqual(["@alice is an AI-session author: asked Claude Code for this pull request"]);
+    const committed = snapshot({ commits: [commit({ by: "carol", committer: person("claude[bot]", "claude[bot]", "209825114+claude[bot]@users.noreply.github.com") })], requesters: [asked], reviews: [review("alice")] });
+    expect(judge(committed).session_authors).toContain("alice");
+    // Claude Code on Carol's own machine is the same tool, not the app's account: the mention asked for nothing it did.
+    const local = snapshot({ commits: [commit({ ai: true, by: "carol" })], requesters: [asked], reviews: [review("alice")] });
+    expect(judge(local).conclusion).toBe("success");
+  });
+
+  it("reads a mention of an agent's handle as GitHub links one, and nothing else", () => {
+    expect(mentionedAgents("@claude fix this, and @Copilot too; thanks @claude.")).toEqual(["claude", "copilot"]);
+    expect(mentionedAgents("me@claude.ai @claude-bot @claude_x `x/@claude` @alice")).toEqual([]);
+    const start = performance.now();
+    mentionedAgents("@".repeat(200_000) + "@a-".repeat(20_000));
+    expect(performance.now() - start).toBeLessThan(500);
   });
 
   it("reads the longest body GitHub accepts in linear time", () => {

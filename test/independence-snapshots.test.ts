@@ -94,6 +94,28 @@ const HUMAN_BLOB = "cd".repeat(20);
 const EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
 const PLAIN_SHA_2 = "b3".repeat(20);
 
+/** Copilot's pull request as Alice left it: she assigned Copilot, then unassigned herself; no trailer names her. */
+function copilotsPullRequest(approver: string): Json {
+  const copilot = who(null, "copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com");
+  return snapshot({
+    pr: { author: "Copilot", author_type: "Bot", assignees: ["Copilot"], requesters: [{ login: "alice", agent: "Copilot", via: "assigned" }] },
+    files: [{ filename: "evals/t1.yaml", status: "modified" }],
+    commits: [commit(PLAIN_SHA, copilot, ["evals/t1.yaml"])],
+    reviews: [approval(approver)],
+  });
+}
+
+/** Carol's pull request; Alice's comment asked the Claude app, which pushed a commit of its own (no co-author line). */
+function claudeAppPush(approver: string): Json {
+  const claude = { login: "claude[bot]", name: "claude[bot]", email: "209825114+claude[bot]@users.noreply.github.com", type: "Bot" };
+  return snapshot({
+    pr: { pushers: ["claude[bot]"], requesters: [{ login: "alice", agent: "claude", via: "mentioned" }] },
+    files: [{ filename: "evals/t1.yaml", status: "modified" }],
+    commits: [commit(PLAIN_SHA, who("carol"), ["README.md"]), commit(AI_SHA, claude, ["evals/t1.yaml"])],
+    reviews: [approval(approver)],
+  });
+}
+
 const SCENARIOS: Scenario[] = [
   {
     name: "a plain commit renames AI output from scratch/ into evals/",
@@ -194,6 +216,20 @@ const SCENARIOS: Scenario[] = [
     twin: snapshot({ pr: { author: "Copilot", author_type: "Bot", assignees: ["alice", "Copilot"] }, files: [{ filename: "evals/t1.yaml", status: "modified" }], commits: [commit(PLAIN_SHA, who("Copilot"), ["evals/t1.yaml"])], reviews: [approval("bob")] }),
     blockedBy: "ai-in-eval-and-data",
     notCounted: /^@alice is an AI-session author: asked GitHub Copilot for this pull request$/,
+  },
+  {
+    name: "Alice assigns Copilot to the issue, Copilot opens the PR, Alice unassigns herself and approves",
+    attack: copilotsPullRequest("alice"),
+    twin: copilotsPullRequest("bob"),
+    blockedBy: "ai-in-eval-and-data",
+    notCounted: /^@alice is an AI-session author: asked GitHub Copilot for this pull request$/,
+  },
+  {
+    name: "Alice writes `@claude fix this` on Carol's PR, the Claude app pushes, Alice approves",
+    attack: claudeAppPush("alice"),
+    twin: claudeAppPush("bob"),
+    blockedBy: "ai-in-eval-and-data",
+    notCounted: /^@alice is an AI-session author: asked Claude Code for this pull request$/,
   },
   {
     name: "a plain commit turns evals/t1.yaml into a symlink to scratch/, an honest AI commit rewrites scratch/",

@@ -45,14 +45,30 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability]";
+const USAGE = `usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability] [--scenario <${SCENARIOS.map((s) => s.name).join("|")}>]`;
+
+const FLAGS = ["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability"];
+
+/** The options, or what is wrong with them: flags, and `--scenario NAME` for one scenario alone. */
+function parseArgs(argv: string[]): { scenario?: Scenario } | string {
+  let scenario: Scenario | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--scenario") {
+      const name = argv[++i];
+      scenario = SCENARIOS.find((s) => s.name === name);
+      if (!scenario) return `bench: no scenario ${name ?? "named after --scenario"}`;
+    } else if (!FLAGS.includes(argv[i])) return `bench: unknown option ${argv[i]}`;
+  }
+  return { scenario };
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability"].includes(a));
-  if (bad) {
-    process.stderr.write(`bench: unknown option ${bad}\n${USAGE}\n`);
+  const args = parseArgs(argv);
+  if (typeof args === "string") {
+    process.stderr.write(`${args}\n${USAGE}\n`);
     return 2;
   }
+  const only = args.scenario;
   const json = argv.includes("--json");
   const quick = argv.includes("--quick");
   const progress = (s: string) => {
@@ -78,9 +94,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // The record of decisions' store (SPEC §10); `--audit` runs only this part.
-  progress("bench: audit store…");
-  const audit = await measureAudit(quick);
   if (argv.includes("--audit")) {
+    progress("bench: audit store…");
+    const audit = await measureAudit(quick);
     process.stdout.write((json ? JSON.stringify({ audit }, null, 2) : renderAudit(audit)) + "\n");
     return 0;
   }
@@ -146,10 +162,17 @@ export async function main(argv: string[]): Promise<number> {
 
   const results: ScenarioResult[] = [];
   try {
-    for (const s of SCENARIOS) {
+    for (const s of only ? [only] : SCENARIOS) {
       progress(`bench: ${s.name} (${quick ? 1 : s.reps} evaluation(s) per latency)…`);
       results.push(await measureScenario(s, `bench/${s.name}`, false));
     }
+    // One scenario: its row and its requests by operation, none of the comparisons.
+    if (only) {
+      process.stdout.write((json ? JSON.stringify({ scenarios: results }, null, 2) : renderScenarios(results)) + "\n");
+      return 0;
+    }
+    progress("bench: audit store…");
+    const audit = await measureAudit(quick);
     // The floor on the typical PR without AI (≤ 100 files), the figure its CPU goal is set against.
     const plain = SCENARIOS.find((s) => s.name === "10f-5c")!;
     progress("bench: floor (a bare Probot app posting one completed check run)…");
@@ -265,8 +288,20 @@ function machine() {
 }
 
 function renderTable(rows: ScenarioResult[], floor: ScenarioResult, cpuRatio: number, evalsPerSec: number, c: ClassificationResult, t: ThrottledResult): string {
+  return [
+    renderScenarios([...rows, { ...floor, name: "floor" }]),
+    "",
+    `CPU per evaluation, ${floor.files} files / ${floor.commits} commits: the app ${rows.find((r) => r.name === floor.name)?.cpu_ms_per_eval} ms, the floor (a bare Probot app posting one completed check run) ${floor.cpu_ms_per_eval} ms: ${cpuRatio}× the floor`,
+    `Evaluations per second (10 files / 5 commits, AI, 0 ms latency, 4 in flight): ${evalsPerSec}`,
+    `Classification: ${c.paths} paths × ${c.patterns} patterns: compile ${c.compile_ms} ms, classify ${c.classify_ms} ms (best of ${c.runs}) = ${c.paths_per_sec.toLocaleString("en")} paths/s`,
+    `As shipped (Probot's client throttling on), ${t.scenario}: ${t.wall_ms_latency50} ms per evaluation at 50 ms latency; ${t.evals_per_sec} evaluations/s`,
+  ].join("\n");
+}
+
+/** The scenarios' table, then each one's requests by operation. */
+function renderScenarios(rows: ScenarioResult[]): string {
   const head = ["scenario", "files", "commits", "requests", "ms @0ms", "ms @50ms", "CPU ms", "peak RSS MB", "conclusion"];
-  const body = [...rows, { ...floor, name: "floor" }].map((r) => [
+  const body = rows.map((r) => [
     r.name,
     String(r.files),
     String(r.commits),
@@ -280,16 +315,9 @@ function renderTable(rows: ScenarioResult[], floor: ScenarioResult, cpuRatio: nu
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   const out = [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line), "", "Requests per evaluation, by operation:"];
-  for (const r of [...rows, { ...floor, name: "floor" }]) {
+  for (const r of rows) {
     out.push(`  ${r.name.padEnd(widths[0])}  ${Object.entries(r.requests_by_operation).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(", ")}`);
   }
-  out.push(
-    "",
-    `CPU per evaluation, ${floor.files} files / ${floor.commits} commits: the app ${rows.find((r) => r.name === floor.name)?.cpu_ms_per_eval} ms, the floor (a bare Probot app posting one completed check run) ${floor.cpu_ms_per_eval} ms: ${cpuRatio}× the floor`,
-    `Evaluations per second (10 files / 5 commits, AI, 0 ms latency, 4 in flight): ${evalsPerSec}`,
-    `Classification: ${c.paths} paths × ${c.patterns} patterns: compile ${c.compile_ms} ms, classify ${c.classify_ms} ms (best of ${c.runs}) = ${c.paths_per_sec.toLocaleString("en")} paths/s`,
-    `As shipped (Probot's client throttling on), ${t.scenario}: ${t.wall_ms_latency50} ms per evaluation at 50 ms latency; ${t.evals_per_sec} evaluations/s`,
-  );
   return out.join("\n");
 }
 

@@ -15,6 +15,7 @@ import type {
   SnapshotPullRequest,
   SnapshotReview,
   SnapshotIdentity,
+  SnapshotRequester,
 } from "../model/snapshot.js";
 import { PERMISSIONS } from "../model/snapshot.js";
 import { nearest } from "../shared/did-you-mean.js";
@@ -32,6 +33,7 @@ export class SnapshotError extends Error {
 }
 
 const FILE_STATUSES: readonly FileStatus[] = ["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"];
+const REQUEST_VIAS: readonly SnapshotRequester["via"][] = ["assigned", "mentioned"];
 const REVIEW_STATES: readonly ReviewState[] = ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"];
 // Git's file modes: regular, executable, symbolic link, submodule (gitlink), and the tree mode.
 const GIT_MODE = /^(100644|100755|120000|160000|040000)$/;
@@ -79,7 +81,7 @@ function pullRequest(v: unknown, path: string): SnapshotPullRequest {
     v,
     path,
     ["number", "author", "base_ref", "head_ref", "head_sha", "labels", "body", "last_push_at"],
-    ["author_type", "changed_files", "commits", "pushers", "assignees"],
+    ["author_type", "changed_files", "commits", "pushers", "assignees", "requesters"],
   );
   const pr: SnapshotPullRequest = {
     number: integer(o.number, `${path}.number`),
@@ -97,7 +99,17 @@ function pullRequest(v: unknown, path: string): SnapshotPullRequest {
   if (o.commits !== undefined) pr.commits = integer(o.commits, `${path}.commits`);
   if (o.pushers !== undefined) pr.pushers = loginArray(o.pushers, `${path}.pushers`);
   if (o.assignees !== undefined) pr.assignees = loginArray(o.assignees, `${path}.assignees`);
+  if (o.requesters !== undefined) pr.requesters = array(o.requesters, `${path}.requesters`).map((r, i) => requester(r, `${path}.requesters[${i}]`));
   return pr;
+}
+
+function requester(v: unknown, path: string): SnapshotRequester {
+  const o = object(v, path, ["login", "agent", "via"], []);
+  return {
+    login: loginArray([o.login], `${path}.login`)[0],
+    agent: nonEmptyString(o.agent, `${path}.agent`),
+    via: oneOf(o.via, REQUEST_VIAS, `${path}.via`),
+  };
 }
 
 function file(v: unknown, path: string): SnapshotFile {

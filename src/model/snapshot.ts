@@ -111,6 +111,20 @@ export interface SnapshotPullRequest {
   pushers?: string[];
   /** The pull request's assignees (for an agent's pull request: the people who asked it). */
   assignees?: string[];
+  /**
+   * People GitHub records as asking an agent account for work on this pull request: the actor of
+   * each assignment of an account to it (`via: "assigned"`, `agent`: the assignee), and the author
+   * of each comment or review that mentions an agent's handle (`via: "mentioned"`, `agent`: the
+   * handle without `@`). Whether one counts is the evaluator's judgement: only when that agent's
+   * tool worked on the pull request through its own account.
+   */
+  requesters?: SnapshotRequester[];
+}
+
+export interface SnapshotRequester {
+  login: string;
+  agent: string;
+  via: "assigned" | "mentioned";
 }
 
 /** GitHub lists at most this many files of a pull request (REST and GraphQL alike). */
