@@ -10,7 +10,9 @@
  * The floor: a bare Probot app posting one completed run per webhook, measured the same way, so
  * the app's CPU per evaluation reads as a ratio on this machine in this run.
  */
+import { mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { DEMO_POLICY } from "../sandbox/story.js";
 import { startAppProcess } from "./app-process.js";
@@ -45,16 +47,28 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability]";
+const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability] [--cpu[=SCENARIO]] [--cpu-prof=DIR]";
+
+/** `--name=value`'s value, `""` for a bare `--name`, undefined when absent. */
+function optionValue(argv: string[], name: string): string | undefined {
+  const a = argv.find((x) => x === name || x.startsWith(`${name}=`));
+  return a === undefined ? undefined : a.slice(name.length + 1);
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability"].includes(a));
-  if (bad) {
-    process.stderr.write(`bench: unknown option ${bad}\n${USAGE}\n`);
+  const bad = argv.find(
+    (a) => !["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability"].includes(a) && !/^--cpu(=.+)?$|^--cpu-prof=.+$/.test(a),
+  );
+  const cpuScenario = optionValue(argv, "--cpu");
+  const cpuOnly = cpuScenario === undefined ? undefined : SCENARIOS.find((s) => s.name === (cpuScenario || "10f-5c"));
+  if (bad || (cpuScenario && !cpuOnly)) {
+    process.stderr.write(`bench: unknown option ${bad ?? `--cpu=${cpuScenario}`}\n${USAGE}\n`);
     return 2;
   }
   const json = argv.includes("--json");
   const quick = argv.includes("--quick");
+  const profileDir = optionValue(argv, "--cpu-prof");
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const progress = (s: string) => {
     if (!json) process.stderr.write(s + "\n");
   };
@@ -78,9 +92,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // The record of decisions' store (SPEC §10); `--audit` runs only this part.
-  progress("bench: audit store…");
-  const audit = await measureAudit(quick);
-  if (argv.includes("--audit")) {
+  const audit = cpuOnly ? undefined : (progress("bench: audit store…"), await measureAudit(quick));
+  if (audit && argv.includes("--audit")) {
     process.stdout.write((json ? JSON.stringify({ audit }, null, 2) : renderAudit(audit)) + "\n");
     return 0;
   }
@@ -122,10 +135,12 @@ export async function main(argv: string[]): Promise<number> {
       sandbox.latencyMs = 0;
       // CPU over a batch of its own, with the JIT warm from the timed evaluations: one or two
       // evaluations would mostly measure compilation and a garbage collection that happened to fall in.
-      const cpuEvaluations = quick ? 5 : 10;
+      const cpuEvaluations = cpuOnly ? (quick ? 20 : 50) : quick ? 5 : 10;
+      if (profileDir) await app.profile();
       const cpuBefore = await app.cpuMs();
       for (let r = 0; r < cpuEvaluations; r++) await evaluateOnce(repo, s);
       const cpuMs = (await app.cpuMs()) - cpuBefore;
+      if (profileDir) await app.profile(join(profileDir, `${floor ? "floor" : s.name}.cpuprofile`));
       return {
         name: s.name,
         files: s.files,
@@ -146,6 +161,14 @@ export async function main(argv: string[]): Promise<number> {
 
   const results: ScenarioResult[] = [];
   try {
+    if (cpuOnly) {
+      progress(`bench: CPU and memory of ${cpuOnly.name}, then the floor…`);
+      const app = await measureScenario(cpuOnly, `bench/${cpuOnly.name}`, false);
+      const floor = await measureScenario(SCENARIOS.find((s) => s.name === "10f-5c")!, "bench/floor", true);
+      const cpu = { scenario: app.name, cpu_ms_per_eval: app.cpu_ms_per_eval, rss_mb: app.rss_mb, floor: { cpu_ms_per_eval: floor.cpu_ms_per_eval, rss_mb: floor.rss_mb }, cpu_ratio: ratio(app.cpu_ms_per_eval, floor.cpu_ms_per_eval) };
+      process.stdout.write((json ? JSON.stringify(cpu, null, 2) : `${cpu.scenario}: ${cpu.cpu_ms_per_eval} CPU ms per evaluation, peak RSS ${cpu.rss_mb} MB; the floor: ${floor.cpu_ms_per_eval} ms, ${floor.rss_mb} MB; ${cpu.cpu_ratio}× the floor`) + "\n");
+      return 0;
+    }
     for (const s of SCENARIOS) {
       progress(`bench: ${s.name} (${quick ? 1 : s.reps} evaluation(s) per latency)…`);
       results.push(await measureScenario(s, `bench/${s.name}`, false));
@@ -155,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
     progress("bench: floor (a bare Probot app posting one completed check run)…");
     const floor = await measureScenario(plain, "bench/floor", true);
     const cpuMsPerEval = results.find((r) => r.name === plain.name)!.cpu_ms_per_eval;
-    const cpuRatio = Math.round((cpuMsPerEval / floor.cpu_ms_per_eval) * 10) / 10;
+    const cpuRatio = ratio(cpuMsPerEval, floor.cpu_ms_per_eval);
 
     const typical = SCENARIOS.find((s) => s.name === "10f-5c-ai")!;
     progress("bench: evaluations per second…");
@@ -175,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
       cpu_ratio: cpuRatio,
       evals_per_sec: evalsPerSec, classification, throttled, audit, detection };
     if (json) process.stdout.write(JSON.stringify(report, null, 2) + "\n");
-    else process.stdout.write(renderTable(results, floor, cpuRatio, evalsPerSec, classification, throttled) + "\n" + renderAudit(audit) + "\n\n" + renderDetection(detection) + "\n");
+    else process.stdout.write(renderTable(results, floor, cpuRatio, evalsPerSec, classification, throttled) + "\n" + renderAudit(audit!) + "\n\n" + renderDetection(detection) + "\n");
     const unknown = sandbox.unknownRoutes();
     if (unknown.length) process.stderr.write(`bench: the app called routes the sandbox does not model: ${unknown.join(", ")}\n`);
     return 0;
@@ -252,6 +275,10 @@ async function waitEvaluated(sandbox: Sandbox, repo: string, head_sha: string) {
   const run = await sandbox.waitForCheckRun(repo, head_sha, (r) => r.status === "completed", EVALUATION_BOUND_MS);
   await sandbox.waitForIdle(EVALUATION_BOUND_MS);
   return run;
+}
+
+function ratio(a: number, b: number): number {
+  return Math.round((a / b) * 10) / 10;
 }
 
 function median(xs: number[]): number {
