@@ -16,7 +16,9 @@ import {
   HEAD,
   OWNER,
   REPO,
+  REVIEWED,
   createHarness,
+  runApp,
   example,
   filesConnection,
   graphqlData,
@@ -434,6 +436,7 @@ describe("pagination that does not advance", () => {
     data: {
       repository: {
         pullRequest: {
+          headRefOid: spec.headSha,
           commits: {
             totalCount: spec.commits.length,
             pageInfo,
@@ -491,7 +494,7 @@ describe("pagination that does not advance", () => {
       data.repository.pullRequest.reviews.pageInfo = { hasNextPage: true, endCursor: "r1" };
       api.post("/graphql", isSnapshotQuery).reply(200, { data });
       const again = { totalCount: 2, pageInfo: { hasNextPage: true, endCursor: "r1" }, nodes: data.repository.pullRequest.reviews.nodes };
-      api.post("/graphql", isReviewsQuery).reply(200, { data: { repository: { pullRequest: { reviews: { ...again, nodes: [{ ...again.nodes[0], author: { login: "carol", __typename: "User" } }] } } } } });
+      api.post("/graphql", isReviewsQuery).reply(200, { data: { repository: { pullRequest: { headRefOid: spec.headSha, reviews: { ...again, nodes: [{ ...again.nodes[0], author: { login: "carol", __typename: "User" } }] } } } } });
       optionalReads(api, spec);
     }, spec);
     expectFailureNaming(posted, /Paging through the reviews of pull request #42 did not advance/);
@@ -535,6 +538,53 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     // Judged as the new head: the event's push time is not lent to it, so bob's earlier approval
     // predates the (unknown, hence "now") push and does not count.
     expectNormal(posted, "action_required");
+  });
+
+  /**
+   * The main query brings the first commit or review with a cursor; the second page of that list
+   * is read at `pageHead`. No file is renamed, so nothing else is read by pull request number.
+   */
+  async function pushBetweenPages(list: "commits" | "reviews", pageHead: string): Promise<{ posted: Json[]; paths: string[] }> {
+    const { api, receive } = runApp();
+    const paths = served(api);
+    const spec = typicalPr({
+      files: typicalPr().files.filter((f) => f.status !== "renamed"),
+      reviews: [
+        { login: "bob", state: "APPROVED", submittedAt: REVIEWED },
+        { login: "carol", state: "COMMENTED", submittedAt: REVIEWED },
+      ],
+    });
+    const data = graphqlData(spec);
+    const first = data.repository.pullRequest[list];
+    const rest = first.nodes.slice(1);
+    first.nodes = first.nodes.slice(0, 1);
+    first.pageInfo = { hasNextPage: true, endCursor: `${list}-1` };
+    api.post("/graphql", isSnapshotQuery).reply(200, { data });
+    api
+      .post("/graphql", list === "commits" ? isCommitsQuery : isReviewsQuery)
+      .reply(200, { data: { repository: { pullRequest: { headRefOid: pageHead, [list]: { ...first, pageInfo: { hasNextPage: false, endCursor: null }, nodes: rest } } } } });
+    if (pageHead === spec.headSha) {
+      mockFileModes(api, spec, policyOf(spec));
+      mockCommitFiles(api, spec.commits[1]);
+    }
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    return { posted, paths };
+  }
+
+  it.each(["commits", "reviews"] as const)("a push between two pages of %s: failure on the head read, saying the head moved and that its push is evaluated", async (list) => {
+    const { posted } = await pushBetweenPages(list, NEW_HEAD);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ head_sha: HEAD, status: "completed", conclusion: "failure" });
+    expect(posted[0].output.summary).toContain(`The head of pull request #42 moved from 1111111 to 2222222 while its ${list} were read.`);
+    expect(posted[0].output.summary).toMatch(/evaluates the new head when GitHub delivers its push/);
+  });
+
+  it.each(["commits", "reviews"] as const)("two pages of %s at the same head: the normal conclusion, and no re-read of the head (each page named it)", async (list) => {
+    const { posted, paths } = await pushBetweenPages(list, HEAD);
+    expectNormal(posted);
+    expect(paths).not.toContain(`GET ${PULL}`);
   });
 
   it("the same delivery twice: the same result, and the second run writes nothing", async () => {

@@ -255,14 +255,14 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
           const data = graphqlData(spec, nodes).repository.pullRequest.commits;
           data.pageInfo = { hasNextPage: hasNext, endCursor: hasNext ? `c-${page}` : null };
           decorateCommits(data.nodes, nodes);
-          return { data: { repository: { pullRequest: { commits: data } } } };
+          return { data: { repository: { pullRequest: { headRefOid: spec.headSha, commits: data } } } };
         });
     }
   }
 
-  // Reads by pull request number that do not name their head (further pages of commits, the REST
-  // file list) make the publisher read the head again; a failure is posted on the head read.
-  let followUps = spec.commits.length > 100 && !tooLarge(spec, twin);
+  // A read by pull request number that does not name its head (the REST file list) makes the
+  // publisher read the head again; a failure is posted on the head read.
+  let followUps = false;
   // Further pages of files (GraphQL, 100 a page, as far as GitHub lists them), with the head.
   const files = spec.files;
   const pages = Math.min(30, Math.ceil(files.length / 100));
