@@ -505,6 +505,10 @@ describe("the catalogue", () => {
     expect(handles.map(([h, t]) => `${h}:${t.id}`)).toEqual(expect.arrayContaining(["claude:claude-code", "copilot:copilot"]));
   });
 
+  it("knows Copilot's account however the loaders spell it: `Copilot` (REST), `Copilot[bot]` (GraphQL's Bot)", () => {
+    for (const login of ["Copilot", "Copilot[bot]", "copilot-swe-agent[bot]"]) expect(isAgentLogin(login)).toBe(true);
+  });
+
   it("lists no dependency or release bot as an agent", () => {
     for (const account of NOT_AI_ACCOUNTS) expect(isAgentLogin(account)).toBe(false);
   });

@@ -284,3 +284,45 @@ describe("runs of commits", () => {
     expect(await loader().runFiles(base, [first, last])).toBeUndefined();
   });
 });
+
+describe("requesters", () => {
+  const assignmentsPage = (nodes: unknown[], hasNextPage: boolean, endCursor: string | null) =>
+    nock(API)
+      .post("/graphql", (b: any) => String(b.query).includes("query PullRequestAssignments") && b.variables.after === "assigned-1")
+      .reply(200, { data: { repository: { pullRequest: { headRefOid: HEAD, assignments: { pageInfo: { hasNextPage, endCursor }, nodes } } } } });
+
+  it("reads who assigned whom on every page, and who mentioned an agent in a comment or a review", async () => {
+    const spec = typicalPr({
+      assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }],
+      comments: [{ author: "erin", body: "@claude fix this, please" }, { author: "frank", body: "Looks fine to me." }],
+      reviews: [{ login: "grace", state: "COMMENTED", submittedAt: "2026-11-20T11:00:00Z" }],
+    });
+    snapshotReply(spec, spec.commits, (data) => {
+      const pr = data.repository.pullRequest;
+      pr.assignments.pageInfo = { hasNextPage: true, endCursor: "assigned-1" };
+      pr.reviews.nodes[0].body = "@Copilot please add a test";
+      // A deleted account's comment and an assignment by one name nobody.
+      pr.comments.nodes.push({ author: null, body: "@claude go" });
+      pr.comments.totalCount = 3;
+    });
+    assignmentsPage([{ actor: null, assignee: { __typename: "User", login: "bob" } }, { actor: { login: "carol", __typename: "User" }, assignee: { __typename: "Mannequin" } }, { actor: { login: "Copilot", __typename: "Bot" }, assignee: { __typename: "User", login: "alice" } }], false, null);
+    expect((await loader().pullRequest()).requesters).toEqual([
+      { login: "alice", agent: "Copilot[bot]", via: "assigned" },
+      { login: "Copilot[bot]", agent: "alice", via: "assigned" },
+      { login: "erin", agent: "claude", via: "mentioned" },
+      { login: "grace", agent: "copilot", via: "mentioned" },
+    ]);
+  });
+
+  it("fails closed when the assignments cannot be read to their end", async () => {
+    const spec = typicalPr({ assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }] });
+    snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.assignments.pageInfo = { hasNextPage: true, endCursor: "assigned-1" }));
+    assignmentsPage([], true, "assigned-2");
+    await expect(loader().pullRequest()).rejects.toThrow(IncompleteDataError);
+  });
+
+  it("leaves the field out when GitHub records nobody asking", async () => {
+    snapshotReply(typicalPr(), typicalPr().commits);
+    expect((await loader().pullRequest()).requesters).toBeUndefined();
+  });
+});

@@ -10,7 +10,9 @@
  * The floor: a bare Probot app posting one completed run per webhook, measured the same way, so
  * the app's CPU per evaluation reads as a ratio on this machine in this run.
  */
+import { mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
 import { Sandbox } from "../sandbox/sandbox.js";
 import { DEMO_POLICY } from "../sandbox/story.js";
 import { startAppProcess } from "./app-process.js";
@@ -45,21 +47,26 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = `usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability] [--scenario <${SCENARIOS.map((s) => s.name).join("|")}>]`;
+const USAGE = `usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability] [--scenario <${SCENARIOS.map((s) => s.name).join("|")}>] [--cpu] [--cpu-prof=DIR]`;
 
-const FLAGS = ["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability"];
+const FLAGS = ["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability", "--cpu"];
 
-/** The options, or what is wrong with them: flags, and `--scenario NAME` for one scenario alone. */
-function parseArgs(argv: string[]): { scenario?: Scenario } | string {
+/**
+ * The options, or what is wrong with them: flags, `--scenario NAME` for one scenario alone, and
+ * `--cpu-prof=DIR` for a CPU profile of the app process over each measured batch.
+ */
+function parseArgs(argv: string[]): { scenario?: Scenario; profileDir?: string } | string {
   let scenario: Scenario | undefined;
+  let profileDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--scenario") {
+    if (argv[i].startsWith("--cpu-prof=")) profileDir = argv[i].slice("--cpu-prof=".length);
+    else if (argv[i] === "--scenario") {
       const name = argv[++i];
       scenario = SCENARIOS.find((s) => s.name === name);
       if (!scenario) return `bench: no scenario ${name ?? "named after --scenario"}`;
     } else if (!FLAGS.includes(argv[i])) return `bench: unknown option ${argv[i]}`;
   }
-  return { scenario };
+  return { scenario, profileDir };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -71,6 +78,9 @@ export async function main(argv: string[]): Promise<number> {
   const only = args.scenario;
   const json = argv.includes("--json");
   const quick = argv.includes("--quick");
+  const cpuOnly = argv.includes("--cpu");
+  const { profileDir } = args;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const progress = (s: string) => {
     if (!json) process.stderr.write(s + "\n");
   };
@@ -138,10 +148,12 @@ export async function main(argv: string[]): Promise<number> {
       sandbox.latencyMs = 0;
       // CPU over a batch of its own, with the JIT warm from the timed evaluations: one or two
       // evaluations would mostly measure compilation and a garbage collection that happened to fall in.
-      const cpuEvaluations = quick ? 5 : 10;
+      const cpuEvaluations = cpuOnly ? (quick ? 20 : 50) : quick ? 5 : 10;
+      if (profileDir) await app.profile();
       const cpuBefore = await app.cpuMs();
       for (let r = 0; r < cpuEvaluations; r++) await evaluateOnce(repo, s);
       const cpuMs = (await app.cpuMs()) - cpuBefore;
+      if (profileDir) await app.profile(join(profileDir, `${floor ? "floor" : s.name}.cpuprofile`));
       return {
         name: s.name,
         files: s.files,
@@ -160,8 +172,18 @@ export async function main(argv: string[]): Promise<number> {
     }
   };
 
+  const plain = SCENARIOS.find((s) => s.name === "10f-5c")!;
   const results: ScenarioResult[] = [];
   try {
+    // The CPU goal alone: one scenario (the typical PR unless named) and the floor, over longer batches.
+    if (cpuOnly) {
+      progress(`bench: CPU and memory of ${(only ?? plain).name}, then of the floor…`);
+      const app = await measureScenario(only ?? plain, `bench/${(only ?? plain).name}`, false);
+      const floor = await measureScenario(plain, "bench/floor", true);
+      const cpu = { scenario: app.name, cpu_ms_per_eval: app.cpu_ms_per_eval, rss_mb: app.rss_mb, floor: { cpu_ms_per_eval: floor.cpu_ms_per_eval, rss_mb: floor.rss_mb }, cpu_ratio: ratio(app.cpu_ms_per_eval, floor.cpu_ms_per_eval) };
+      process.stdout.write((json ? JSON.stringify(cpu, null, 2) : `${cpu.scenario}: ${cpu.cpu_ms_per_eval} CPU ms per evaluation, peak RSS ${cpu.rss_mb} MB; the floor: ${floor.cpu_ms_per_eval} ms, ${floor.rss_mb} MB; ${cpu.cpu_ratio}× the floor`) + "\n");
+      return 0;
+    }
     for (const s of only ? [only] : SCENARIOS) {
       progress(`bench: ${s.name} (${quick ? 1 : s.reps} evaluation(s) per latency)…`);
       results.push(await measureScenario(s, `bench/${s.name}`, false));
@@ -174,11 +196,10 @@ export async function main(argv: string[]): Promise<number> {
     progress("bench: audit store…");
     const audit = await measureAudit(quick);
     // The floor on the typical PR without AI (≤ 100 files), the figure its CPU goal is set against.
-    const plain = SCENARIOS.find((s) => s.name === "10f-5c")!;
     progress("bench: floor (a bare Probot app posting one completed check run)…");
     const floor = await measureScenario(plain, "bench/floor", true);
     const cpuMsPerEval = results.find((r) => r.name === plain.name)!.cpu_ms_per_eval;
-    const cpuRatio = Math.round((cpuMsPerEval / floor.cpu_ms_per_eval) * 10) / 10;
+    const cpuRatio = ratio(cpuMsPerEval, floor.cpu_ms_per_eval);
 
     const typical = SCENARIOS.find((s) => s.name === "10f-5c-ai")!;
     progress("bench: evaluations per second…");
@@ -275,6 +296,10 @@ async function waitEvaluated(sandbox: Sandbox, repo: string, head_sha: string) {
   const run = await sandbox.waitForCheckRun(repo, head_sha, (r) => r.status === "completed", EVALUATION_BOUND_MS);
   await sandbox.waitForIdle(EVALUATION_BOUND_MS);
   return run;
+}
+
+function ratio(a: number, b: number): number {
+  return Math.round((a / b) * 10) / 10;
 }
 
 function median(xs: number[]): number {

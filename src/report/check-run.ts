@@ -11,6 +11,7 @@ import type { Conclusion, Verdict } from "../model/verdict.js";
 import type { Decision } from "../evaluate/decide.js";
 import { toolDisplayName } from "../catalogue/ai-tools.js";
 import { renderMarkdown } from "./markdown.js";
+import { contentSentence } from "./format.js";
 import { PUSHED_REASON } from "../evaluate/session-authors.js";
 
 export const SUMMARY_LIMIT = 65_535;
@@ -281,7 +282,7 @@ function fileAnnotations(verdict: Verdict): CheckAnnotation[] {
       // Nothing left to do on a file whose rules are all satisfied: a notice, not a warning.
       annotation_level: forbidden ? "failure" : rules.every((rule) => rule.status === "satisfied") ? "notice" : "warning",
       title: forbidden ? "AI-generated change forbidden here" : "AI-assisted change in a protected path",
-      message: `Changed with ${tools} ${how}: ${ruleText}.`,
+      message: `${contentSentence(file) ?? `Changed with ${tools} ${how}`}: ${ruleText}.`,
     });
   }
   return annotations;

@@ -97,6 +97,12 @@ export interface SandboxPull {
   /** Every push to the head branch, oldest first; `forced` for a force-push. */
   pushes: { at: string; head_sha: string; before: string; forced?: boolean }[];
   reviews: SandboxReview[];
+  /** Who is assigned now. */
+  assignees: string[];
+  /** Every assignment, oldest first: who assigned whom (GitHub's `AssignedEvent`). */
+  assignments: { actor: string; assignee: string; at: string }[];
+  /** The conversation's comments, oldest first. */
+  comments: { id: number; author: string; body: string; at: string }[];
   /** Set when the PR was merged: the merge commit on its base branch. */
   merged?: { sha: string; by: string; at: string };
 }
@@ -380,6 +386,9 @@ export class SandboxState {
       updated_at: now,
       pushes: [{ at: now, head_sha, before: baseSha }],
       reviews: [],
+      assignees: [],
+      assignments: [],
+      comments: [],
     };
     repo.pulls.set(number, pr);
     return pr;

@@ -96,9 +96,9 @@ export function nextRestPage(page: number, link: string | undefined, count: numb
   return count === perPage ? page + 1 : null;
 }
 
-/** A GraphQL connection as the pager reads it. */
+/** A GraphQL connection as the pager reads it; without `totalCount`, `hasNextPage` alone ends it. */
 export interface Connection<N> {
-  totalCount: number;
+  totalCount?: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: N[];
 }

@@ -87,7 +87,7 @@ export class GitHubPullRequestData implements PullRequestData {
   // ---------- PullRequestData ----------
 
   async pullRequest(): Promise<SnapshotPullRequest> {
-    const [{ pr }, lastPush, pushers] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
+    const [{ pr, requesters }, lastPush, pushers] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
     const author = actorLogin(pr.author);
     return {
       number: pr.number,
@@ -103,6 +103,7 @@ export class GitHubPullRequestData implements PullRequestData {
       commits: pr.commits.totalCount,
       ...(pushers.length > 0 ? { pushers } : {}),
       ...(this.options.assignees?.length ? { assignees: [...this.options.assignees] } : {}),
+      ...(requesters.length > 0 ? { requesters } : {}),
     };
   }
 

@@ -5,7 +5,8 @@
  * `pull-request-data.ts`). Both the pull request's data and the policy source read it, once per
  * evaluation.
  */
-import type { ReviewState, SnapshotCommit, SnapshotReview } from "../../model/snapshot.js";
+import type { ReviewState, SnapshotCommit, SnapshotRequester, SnapshotReview } from "../../model/snapshot.js";
+import { mentionedAgents } from "../../evaluate/requesters.js";
 import { POLICY_PATH } from "../../model/policy.js";
 import { resolveIdentity } from "../../shared/identity.js";
 import { CHECK_NAME } from "../../model/check-name.js";
@@ -15,10 +16,13 @@ import { IncompleteDataError } from "../pull-request-data.js";
 import { connectionPage, HEAD_MOVED_REMEDY, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection } from "./pager.js";
 import { shortSha } from "../../shared/format.js";
 import {
+  PULL_REQUEST_ASSIGNMENTS_QUERY,
+  PULL_REQUEST_COMMENTS_QUERY,
   PULL_REQUEST_COMMITS_QUERY,
   PULL_REQUEST_REVIEWS_QUERY,
   PULL_REQUEST_SNAPSHOT_QUERY,
   type GqlActor,
+  type GqlAssignmentConnection,
   type GqlBlob,
   type GqlGitActor,
   type GqlPullRequest,
@@ -48,6 +52,8 @@ export interface PullRequestCore {
   pushPermission: Map<string, boolean>;
   /** Which notes refs of line-level AI attestations exist (SPEC §9). */
   notesRefs: string[];
+  /** Who GitHub records asking an account for work: assignments and mentions (see `requesters.ts`). */
+  requesters: SnapshotRequester[];
 }
 
 interface GraphqlErrorLike {
@@ -88,7 +94,7 @@ export class PullRequestQuery {
     const headRuns = runsFromQuery(pr.headCommit, pr.headRefOid, this.options.appId);
     if (headRuns) rememberCheckRuns(this.cache, pr.headRefOid, headRuns);
     const of = `of pull request #${pr.number}`;
-    const [commitNodes, reviewNodes] = await Promise.all([
+    const [commitNodes, reviewNodes, assignmentNodes, commentNodes] = await Promise.all([
       readCompleteList({
         what: `commits ${of}`,
         counted: (n) => `${n} commit${n === 1 ? "" : "s"} ${of}`,
@@ -108,6 +114,20 @@ export class PullRequestQuery {
         read: (after) =>
           this.nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", (page) => page.reviews),
       }),
+      readCompleteList({
+        what: `assignments ${of}`,
+        start: "",
+        first: connectionPage(pr.assignments, ""),
+        maxPages: MAX_CONNECTION_PAGES,
+        read: (after) => this.nextPage(PULL_REQUEST_ASSIGNMENTS_QUERY, after, "assignments", (page) => page.assignments),
+      }),
+      readCompleteList({
+        what: `comments ${of}`,
+        start: "",
+        first: connectionPage(pr.comments, ""),
+        maxPages: MAX_CONNECTION_PAGES,
+        read: (after) => this.nextPage(PULL_REQUEST_COMMENTS_QUERY, after, "comments", (page) => page.comments),
+      }),
     ]);
     const commits = commitNodes.flatMap((n) => (n ? [toCommit(n.commit)] : []));
     const reviews: SnapshotReview[] = [];
@@ -125,7 +145,8 @@ export class PullRequestQuery {
       pushPermission.set(login.toLowerCase(), node.authorCanPushToRepository);
     }
     reviews.sort((a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at));
-    return { pr, baseRef, policy: first.policy, fallback: first.fallback, commits, reviews, pushPermission, notesRefs: first.notesRefs };
+    const requesters = requestersOf(assignmentNodes, [...commentNodes, ...reviewNodes]);
+    return { pr, baseRef, policy: first.policy, fallback: first.fallback, commits, reviews, pushPermission, notesRefs: first.notesRefs, requesters };
   }
 
   async #baseRefFromRest(): Promise<string> {
@@ -195,6 +216,25 @@ function partialDataOrThrow(error: unknown): PullRequestSnapshotResponse {
   });
   if (blocking.length > 0) throw error;
   return { ...e.data, fallbackRepo: null };
+}
+
+/**
+ * The snapshot's requesters: the actor of every assignment, with its assignee; and the author of
+ * every comment or review body that mentions an agent's handle. Deleted accounts are nobody.
+ */
+function requestersOf(assignments: GqlAssignmentConnection["nodes"], texts: Array<{ author: GqlActor | null; body: string } | null>): SnapshotRequester[] {
+  const out = new Map<string, SnapshotRequester>();
+  const add = (r: SnapshotRequester) => out.set(`${r.via}\u0000${r.agent}\u0000${r.login}`.toLowerCase(), r);
+  for (const node of assignments) {
+    const assignee = node?.assignee;
+    if (!node?.actor || !assignee?.login) continue;
+    add({ login: actorLogin(node.actor)!, agent: actorLogin({ login: assignee.login, __typename: assignee.__typename })!, via: "assigned" });
+  }
+  for (const node of texts) {
+    if (!node?.author) continue;
+    for (const agent of mentionedAgents(node.body)) add({ login: actorLogin(node.author)!, agent, via: "mentioned" });
+  }
+  return [...out.values()];
 }
 
 /** GraphQL spells bot logins without the `[bot]` suffix REST uses; the snapshot follows REST. */
