@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { STORE_KINDS, type TestStore } from "./helpers/audit-stores.js";
 import { approvalThenChangesRequested, openedAndLabeledAtOnce } from "./helpers/races.js";
-import { buildServer, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
+import { processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
 
 const postgres = STORE_KINDS.find((k) => k.name === "postgres")!;
 let db: TestStore;
@@ -22,21 +22,18 @@ afterAll(async () => {
 
 describe.skipIf(!postgres.available)("two node lib/server.js processes sharing PostgreSQL (DATABASE_URL, no REDIS_URL)", () => {
   let sb: Sandbox;
-  let build: ReturnType<typeof buildServer>;
   let c: ProcessCluster;
   const replicas: ServerProcess[] = [];
   const run = Math.random().toString(36).slice(2, 8);
   beforeAll(async () => {
-    build = buildServer();
     sb = await Sandbox.start();
-    c = processCluster(sb, build.serverJs);
+    c = processCluster(sb);
     const env = { DATABASE_URL: (db.target as { url: string }).url };
     replicas.push(...(await Promise.all([c.start("pg-a", env), c.start("pg-b", env)])));
   }, 180_000);
   afterAll(async () => {
     await c?.stopAll();
     await sb?.close();
-    build?.remove();
   });
 
   it("both use PostgreSQL for their turns (readiness names the store)", async () => {
