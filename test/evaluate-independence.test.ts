@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import { requestedBy } from "../src/evaluate/session-authors.js";
-import { mentionedAgents } from "../src/evaluate/requesters.js";
+import { mentionedAgents, startedBy } from "../src/evaluate/requesters.js";
 import { pathKey } from "../src/evaluate/classify.js";
 import { EMPTY_BLOB, type CommitFile, type CommitFileEntry, type FileStatus, type Snapshot, type SnapshotFile } from "../src/model/snapshot.js";
 import { contentSentence } from "../src/report/format.js";
@@ -284,6 +284,21 @@ describe("pushers and the people who asked an agent are AI-session authors", () 
     // Claude Code on Carol's own machine is the same tool, not the app's account: the mention asked for nothing it did.
     const local = snapshot({ commits: [commit({ ai: true, by: "carol" })], requesters: [asked], reviews: [review("alice")] });
     expect(judge(local).conclusion).toBe("success");
+  });
+
+  it("Jules' own line names who started its pull request; the same line in a human's pull request excludes nobody", () => {
+    const body = "Adds tasks.\n\n---\n*PR created automatically by Jules for task [12](https://jules.google.com/task/12) started by @alice*";
+    const jules = snapshot({ author: "google-labs-jules[bot]", body, commits: [commit({ by: "google-labs-jules[bot]" })], reviews: [review("alice")] });
+    expect(reasonsOf(judge(jules), "alice")).toEqual(["@alice is an AI-session author: asked Jules for this pull request"]);
+    const human = snapshot({ author: "carol", body, commits: [commit({ ai: true, by: "carol" })], reviews: [review("alice")] });
+    expect(judge(human).conclusion).toBe("success");
+    expect(startedBy("PR created automatically by Jules for task 1 started by @alice_x", "jules")).toEqual([]);
+    expect(startedBy(`PR created automatically by Jules for task 1 started by @alice ${"x".repeat(5000)}`, "jules")).toEqual([]);
+    expect(startedBy("Requested by: @alice", "devin")).toEqual([]);
+    const line = `PR created automatically by Jules for task ${"started by ".repeat(300)}\n`;
+    const start = performance.now();
+    startedBy(line.repeat(Math.floor(262_144 / line.length)), "jules");
+    expect(performance.now() - start).toBeLessThan(500);
   });
 
   it("reads a mention of an agent's handle as GitHub links one, and nothing else", () => {

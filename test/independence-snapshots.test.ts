@@ -94,6 +94,17 @@ const HUMAN_BLOB = "cd".repeat(20);
 const EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
 const PLAIN_SHA_2 = "b3".repeat(20);
 
+/** Jules' pull request, whose description names who started the task; its commits carry no co-author. */
+function julesPullRequest(approver: string): Json {
+  const jules = who(null, "google-labs-jules[bot]", "161369871+google-labs-jules[bot]@users.noreply.github.com");
+  return snapshot({
+    pr: { author: "google-labs-jules[bot]", author_type: "Bot", body: "Fixes the task.\n\n---\n*PR created automatically by Jules for task [123](https://jules.google.com/task/123) started by @alice*" },
+    files: [{ filename: "evals/t1.yaml", status: "modified" }],
+    commits: [commit(PLAIN_SHA, jules, ["evals/t1.yaml"])],
+    reviews: [approval(approver)],
+  });
+}
+
 /** Copilot's pull request as Alice left it: she assigned Copilot, then unassigned herself; no trailer names her. */
 function copilotsPullRequest(approver: string): Json {
   const copilot = who(null, "copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com");
@@ -216,6 +227,13 @@ const SCENARIOS: Scenario[] = [
     twin: snapshot({ pr: { author: "Copilot", author_type: "Bot", assignees: ["alice", "Copilot"] }, files: [{ filename: "evals/t1.yaml", status: "modified" }], commits: [commit(PLAIN_SHA, who("Copilot"), ["evals/t1.yaml"])], reviews: [approval("bob")] }),
     blockedBy: "ai-in-eval-and-data",
     notCounted: /^@alice is an AI-session author: asked GitHub Copilot for this pull request$/,
+  },
+  {
+    name: "Jules' pull request says it was started by @alice; Alice approves",
+    attack: julesPullRequest("alice"),
+    twin: julesPullRequest("bob"),
+    blockedBy: "ai-in-eval-and-data",
+    notCounted: /^@alice is an AI-session author: asked Jules for this pull request$/,
   },
   {
     name: "Alice assigns Copilot to the issue, Copilot opens the PR, Alice unassigns herself and approves",

@@ -58,6 +58,11 @@ export interface ToolEntry {
    * the tool's agent account to work on it: the comment's author asked for what the agent pushes.
    */
   readonly requestMentions?: readonly string[];
+  /**
+   * Lines the tool writes into its own pull request's description naming who started it; the
+   * first group is that person's login. Read only when the tool's account opened the pull request.
+   */
+  readonly requesterMarks?: readonly RegExp[];
 }
 
 export const AI_TOOLS: readonly ToolEntry[] = [
@@ -83,6 +88,9 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     logins: ["chatgpt-codex-connector[bot]"],
     sessionLinks: [/\bchatgpt\.com\/codex\/tasks\/[\w-]+/i],
     branchPrefixes: ["codex/"],
+    // `@codex` on a pull request starts a Codex cloud task; it counts once the connector's own
+    // account committed or pushed there (a review by it does not).
+    requestMentions: ["codex"],
   },
   {
     id: "copilot",
@@ -145,6 +153,8 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     logins: ["google-labs-jules[bot]"],
     sessionLinks: [/\bjules\.google\.com\/task\/[\w-]+/i],
     prBodyMarks: [/\bPR created automatically by Jules\b/i],
+    // "PR created automatically by Jules for task [1234](https://jules.google.com/task/1234) started by @alice"
+    requesterMarks: [/\bPR created automatically by Jules for task\b[^\n]{0,512}?\bstarted by @([A-Za-z0-9][A-Za-z0-9-]{0,38})(?![\w-])/i],
   },
   {
     id: "openhands",

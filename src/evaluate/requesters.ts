@@ -11,7 +11,7 @@ import type { Policy } from "../model/policy.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { AI_TOOLS } from "../catalogue/ai-tools.js";
 import { agentToolOf } from "./detect.js";
-import { noreplyLogin } from "./trailers.js";
+import { messageLines, noreplyLogin } from "./trailers.js";
 
 const MENTION_TOOL = new Map<string, string>(AI_TOOLS.flatMap((tool) => (tool.requestMentions ?? []).map((handle) => [handle, tool.id] as const)));
 
@@ -27,6 +27,20 @@ export function mentionedAgents(text: string): string[] {
     if (MENTION_TOOL.has(handle)) found.add(handle);
   }
   return [...found];
+}
+
+const REQUESTER_MARKS = AI_TOOLS.flatMap((tool) => (tool.requesterMarks ?? []).map((re) => ({ re, tool: tool.id })));
+/** Longer lines are never the tool's own mark; skipping them keeps the scan linear. */
+const MAX_LINE = 4096;
+
+/**
+ * The logins `tool`'s own marks in a pull request's description name as the person who started
+ * it (Jules: "… started by @alice").
+ */
+export function startedBy(body: string, tool: string): string[] {
+  const marks = REQUESTER_MARKS.filter((m) => m.tool === tool);
+  if (marks.length === 0) return [];
+  return messageLines(body).flatMap((line) => (line.length > MAX_LINE ? [] : marks.flatMap((m) => m.re.exec(line)?.[1] ?? [])));
 }
 
 /** Tools whose own accounts opened, pushed to, or authored or committed a commit of the pull request. */

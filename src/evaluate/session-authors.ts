@@ -12,7 +12,7 @@ import { toolDisplayName } from "../catalogue/ai-tools.js";
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
 import type { Policy } from "../model/policy.js";
 import { sortedBy } from "./order.js";
-import { agentRequesters } from "./requesters.js";
+import { agentRequesters, startedBy } from "./requesters.js";
 
 // GitHub's own committer for web-UI and API commits: it never drove anything.
 const WEB_FLOW_LOGIN = "web-flow";
@@ -209,7 +209,7 @@ export function sessionAuthors(snapshot: Snapshot, attribution: Attribution, ai:
   const agent = attribution.agentAuthor;
   if (agent) {
     const reason = asked(agent.tool);
-    for (const login of pr.assignees ?? []) if (person(login)) add(login, reason);
+    for (const login of [...(pr.assignees ?? []), ...startedBy(pr.body, agent.tool)]) if (person(login)) add(login, reason);
     for (const r of requestedBy(pr.body)) {
       const login = r.login ?? resolveLogin(r.email!, known);
       if (login) {

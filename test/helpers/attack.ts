@@ -19,7 +19,7 @@ import {
   PUSHED,
   REPO,
   REVIEWED,
-  createHarness,
+  runApp,
   example,
   filesConnection,
   graphqlData,
@@ -29,7 +29,6 @@ import {
   mockFiles,
   mockPull,
   needsRestFiles,
-  mockToken,
   pullRequestPayload,
   reviewPayload,
   typicalPr,
@@ -165,13 +164,12 @@ export async function runTwin(scenario: Scenario, own: Twin): Promise<TwinResult
   const twin: Twin = { ...scenario.base, ...own };
   const event = twin.event ?? scenario.event;
   const spec = specOf(scenario, twin);
-  const { probot } = createHarness();
-  const api = nock(API);
+  // An event the app ignores asks for no installation token.
+  const { receive, api } = runApp({ token: !ignoredByApp(event) });
   const writes: Json[] = [];
   const policyExprs: string[] = [];
 
   if (!ignoredByApp(event)) {
-    mockToken();
     if (event.kind === "check_suite") mockCheckRuns(api, spec.headSha, runsFor(event, twin));
     // Without the base branch in the event, one read of the pull request finds it.
     if (event.kind === "check_run" || event.kind === "check_suite") mockPull(api, spec.number, spec.headSha, spec.baseRef);
@@ -183,7 +181,7 @@ export async function runTwin(scenario: Scenario, own: Twin): Promise<TwinResult
     }
   }
 
-  await probot.receive({ id: `attack-${Math.random()}`, name: eventName(event) as any, payload: payloadFor(event, spec) as any });
+  await receive(eventName(event), payloadFor(event, spec), `attack-${Math.random()}`);
 
   const pending = nock.pendingMocks();
   nock.cleanAll();
