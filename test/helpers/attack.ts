@@ -24,6 +24,7 @@ import {
   filesConnection,
   graphqlData,
   mockCheckRuns,
+  mockReviewComments,
   mockCommitFiles,
   mockFileModes,
   mockFiles,
@@ -239,6 +240,8 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
       }
       return { data };
     });
+
+  if (spec.reviewComments) mockReviewComments(api, spec);
 
   // Further pages of commits (GraphQL pages beyond REST's 250).
   if (spec.commits.length > 100) {
