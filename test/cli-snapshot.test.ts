@@ -79,6 +79,8 @@ describe("parseSnapshot", () => {
     ["assignees not an array", (s) => (s.pull_request.assignees = "alice"), 'snapshot.pull_request.assignees: expected an array, got "alice"'],
     ["an unknown file mode", (s) => (s.files[0].mode = "644"), 'snapshot.files[0].mode: expected a git file mode such as "100644" or "120000", got "644"'],
     ["a link target not a string", (s) => (s.files[0].link_target = 1), "snapshot.files[0].link_target: expected a string, got number 1"],
+    ["a blob that is no object id", (s) => (s.files[0].sha = "e69de29"), 'snapshot.files[0].sha: expected a git object id (40 or 64 lower-case hex digits), got "e69de29"'],
+    ["a commit file's blob that is no object id", (s) => (s.commits[0].files = [{ filename: "evals/x", status: "added", sha: "XYZ" }]), 'snapshot.commits[0].files[0].sha: expected a git object id'],
     ["unknown review state", (s) => (s.reviews[0].state = "approved"), "snapshot.reviews[0].state: expected one of"],
     ["unknown permission", (s) => (s.reviews[0].permission = "owner"), "snapshot.reviews[0].permission: expected one of"],
     ["reviewer without login", (s) => (s.reviews[0].user = {}), "snapshot.reviews[0].user.login: required field is missing"],

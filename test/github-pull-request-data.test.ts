@@ -3,6 +3,7 @@ import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { GitHubPullRequestData } from "../src/load/github/pull-request-data.js";
 import { IncompleteDataError } from "../src/load/pull-request-data.js";
+import { readFileModes } from "../src/load/github/file-modes.js";
 import { API, APP_ID, HEAD, NOW, filesConnection, graphqlData, mockCheckRuns, typicalPr, type PrSpec, type SpecCommit, guardGitHubMocks } from "./fixtures/github/harness.js";
 
 guardGitHubMocks();
@@ -261,6 +262,58 @@ describe("policies and push time", () => {
       .reply(200, { files: [{ filename: "a", previous_filename: "old-a" }] }, { link: `<${API}/repos/acme/models/commits/${HEAD}?page=2>; rel="next"` });
     nock(API).get(`/repos/acme/models/commits/${HEAD}`).query({ per_page: "100", page: "2" }).reply(200, { files: [{ filename: "b" }] });
     expect(await loader().commitFiles(HEAD)).toEqual([{ filename: "a", status: "renamed", previous_filename: "old-a" }, "b"]);
+  });
+
+  it("names the blob each file of a commit left: none for a removal, nor for a change of mode alone (GitHub answers null)", async () => {
+    const [x, y, z] = ["a", "b", "c"].map((c) => c.repeat(40));
+    nock(API)
+      .get(`/repos/acme/models/commits/${HEAD}`)
+      .query({ per_page: "100", page: "1" })
+      .reply(200, {
+        files: [
+          { filename: "evals/t1.yaml", status: "added", sha: x },
+          { filename: "evals/t2.yaml", status: "renamed", previous_filename: "scratch/t2.yaml", sha: y },
+          { filename: "run.sh", status: "modified", sha: null },
+          { filename: "gone.txt", status: "removed", sha: z },
+        ],
+      });
+    expect(await loader().commitFiles(HEAD)).toEqual([
+      { filename: "evals/t1.yaml", status: "added", sha: x },
+      { filename: "evals/t2.yaml", status: "renamed", previous_filename: "scratch/t2.yaml", sha: y },
+      "run.sh",
+      "gone.txt",
+    ]);
+  });
+});
+
+describe("the head's modes and blobs", () => {
+  it("reads each asked file's blob from its tree entry: a file's and a link's, never a submodule's (its oid is a commit)", async () => {
+    const gh = new ProbotOctokit({ auth: { token: "ghs_test" }, retry: { enabled: false }, throttle: { enabled: false } });
+    const [file, link, sub] = ["a", "b", "c"].map((c) => c.repeat(40));
+    nock(API)
+      .post("/graphql", (body) => String(body.query).includes("ChangedFileModes"))
+      .reply(200, {
+        data: {
+          repository: {
+            f0: {
+              entries: [
+                { name: "t1.yaml", mode: 0o100644, oid: file },
+                { name: "shared", mode: 0o120000, oid: link },
+                { name: "vendor", mode: 0o160000, oid: sub },
+              ],
+            },
+          },
+        },
+      });
+    nock(API)
+      .post("/graphql", (body) => String(body.query).includes("LinkTargets"))
+      .reply(200, { data: { repository: { f0: { text: "../scratch/shared" } } } });
+    const modes = await readFileModes(gh, { owner: "acme", repo: "models" }, HEAD, ["evals/t1.yaml", "evals/shared", "evals/vendor"]);
+    expect(Object.fromEntries(modes)).toEqual({
+      "evals/t1.yaml": { mode: "100644", sha: file },
+      "evals/shared": { mode: "120000", link_target: "../scratch/shared", sha: link },
+      "evals/vendor": { mode: "160000", link_target: sub },
+    });
   });
 });
 

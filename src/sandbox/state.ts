@@ -280,6 +280,11 @@ export class SandboxState {
   }
 
   private normaliseChange(repo: SandboxRepo, parent: string | undefined, f: FileChange | string): FileChange {
+    // A rename without new content moves the source's content, as `git mv` does.
+    if (typeof f !== "string" && f.status === "renamed" && f.content === undefined && f.previous_filename !== undefined && parent !== undefined) {
+      const content = this.readFile(repo, parent, f.previous_filename);
+      return content === undefined ? f : { ...f, content };
+    }
     if (typeof f !== "string") return f;
     const exists = parent !== undefined && this.readFile(repo, parent, f) !== undefined;
     return { filename: f, status: exists ? "modified" : "added", content: `${f} @ ${this.shaSeq}\n` };
