@@ -20,6 +20,7 @@ import { SCENARIOS, scenarioCommits, type Scenario } from "./scenarios.js";
 import { measureAudit, renderAudit } from "./audit.js";
 import { measureLedger, renderLedger } from "./ledger.js";
 import { measureReliability, renderReliability } from "./reliability.js";
+import { measureWindow, renderWindow } from "./window.js";
 
 interface ScenarioResult {
   name: string;
@@ -45,10 +46,10 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability]";
+const USAGE = "usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability] [--window]";
 
 export async function main(argv: string[]): Promise<number> {
-  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability"].includes(a));
+  const bad = argv.find((a) => !["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability", "--window"].includes(a));
   if (bad) {
     process.stderr.write(`bench: unknown option ${bad}\n${USAGE}\n`);
     return 2;
@@ -75,6 +76,12 @@ export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--reliability")) {
     const reliability = await measureReliability(quick, progress);
     process.stdout.write((json ? JSON.stringify({ reliability }, null, 2) : renderReliability(reliability)) + "\n");
+    return 0;
+  }
+  // The second pull request on a shared head (docs/security.md); `--window` runs only this part.
+  if (argv.includes("--window")) {
+    const window = await measureWindow(quick, progress);
+    process.stdout.write((json ? JSON.stringify({ window }, null, 2) : renderWindow(window)) + "\n");
     return 0;
   }
   // The record of decisions' store (SPEC §10); `--audit` runs only this part.
