@@ -15,7 +15,6 @@ import {
   mockCreate,
   mockEvaluationReads,
   mockPull,
-  mockToken,
   mockUpdate,
   pullRequestPayload,
   reviewPayload,
@@ -82,11 +81,9 @@ describe("pull_request events", () => {
     ["body", { body: { from: "old body" } }, true],
     ["title only", { title: { from: "old title" } }, false],
   ])("edited (%s changed) evaluates only when the base or the body changed", async (what, changes, evaluates) => {
-    const { receive } = runApp({ token: false });
+    const { api, receive } = runApp({ token: evaluates });
     const posted = posts();
     if (evaluates) {
-      mockToken();
-      const api = nock(API);
       mockEvaluationReads(api, typicalPr());
       // A new base first looks for another pull request's run on the head.
       if (what === "base") mockCheckRuns(api, HEAD);

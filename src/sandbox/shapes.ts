@@ -49,6 +49,7 @@ export function pullJson(state: SandboxState, repo: SandboxRepo, pr: SandboxPull
     merged_by: pr.merged ? userJson(state, pr.merged.by) : null,
     merge_commit_sha: pr.merged?.sha ?? null,
     user: userJson(state, pr.author),
+    assignees: pr.assignees.map((login) => userJson(state, login)),
     labels: pr.labels.map((name, i) => ({ id: i + 1, name, color: "ededed", default: false })),
     created_at: pr.created_at,
     updated_at: pr.updated_at,
@@ -127,6 +128,22 @@ export function reviewJson(state: SandboxState, repo: SandboxRepo, pr: SandboxPu
     html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${pr.number}#pullrequestreview-${r.id}`,
     pull_request_url: `https://api.github.com/repos/${repo.owner}/${repo.name}/pulls/${pr.number}`,
   } satisfies Subset<GitHubItem<"pulls", "listReviews">>;
+}
+
+export function reviewCommentJson(state: SandboxState, repo: SandboxRepo, pr: SandboxPull, c: SandboxPull["reviewComments"][number]) {
+  return {
+    id: c.id,
+    node_id: Buffer.from(`024:PullRequestReviewComment${c.id}`).toString("base64"),
+    user: userJson(state, c.author),
+    body: c.body,
+    path: c.path,
+    commit_id: pr.head_sha,
+    created_at: c.at,
+    updated_at: c.at,
+    author_association: "MEMBER",
+    html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${pr.number}#discussion_r${c.id}`,
+    pull_request_url: `https://api.github.com/repos/${repo.owner}/${repo.name}/pulls/${pr.number}`,
+  } satisfies Subset<GitHubItem<"pulls", "listReviewComments">>;
 }
 
 export function checkRunJson(state: SandboxState, repo: SandboxRepo, run: SandboxCheckRun, apiBase: string) {

@@ -8,6 +8,7 @@
 import { IncompleteDataError } from "../pull-request-data.js";
 
 export const RETRY_REMEDY = "Click Re-evaluate on the check run, or push again.";
+export const HEAD_MOVED_REMEDY = "The app evaluates the new head when GitHub delivers its push; if no result appears there, click Re-evaluate.";
 export const SPLIT_REMEDY = "Split the pull request into smaller ones, then push again or click Re-evaluate.";
 
 /** One page as the caller read it. */
@@ -95,9 +96,9 @@ export function nextRestPage(page: number, link: string | undefined, count: numb
   return count === perPage ? page + 1 : null;
 }
 
-/** A GraphQL connection as the pager reads it. */
+/** A GraphQL connection as the pager reads it; without `totalCount`, `hasNextPage` alone ends it. */
 export interface Connection<N> {
-  totalCount: number;
+  totalCount?: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: N[];
 }

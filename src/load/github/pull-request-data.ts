@@ -9,7 +9,7 @@
  */
 import type { PullRequestData } from "../pull-request-data.js";
 import { IncompleteDataError } from "../pull-request-data.js";
-import type { CommitFile as SnapshotCommitFile, FileStatus, Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../../model/snapshot.js";
+import type { CommitFile as SnapshotCommitFile, FileStatus, Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotRequester, SnapshotReview } from "../../model/snapshot.js";
 import { GITHUB_MAX_PR_FILES } from "../../model/snapshot.js";
 import { httpStatus, RequestCache, type GitHubClient, type RepoRef } from "./client.js";
 import { listOwnCheckRuns, type ExistingCheckRun } from "./check-runs.js";
@@ -21,14 +21,25 @@ import { summaryHashes } from "../../report/check-run.js";
 import { commitsWithAiRecords } from "./ai-records.js";
 import type { RecordWarning } from "../../provenance-records/record.js";
 import { readCommitFiles, readRunFiles } from "./commit-files.js";
-import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest, type PullRequestFilesResponse } from "./queries.js";
+import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest } from "./queries.js";
 import { readFileModes, type FileMode } from "./file-modes.js";
 import { isUpdateBranchMerge, looksLikeUpdateBranch, type Push } from "./update-branch.js";
+import { mentionAnswererAtWork, mentionedAgents } from "../../evaluate/requesters.js";
 
 /** GitHub lists at most 3,000 files of a pull request, and of a commit. */
 export const MAX_PR_FILES = GITHUB_MAX_PR_FILES;
 /** The documented page size maximum of "list files". */
 const FILES_PAGE = 100;
+/** Review comments come 100 to a page at most; 100 pages is far past any pull request's conversation. */
+const COMMENTS_PAGE = 100;
+const MAX_COMMENT_PAGES = 100;
+
+interface InlineComment {
+  id: number;
+  body: string;
+  /** Null for a deleted account. */
+  login: string | null;
+}
 
 
 export interface GitHubPullRequestDataOptions extends RepoRef {
@@ -65,18 +76,15 @@ export class GitHubPullRequestData implements PullRequestData {
     this.cache = options.cache ?? new RequestCache();
     this.#repo = { owner: options.owner, repo: options.repo };
     this.#query = new PullRequestQuery(gh, { ...this.#repo, number: options.number, baseRef: options.baseRef, appId: options.appId }, this.cache);
-    this.#query.onFollowUp = () => {
-      this.#readAfterQuery = true;
-    };
     this.policy = new GitHubPolicySource(gh, this.#repo, this.#query, this.cache);
   }
 
   /**
    * Whether part of the snapshot was read by pull request number after the main query, without
-   * GitHub saying which head it was of (further pages of commits or reviews, the REST file list,
-   * whose paths are only checked against GraphQL's). Reads by commit SHA and of people cannot
-   * mix two heads; when nothing else followed, the main query's head is the snapshot's, and no
-   * separate re-read is needed before publishing.
+   * GitHub saying which head it was of (the REST file list, whose paths are only checked against
+   * GraphQL's; further GraphQL pages name their head and fail on another). Reads by commit SHA
+   * and of people cannot mix two heads; when nothing else followed, the main query's head is the
+   * snapshot's, and no separate re-read is needed before publishing.
    */
   get readAfterQuery(): boolean {
     return this.#readAfterQuery;
@@ -90,8 +98,11 @@ export class GitHubPullRequestData implements PullRequestData {
   // ---------- PullRequestData ----------
 
   async pullRequest(): Promise<SnapshotPullRequest> {
-    const [{ pr }, lastPush, pushers] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
+    const [{ pr, requesters: recorded, commits }, lastPush, pushers] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
     const author = actorLogin(pr.author);
+    // Inline review comments cost a request of their own: read only where a mention could count.
+    const inline = mentionAnswererAtWork({ author: author ?? "ghost", pushers }, commits) ? await this.#inlineMentions(pr.number) : [];
+    const requesters = [...recorded, ...inline];
     return {
       number: pr.number,
       author: author ?? "ghost",
@@ -106,6 +117,7 @@ export class GitHubPullRequestData implements PullRequestData {
       commits: pr.commits.totalCount,
       ...(pushers.length > 0 ? { pushers } : {}),
       ...(this.options.assignees?.length ? { assignees: [...this.options.assignees] } : {}),
+      ...(requesters.length > 0 ? { requesters } : {}),
     };
   }
 
@@ -248,15 +260,7 @@ export class GitHubPullRequestData implements PullRequestData {
       first: connectionPage(pr.files, ""),
       maxPages: MAX_PR_FILES / FILES_PAGE,
       key: (node) => node?.path ?? "an empty entry",
-      read: (after) =>
-        this.#query.nextPage(PULL_REQUEST_FILES_QUERY, after, "changed files", { namesHead: true }, (data: PullRequestFilesResponse) => {
-          const later = data.repository?.pullRequest;
-          // A page of another head would mix two versions of the pull request into one list.
-          if (later && later.headRefOid !== pr.headRefOid) {
-            throw new IncompleteDataError(`The head of pull request #${pr.number} moved while its files were read.`, RETRY_REMEDY);
-          }
-          return later?.files;
-        }),
+      read: (after) => this.#query.nextPage(PULL_REQUEST_FILES_QUERY, after, "changed files", (page) => page.files),
     });
     const files = nodes.flatMap((node) => (node ? [{ filename: node.path, status: fileStatus(node.changeType) }] : []));
     // GitHub's own count of the pull request's files, besides the connection's.
@@ -282,7 +286,7 @@ export class GitHubPullRequestData implements PullRequestData {
       maxPages: MAX_PR_FILES / FILES_PAGE,
       key: (file) => file.filename,
       read: async (page) => {
-        this.#query.onFollowUp();
+        this.#readAfterQuery = true;
         const { data, headers } = await this.gh.rest.pulls.listFiles({ ...this.#repo, pull_number: this.options.number, per_page: FILES_PAGE, page });
         const items = data.map((file) => ({
           filename: file.filename,
@@ -292,6 +296,24 @@ export class GitHubPullRequestData implements PullRequestData {
         return { items, next: nextRestPage(page, headers.link, data.length, FILES_PAGE) };
       },
     });
+  }
+
+  /** Who mentioned an agent in an inline review comment (REST lists them all, flat, in pages). */
+  async #inlineMentions(number: number): Promise<SnapshotRequester[]> {
+    const comments = await readCompleteList<InlineComment, number>({
+      what: `review comments of pull request #${number}`,
+      start: 1,
+      maxPages: MAX_COMMENT_PAGES,
+      key: (comment) => String(comment.id),
+      tooLongRemedy: RETRY_REMEDY,
+      // Comments are not of a head: a page read after a push mixes nothing.
+      read: async (page) => {
+        const { data, headers } = await this.gh.rest.pulls.listReviewComments({ ...this.#repo, pull_number: number, per_page: COMMENTS_PAGE, page });
+        const items = data.map((c) => ({ id: c.id, body: c.body, login: c.user?.login ?? null }));
+        return { items, next: nextRestPage(page, headers.link, data.length, COMMENTS_PAGE) };
+      },
+    });
+    return comments.flatMap(({ login, body }) => (login ? mentionedAgents(body).map((agent) => ({ login, agent, via: "mentioned" as const })) : []));
   }
 
   #isTeamMember(login: string, team: string): Promise<boolean> {
