@@ -336,6 +336,14 @@ export class Sandbox {
     pr.comments.push({ id: this.state.nextId(), author, body, at: isoSeconds(this.state.clock.now()) });
   }
 
+  /** An inline review comment on `path` (nothing is delivered, as for `comment`). */
+  reviewComment(repo: string, number: number, author: string, body: string, path: string): void {
+    this.state.clock.tick();
+    const pr = this.pull(repo, number);
+    this.state.addUser(author);
+    pr.reviewComments.push({ id: this.state.nextId(), author, body, path, at: isoSeconds(this.state.clock.now()) });
+  }
+
   async setLabels(repo: string, number: number, labels: string[], by: string): Promise<Delivery | undefined> {
     this.state.clock.tick();
     const r = this.repo(repo);

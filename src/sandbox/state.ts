@@ -103,6 +103,8 @@ export interface SandboxPull {
   assignments: { actor: string; assignee: string; at: string }[];
   /** The conversation's comments, oldest first. */
   comments: { id: number; author: string; body: string; at: string }[];
+  /** Inline review comments on the diff, oldest first. */
+  reviewComments: { id: number; author: string; body: string; path: string; at: string }[];
   /** Set when the PR was merged: the merge commit on its base branch. */
   merged?: { sha: string; by: string; at: string };
 }
@@ -394,6 +396,7 @@ export class SandboxState {
       assignees: [],
       assignments: [],
       comments: [],
+      reviewComments: [],
     };
     repo.pulls.set(number, pr);
     return pr;
