@@ -149,7 +149,18 @@ export interface SandboxRepo {
   commits: Map<string, SandboxCommit>;
   collaborators: Map<string, Permission>;
   pulls: Map<number, SandboxPull>;
+  /** Issues, numbered from 1001 so they never meet a pull request's number (GitHub shares one sequence). */
+  issues: Map<number, SandboxIssue>;
   checkRuns: SandboxCheckRun[];
+}
+
+export interface SandboxIssue {
+  number: number;
+  title: string;
+  author: string;
+  created_at: string;
+  /** Every assignment, oldest first (GitHub's `AssignedEvent`). */
+  assignments: { actor: string; assignee: string; at: string }[];
 }
 
 export interface Installation {
@@ -245,6 +256,7 @@ export class SandboxState {
       commits: new Map(),
       collaborators: new Map(),
       pulls: new Map(),
+      issues: new Map(),
       checkRuns: [],
     };
     this.repos.set(key, repo);
