@@ -34,12 +34,27 @@ async function copilotsPullRequest(repo: string) {
   return number;
 }
 
-/** Carol's pull request; Alice asks the Claude app on it, and the app pushes a commit of its own (no co-author line). */
-async function claudeAppPush(repo: string) {
+/**
+ * Carol's pull request; Alice asks the Claude app on it (in the conversation, or in an inline
+ * review comment), and the app pushes a commit of its own (no co-author line).
+ */
+async function claudeAppPush(repo: string, where: "conversation" | "inline" = "conversation") {
   sb.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY }, collaborators: COLLABORATORS });
   const { number } = await sb.openPullRequest(repo, { author: "carol", head: `feat-${++n}`, commits: [{ message: "Notes", author: "carol", files: ["README.md"] }] });
-  sb.comment(repo, number, "alice", "@claude fix this: the eval task expects the old field name.");
+  const ask = "@claude fix this: the eval task expects the old field name.";
+  if (where === "inline") sb.reviewComment(repo, number, "alice", ask, "README.md");
+  else sb.comment(repo, number, "alice", ask);
   await sb.pushCommits(repo, number, [{ message: "Rename the field in the eval task", author: "claude[bot]", files: ["evals/t1.yaml"] }], "claude[bot]");
+  return number;
+}
+
+/** Alice assigns Copilot an issue; Copilot's pull request closes it, and is assigned to nobody. */
+async function copilotFromIssue(repo: string) {
+  sb.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY }, collaborators: COLLABORATORS });
+  const issue = sb.openIssue(repo, "carol", "The eval task uses the old field name");
+  sb.assignIssue(repo, issue, "Copilot", "alice");
+  const copilot = { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" };
+  const { number } = await sb.openPullRequest(repo, { author: "Copilot", head: `copilot/fix-${++n}`, body: `Fixes #${issue}`, commits: [{ message: "Fix the eval task", author: copilot, files: ["evals/t1.yaml"] }] });
   return number;
 }
 
@@ -62,6 +77,22 @@ describe("the people who asked an agent, as GitHub records them", () => {
     expect(runOf(repo, number).conclusion).toBe("success");
   });
 
+  it("attack: Alice assigns Copilot the issue its pull request closes, then approves: not counted", async () => {
+    const repo = "acme/copilot-issue-attack";
+    const number = await copilotFromIssue(repo);
+    await sb.submitReview(repo, number, "alice", "APPROVE");
+    const run = runOf(repo, number);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("@alice is an AI-session author: asked GitHub Copilot for this pull request");
+  });
+
+  it("twin: Bob approves the pull request of the issue Alice assigned Copilot: counted", async () => {
+    const repo = "acme/copilot-issue-twin";
+    const number = await copilotFromIssue(repo);
+    await sb.submitReview(repo, number, "bob", "APPROVE");
+    expect(runOf(repo, number).conclusion).toBe("success");
+  });
+
   it("attack: Alice writes \"@claude fix this\" on the PR, the Claude app pushes, Alice approves: not counted", async () => {
     const repo = "acme/claude-attack";
     const number = await claudeAppPush(repo);
@@ -69,6 +100,22 @@ describe("the people who asked an agent, as GitHub records them", () => {
     const run = runOf(repo, number);
     expect(run.conclusion).toBe("action_required");
     expect(run.output.summary).toContain("@alice is an AI-session author: asked Claude Code for this pull request");
+  });
+
+  it("attack: Alice asks \"@claude fix this\" in an inline review comment, the Claude app pushes, Alice approves: not counted", async () => {
+    const repo = "acme/claude-inline-attack";
+    const number = await claudeAppPush(repo, "inline");
+    await sb.submitReview(repo, number, "alice", "APPROVE");
+    const run = runOf(repo, number);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("@alice is an AI-session author: asked Claude Code for this pull request");
+  });
+
+  it("twin: Bob approves beside Alice's inline request: counted", async () => {
+    const repo = "acme/claude-inline-twin";
+    const number = await claudeAppPush(repo, "inline");
+    await sb.submitReview(repo, number, "bob", "APPROVE");
+    expect(runOf(repo, number).conclusion).toBe("success");
   });
 
   it("twin: Bob, who mentioned nobody, approves the Claude app's push: counted", async () => {

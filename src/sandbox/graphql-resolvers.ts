@@ -11,7 +11,7 @@ import type { GraphQLFieldResolver, GraphQLResolveInfo } from "graphql";
 import { blobSha } from "./shapes.js";
 import { connection, notFound, type ConnectionPage } from "./graphql-exec.js";
 import type { ResolverMap } from "./graphql-trim.js";
-import type { GitPerson, SandboxCheckRun, SandboxPull, SandboxRepo, SandboxReview, SandboxState, SandboxUser } from "./state.js";
+import type { GitPerson, SandboxCheckRun, SandboxIssue, SandboxPull, SandboxRepo, SandboxReview, SandboxState, SandboxUser } from "./state.js";
 
 export interface GraphqlContext {
   state: SandboxState;
@@ -77,7 +77,7 @@ interface ForcePushSource extends PullSource {
   __typename: "HeadRefForcePushedEvent";
   push: SandboxPull["pushes"][number];
 }
-interface AssignedSource extends PullSource {
+interface AssignedSource {
   __typename: "AssignedEvent";
   assignment: SandboxPull["assignments"][number];
 }
@@ -356,11 +356,13 @@ const PullRequest: Fields<PullSource> = {
     return connection(list, args, info, (review) => ({ repo, pr, review }) satisfies ReviewSource);
   },
   comments: ({ repo, pr }, args, _c, info) => connection(pr.comments, args, info, (comment) => ({ repo, pr, comment }) satisfies CommentSource),
+  // The issues a closing keyword in the body links ("Fixes #1001"), as GitHub reads them.
+  closingIssuesReferences: ({ repo, pr }, args, _c, info) => connection(closingIssues(repo, pr.body), args, info, (issue) => issue),
   timelineItems: ({ repo, pr }, args, _c, info) => {
     // The items the loader reads: the pull request's commits, force pushes and assignments.
     const types = Array.isArray(args.itemTypes) ? (args.itemTypes as string[]) : ["PULL_REQUEST_COMMIT", "HEAD_REF_FORCE_PUSHED_EVENT", "ASSIGNED_EVENT"];
     const items: Array<PullCommitSource | ForcePushSource | AssignedSource> = [];
-    if (types.includes("ASSIGNED_EVENT")) for (const assignment of pr.assignments) items.push({ __typename: "AssignedEvent", repo, pr, assignment });
+    if (types.includes("ASSIGNED_EVENT")) for (const assignment of pr.assignments) items.push({ __typename: "AssignedEvent", assignment });
     if (types.includes("PULL_REQUEST_COMMIT")) for (const sha of pr.commits) items.push({ __typename: "PullRequestCommit", repo, pr, sha });
     if (types.includes("HEAD_REF_FORCE_PUSHED_EVENT")) {
       for (const push of pr.pushes.filter((p) => p.forced)) items.push({ __typename: "HeadRefForcePushedEvent", repo, pr, push });
@@ -407,6 +409,25 @@ const HeadRefForcePushedEvent: Fields<ForcePushSource> = {
   createdAt: ({ push }) => push.at,
   beforeCommit: ({ repo, push }) => (repo.commits.has(push.before) ? commitSource(repo, push.before) : null),
   afterCommit: ({ repo, push }) => commitSource(repo, push.head_sha),
+};
+
+const CLOSING_KEYWORD = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)\b/gi;
+
+function closingIssues(repo: SandboxRepo, body: string): SandboxIssue[] {
+  const numbers = new Set([...body.matchAll(CLOSING_KEYWORD)].map((m) => Number(m[1])));
+  return [...numbers].flatMap((n) => repo.issues.get(n) ?? []);
+}
+
+const Issue: Fields<SandboxIssue> = {
+  id: (i) => nodeId("I_", i.number),
+  number: (i) => i.number,
+  title: (i) => i.title,
+  createdAt: (i) => i.created_at,
+  timelineItems: (i, args, _c, info) => {
+    const types = Array.isArray(args.itemTypes) ? (args.itemTypes as string[]) : ["ASSIGNED_EVENT"];
+    const items: AssignedSource[] = types.includes("ASSIGNED_EVENT") ? i.assignments.map((assignment) => ({ __typename: "AssignedEvent", assignment })) : [];
+    return connection(items, args, info, (x) => x);
+  },
 };
 
 const AssignedEvent: Fields<AssignedSource> = {
@@ -467,6 +488,7 @@ export const RESOLVERS: ResolverMap = asResolverMap({
   PullRequestReview,
   HeadRefForcePushedEvent,
   AssignedEvent,
+  Issue,
   IssueComment,
   CheckSuite,
   CheckRun,
@@ -484,6 +506,8 @@ export const RESOLVERS: ResolverMap = asResolverMap({
   ...connectionTypes("CheckRunConnection", "CheckRunEdge"),
   ...connectionTypes("PullRequestTimelineItemsConnection", "PullRequestTimelineItemsEdge"),
   ...connectionTypes("IssueCommentConnection", "IssueCommentEdge"),
+  ...connectionTypes("IssueConnection", "IssueEdge"),
+  ...connectionTypes("IssueTimelineItemsConnection", "IssueTimelineItemsEdge"),
 });
 
 function asResolverMap(map: Record<string, Fields<any>>): ResolverMap {

@@ -119,6 +119,8 @@ export interface SandboxPull {
   assignments: { actor: string; assignee: string; at: string }[];
   /** The conversation's comments, oldest first. */
   comments: { id: number; author: string; body: string; at: string }[];
+  /** Inline review comments on the diff, oldest first. */
+  reviewComments: { id: number; author: string; body: string; path: string; at: string }[];
   /** Set when the PR was merged: the merge commit on its base branch. */
   merged?: { sha: string; by: string; at: string };
 }
@@ -163,7 +165,18 @@ export interface SandboxRepo {
   commits: Map<string, SandboxCommit>;
   collaborators: Map<string, Permission>;
   pulls: Map<number, SandboxPull>;
+  /** Issues, numbered from 1001 so they never meet a pull request's number (GitHub shares one sequence). */
+  issues: Map<number, SandboxIssue>;
   checkRuns: SandboxCheckRun[];
+}
+
+export interface SandboxIssue {
+  number: number;
+  title: string;
+  author: string;
+  created_at: string;
+  /** Every assignment, oldest first (GitHub's `AssignedEvent`). */
+  assignments: { actor: string; assignee: string; at: string }[];
 }
 
 export interface Installation {
@@ -259,6 +272,7 @@ export class SandboxState {
       commits: new Map(),
       collaborators: new Map(),
       pulls: new Map(),
+      issues: new Map(),
       checkRuns: [],
     };
     this.repos.set(key, repo);
@@ -461,6 +475,7 @@ export class SandboxState {
       assignees: [],
       assignments: [],
       comments: [],
+      reviewComments: [],
     };
     repo.pulls.set(number, pr);
     return pr;
