@@ -48,6 +48,16 @@ async function claudeAppPush(repo: string, where: "conversation" | "inline" = "c
   return number;
 }
 
+/** Alice assigns Copilot an issue; Copilot's pull request closes it, and is assigned to nobody. */
+async function copilotFromIssue(repo: string) {
+  sb.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY }, collaborators: COLLABORATORS });
+  const issue = sb.openIssue(repo, "carol", "The eval task uses the old field name");
+  sb.assignIssue(repo, issue, "Copilot", "alice");
+  const copilot = { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" };
+  const { number } = await sb.openPullRequest(repo, { author: "Copilot", head: `copilot/fix-${++n}`, body: `Fixes #${issue}`, commits: [{ message: "Fix the eval task", author: copilot, files: ["evals/t1.yaml"] }] });
+  return number;
+}
+
 const runOf = (repo: string, number: number) => sb.latestCheckRun(repo, sb.pull(repo, number).head_sha)!;
 
 describe("the people who asked an agent, as GitHub records them", () => {
@@ -63,6 +73,22 @@ describe("the people who asked an agent, as GitHub records them", () => {
   it("twin: Bob, who asked nothing, approves Copilot's pull request: counted", async () => {
     const repo = "acme/copilot-twin";
     const number = await copilotsPullRequest(repo);
+    await sb.submitReview(repo, number, "bob", "APPROVE");
+    expect(runOf(repo, number).conclusion).toBe("success");
+  });
+
+  it("attack: Alice assigns Copilot the issue its pull request closes, then approves: not counted", async () => {
+    const repo = "acme/copilot-issue-attack";
+    const number = await copilotFromIssue(repo);
+    await sb.submitReview(repo, number, "alice", "APPROVE");
+    const run = runOf(repo, number);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("@alice is an AI-session author: asked GitHub Copilot for this pull request");
+  });
+
+  it("twin: Bob approves the pull request of the issue Alice assigned Copilot: counted", async () => {
+    const repo = "acme/copilot-issue-twin";
+    const number = await copilotFromIssue(repo);
     await sb.submitReview(repo, number, "bob", "APPROVE");
     expect(runOf(repo, number).conclusion).toBe("success");
   });
