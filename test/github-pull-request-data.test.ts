@@ -367,6 +367,16 @@ describe("requesters", () => {
     ]);
   });
 
+  it("reads who assigned whom on the issues the pull request closes, and fails closed past what it reads", async () => {
+    const spec = typicalPr({ closingIssues: [{ number: 7, assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }] }] });
+    snapshotReply(spec, spec.commits);
+    expect((await loader().pullRequest()).requesters).toEqual([{ login: "alice", agent: "Copilot[bot]", via: "assigned" }]);
+    snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.closingIssues.totalCount = 30));
+    await expect(loader().pullRequest()).rejects.toThrow(/closes 30 issues/);
+    snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.closingIssues.nodes[0].assignments.pageInfo = { hasNextPage: true, endCursor: "x" }));
+    await expect(loader().pullRequest()).rejects.toThrow(/Issue #7, which pull request #42 closes, was assigned more than 100 times/);
+  });
+
   it("fails closed when the assignments cannot be read to their end", async () => {
     const spec = typicalPr({ assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }] });
     snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.assignments.pageInfo = { hasNextPage: true, endCursor: "assigned-1" }));

@@ -98,6 +98,26 @@ describe("a pull request opened on a commit another pull request's green run is 
     expect(sb.latestCheckRun(repo, strict.head_sha)?.external_id).toBe(String(strict.number));
   }, 90_000);
 
+  it("closes its holding run as a failure when the pull request's head moves on before the result is written", async () => {
+    const repo = await repoWithScratch();
+    const lenient = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "scratch", commits: [aiCommit("evals/t.yaml")] });
+    expect((await sb.waitForCheckRun(repo, lenient.head_sha))?.conclusion).toBe("success");
+    const strict = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "main", deliver: false, commits: [] });
+    // Its main query is answered only after the push below, so it reads the new head.
+    sb.http.faults.add({ operation: "graphql:PullRequestSnapshot", repo, fault: "slow", delayMs: 1_500, times: 1 });
+    const opened = sb.deliver("pull_request", sb.pullRequestEvent(repo, strict.number, "opened"));
+    const ours = (run: { external_id: string | null }) => run.external_id === String(strict.number);
+    expect((await sb.waitForCheckRun(repo, strict.head_sha, ours)).status).toBe("in_progress");
+    const pushed = await sb.pushCommits(repo, strict.number, [aiCommit("evals/late.yaml")]);
+    expect((await opened).status).toBeLessThan(300);
+    await sb.waitForIdle(60_000);
+
+    const onOld = sb.checkRuns(repo, { sha: strict.head_sha, name: "Provenance Gate" }).filter(ours);
+    expect(onOld.map((run) => [run.status, run.conclusion])).toEqual([["completed", "failure"]]);
+    expect(onOld[0].output?.summary).toContain(`moved to ${pushed.head_sha.slice(0, 7)}`);
+    expect(sb.latestCheckRun(repo, pushed.head_sha)?.external_id).toBe(String(strict.number));
+  }, 90_000);
+
   it("an ordinary pull request, whose head has no other pull request's run, keeps its place behind the backlog and gets no holding run", async () => {
     const repo = await repoWithScratch();
     const before = checkRunWrites(sb.repo(repo)).length;

@@ -126,7 +126,7 @@ export class PullRequestQuery {
       pushPermission.set(login.toLowerCase(), node.authorCanPushToRepository);
     }
     reviews.sort((a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at));
-    const requesters = requestersOf(assignmentNodes, [...commentNodes, ...reviewNodes]);
+    const requesters = requestersOf([...assignmentNodes, ...closingIssueAssignments(pr)], [...commentNodes, ...reviewNodes]);
     return { pr, baseRef, policy: first.policy, fallback: first.fallback, commits, reviews, pushPermission, notesRefs: first.notesRefs, requesters };
   }
 
@@ -208,6 +208,27 @@ function partialDataOrThrow(error: unknown): PullRequestSnapshotResponse {
   });
   if (blocking.length > 0) throw error;
   return { ...e.data, fallbackRepo: null };
+}
+
+/**
+ * The assignments of the issues the pull request closes (where Copilot's coding agent is started),
+ * read whole or failing closed: an issue assigned more than 100 times, or more linked issues than
+ * the query reads, cannot be judged from part of its record.
+ */
+function closingIssueAssignments(pr: GqlPullRequest): GqlAssignmentConnection["nodes"] {
+  const issues = pr.closingIssues;
+  if (!issues) return [];
+  const remedy = "Link at most 25 issues to close, then click Re-evaluate.";
+  if (issues.totalCount > issues.nodes.length) {
+    throw new IncompleteDataError(`Pull request #${pr.number} closes ${issues.totalCount} issues; the app reads who was assigned on at most ${issues.nodes.length}.`, remedy);
+  }
+  return issues.nodes.flatMap((issue) => {
+    if (!issue) return [];
+    if (issue.assignments.pageInfo.hasNextPage) {
+      throw new IncompleteDataError(`Issue #${issue.number}, which pull request #${pr.number} closes, was assigned more than 100 times; its assignments cannot be read whole.`, remedy);
+    }
+    return issue.assignments.nodes;
+  });
 }
 
 /**

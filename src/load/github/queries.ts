@@ -41,6 +41,10 @@ const ASSIGNMENT_FIELDS = `
     }
   }`;
 
+// The issues the pull request closes, with their assignments: Copilot's coding agent starts on the
+// assignment of an issue to it, and its pull request closes that issue. Bounded; more fail closed.
+export const MAX_CLOSING_ISSUES = 25;
+
 // The conversation's comments, whose mentions of an agent's handle (`@claude`) ask it for work.
 const COMMENT_FIELDS = `
   totalCount
@@ -97,6 +101,14 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
       assignments: timelineItems(first: 100, itemTypes: [ASSIGNED_EVENT]) {${ASSIGNMENT_FIELDS}
       }
       comments(first: 100) {${COMMENT_FIELDS}
+      }
+      closingIssues: closingIssuesReferences(first: ${MAX_CLOSING_ISSUES}) {
+        totalCount
+        nodes {
+          number
+          assignments: timelineItems(first: 100, itemTypes: [ASSIGNED_EVENT]) {${ASSIGNMENT_FIELDS}
+          }
+        }
       }
       commits(first: 100) {${COMMIT_FIELDS}
       }
@@ -248,6 +260,8 @@ export interface GqlPullRequest {
   /** Every assignment of someone to the pull request, oldest first. */
   assignments: GqlAssignmentConnection;
   comments: GqlCommentConnection;
+  /** Null where GitHub cannot tell. */
+  closingIssues?: { totalCount: number; nodes: Array<{ number: number; assignments: GqlAssignmentConnection } | null> } | null;
   commits: GqlCommitConnection;
   reviews: GqlReviewConnection;
   /** Null when GitHub cannot list them (a diff too large to compute). */
