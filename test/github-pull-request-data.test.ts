@@ -3,9 +3,9 @@ import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { GitHubPullRequestData } from "../src/load/github/pull-request-data.js";
 import { IncompleteDataError } from "../src/load/pull-request-data.js";
-import { API, APP_ID, HEAD, NOW, filesConnection, graphqlData, mockCheckRuns, typicalPr, type PrSpec, type SpecCommit, guardGitHubMocks } from "./fixtures/github/harness.js";
+import { API, APP_ID, HEAD, NOW, filesConnection, graphqlData, mockActivity, mockCheckRuns, typicalPr, type PrSpec, type SpecCommit, guardGitHubMocks } from "./fixtures/github/harness.js";
 
-guardGitHubMocks();
+guardGitHubMocks({ activity: false });
 
 function loader(): GitHubPullRequestData {
   const gh = new ProbotOctokit({ auth: { token: "ghs_test" }, retry: { enabled: false }, throttle: { enabled: false } });
@@ -131,8 +131,10 @@ describe("files", () => {
   it("fails closed when GitHub lists fewer labels than the pull request has", async () => {
     const labels = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `label-${i}` }));
     snapshotReply(typicalPr(), typicalPr().commits, (data) => (data.repository.pullRequest.labels = { totalCount: 101, nodes: labels(100) }));
+    mockActivity(nock(API), typicalPr());
     await expect(loader().pullRequest()).rejects.toThrow(/has 101 labels; only 100 could be read/);
     snapshotReply(typicalPr(), typicalPr().commits, (data) => (data.repository.pullRequest.labels = { totalCount: 100, nodes: labels(100) }));
+    mockActivity(nock(API), typicalPr());
     expect((await loader().pullRequest()).labels).toHaveLength(100);
   });
 
@@ -225,6 +227,7 @@ describe("policies and push time", () => {
       }),
       typicalPr().commits,
     );
+    mockActivity(nock(API), typicalPr());
     const data = loader();
     expect((await data.pullRequest()).last_push_at).toBe("2026-11-20T10:30:00Z");
     expect((await data.checkRuns(HEAD)).map((run) => [run.id, run.status, run.conclusion])).toEqual([
@@ -239,6 +242,7 @@ describe("policies and push time", () => {
       data.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.nodes[0].checkRuns.totalCount = 101;
     });
     mockCheckRuns(nock(API), HEAD, [{ id: 1, external_id: "42", started_at: "2026-11-20T10:30:00Z" }]);
+    mockActivity(nock(API), typicalPr());
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:30:00Z");
   });
 
@@ -247,9 +251,11 @@ describe("policies and push time", () => {
       (data.repository.pullRequest.forcePushes = { nodes: [{ createdAt: "2026-11-20T10:45:00Z", afterCommit: { oid } }] });
     const spec = typicalPr({ runs: [{ id: 1, external_id: "42", started_at: "2026-11-20T10:05:00Z" }] });
     snapshotReply(spec, spec.commits, forced(HEAD));
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:45:00Z");
     // A force-push onto another commit says nothing about this head.
     snapshotReply(spec, spec.commits, forced("9".repeat(40)));
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:05:00Z");
   });
 
