@@ -17,6 +17,8 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism()),
     // No test reaches the network: only nock's mocks and servers on this machine.
     setupFiles: ["test/helpers/no-network.ts"],
+    // One build of lib/ per run, for the files that run it as its own process.
+    globalSetup: ["test/helpers/global-setup.ts"],
     // The app records its results (SPEC §10): tests that run the real entry write to a throwaway
     // file shared by the run's workers, never to data/provenance.db in the work tree.
     env: { PROVENANCE_DB: process.env.PROVENANCE_DB ?? join(tmpdir(), `provenance-test-${process.pid}.db`) },

@@ -72,8 +72,8 @@ const RESPONSE_NEEDS = {
   "GET /repos/{owner}/{repo}/pulls": ["[].number", "[].head.sha", "[].base.ref"],
   "GET /repos/{owner}/{repo}/pulls/{pull_number}": ["number", "state", "head.sha", "base.ref"],
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/files": ["[].filename", "[].status", "[].previous_filename?"],
-  "GET /repos/{owner}/{repo}/commits/{ref}": ["files[].filename", "files[].previous_filename?"],
-  "GET /repos/{owner}/{repo}/compare/{basehead}": ["total_commits", "commits[].sha", "files[].filename", "files[].status", "files[].previous_filename?"],
+  "GET /repos/{owner}/{repo}/commits/{ref}": ["files[].filename", "files[].status", "files[].previous_filename?", "files[].sha?"],
+  "GET /repos/{owner}/{repo}/compare/{basehead}": ["total_commits", "commits[].sha", "files[].filename", "files[].status", "files[].previous_filename?", "files[].sha?"],
   "GET /repos/{owner}/{repo}/contents/{path}": {
     schema: {
       anyOf: [

@@ -16,7 +16,8 @@ import {
   HEAD,
   OWNER,
   REPO,
-  createHarness,
+  REVIEWED,
+  runApp,
   example,
   filesConnection,
   graphqlData,
@@ -29,7 +30,6 @@ import {
   mockFileModes,
   policyOf,
   mockPull,
-  mockToken,
   mockUpdate,
   pullRequestPayload,
   reviewPayload,
@@ -60,10 +60,6 @@ const PULL = `/repos/${OWNER}/${REPO}/pulls/42`;
 const isSnapshotQuery = (body: Json) => String(body.query).includes("query PullRequestSnapshot");
 const isCommitsQuery = (body: Json) => String(body.query).includes("query PullRequestCommits");
 const isReviewsQuery = (body: Json) => String(body.query).includes("query PullRequestReviews");
-
-async function deliver(probot: any, payload: Json, id = `evt-${Math.random()}`, name = "pull_request"): Promise<void> {
-  await probot.receive({ id, name, payload });
-}
 
 /** What every posted failure must show: failure (never success/neutral), what happened, how to retry. */
 function expectFailureNaming(posted: Json[], what: RegExp): void {
@@ -125,9 +121,7 @@ describe("transient faults are retried and end in the normal conclusion (retry +
   ];
 
   it.each(cases)("%s: retried once, normal conclusion", async (_name, fault, faulted) => {
-    const { probot } = createRetryingHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp({ harness: createRetryingHarness() });
     const paths = served(api);
     const spec = typicalPr();
     fault(api, spec); // registered first, so the first matching request meets the fault
@@ -135,7 +129,7 @@ describe("transient faults are retried and end in the normal conclusion (retry +
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expectNormal(posted);
     expect(paths.filter((p) => p === faulted)).toHaveLength(2);
@@ -145,9 +139,7 @@ describe("transient faults are retried and end in the normal conclusion (retry +
     ["HTTP 500", [500, { message: "Server Error" }, {}]],
     ["a 403 secondary rate limit with retry-after: 0", secondaryRateLimit(403, 0)],
   ])("%s on the check-run create, then 201: retried, one run posted with the normal conclusion", async (_name, fault) => {
-    const { probot } = createRetryingHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp({ harness: createRetryingHarness() });
     const paths = served(api);
     const spec = typicalPr();
     mockEvaluationReads(api, spec);
@@ -157,7 +149,7 @@ describe("transient faults are retried and end in the normal conclusion (retry +
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expect(writes(paths)).toHaveLength(2);
     expectNormal(posted);
@@ -167,9 +159,7 @@ describe("transient faults are retried and end in the normal conclusion (retry +
 
 describe("faults that persist end in a posted failure, without a retry storm", () => {
   it("HTTP 500 on every GraphQL attempt: a bounded number of retries, then a failure naming the 5xx", async () => {
-    const { probot } = createRetryingHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp({ harness: createRetryingHarness() });
     const paths = served(api);
     const spec = typicalPr();
     api.post("/graphql", isSnapshotQuery).times(4).reply(500, { message: "Server Error" });
@@ -180,16 +170,14 @@ describe("faults that persist end in a posted failure, without a retry storm", (
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expect(paths.filter((p) => p === "POST /graphql PullRequestSnapshot").length).toBeLessThanOrEqual(4);
     expectFailureNaming(posted, /HTTP 500.*graphql[\s\S]*temporary problem/);
   });
 
   it("a 429 secondary rate limit with retry-after: 600 on every attempt: no retry before 600 s, a failure that says rate limit", async () => {
-    const { probot, decisions } = createRetryingHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, decisions, api } = runApp({ harness: createRetryingHarness() });
     const paths = served(api);
     const spec = typicalPr();
     const [status, body, headers] = secondaryRateLimit(429, 600);
@@ -202,7 +190,7 @@ describe("faults that persist end in a posted failure, without a retry storm", (
     const fileTimes: number[] = [];
     api.on("request", (req: { path: string }) => void (req.path.startsWith(FILES) && fileTimes.push(performance.now())));
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     // Time is scaled 1 s → 1 ms: a retry that honours retry-after comes ≥ 600 ms after the try before.
     const gaps = fileTimes.slice(1).map((t, i) => Math.round(t - fileTimes[i]));
@@ -212,9 +200,7 @@ describe("faults that persist end in a posted failure, without a retry storm", (
   });
 
   it("ECONNRESET on every GraphQL attempt: a failure that names the network error", async () => {
-    const { probot } = createRetryingHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp({ harness: createRetryingHarness() });
     const spec = typicalPr();
     api.post("/graphql", isSnapshotQuery).times(4).replyWithError(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }));
     optionalReads(api, spec);
@@ -223,7 +209,7 @@ describe("faults that persist end in a posted failure, without a retry storm", (
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expectFailureNaming(posted, /ECONNRESET/);
     // No answer came: the summary must not claim GitHub answered with a status.
@@ -233,9 +219,7 @@ describe("faults that persist end in a posted failure, without a retry storm", (
 
 describe("primary rate limits", () => {
   it("403 with x-ratelimit-remaining: 0 and a reset 10 minutes away: not waited on; a failure says rate limit and when it resets", async () => {
-    const { probot, decisions } = createRetryingHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, decisions, api } = runApp({ harness: createRetryingHarness() });
     const spec = typicalPr();
     const reset = inSeconds(600);
     const [status, body, headers] = primaryRateLimit(reset);
@@ -247,7 +231,7 @@ describe("primary rate limits", () => {
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     // A webhook handler that sleeps until the quota resets holds the delivery (GitHub gives up
     // after 10 s) and every other event for the installation: give up at once and say when.
@@ -258,9 +242,7 @@ describe("primary rate limits", () => {
   });
 
   it("the summary of a primary rate limit does not send the owner after permissions", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const spec = typicalPr();
     mockGraphql(api, spec);
     reply(api, "get", FILES, primaryRateLimit(inSeconds(600)));
@@ -270,16 +252,14 @@ describe("primary rate limits", () => {
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expectFailureNaming(posted, /rate limit/i);
     expect(posted[0].output.summary).not.toMatch(/accept the requested permissions|lack a permission/);
   });
 
   it("GraphQL RATE_LIMITED in the response body: a failure that says rate limit, not 'lacks access'", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const spec = typicalPr();
     api.post("/graphql", isSnapshotQuery).reply(200, { errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded for installation ID 2." }] });
     optionalReads(api, spec);
@@ -288,16 +268,14 @@ describe("primary rate limits", () => {
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expectFailureNaming(posted, /RATE_LIMITED: API rate limit exceeded/);
     expect(posted[0].output.summary).not.toMatch(/lacks access/);
   });
 
   it("a rate limit that also blocks the check-run write: error log and a rethrow, so the delivery fails and can be redelivered", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     const spec = typicalPr();
     const [status, body, headers] = primaryRateLimit(inSeconds(600));
     api.post("/graphql", isSnapshotQuery).reply(status, body, headers);
@@ -306,7 +284,7 @@ describe("primary rate limits", () => {
     mockPull(api, 42, HEAD);
     api.post(CHECK_RUNS_PATH).reply(status, body, headers);
 
-    await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/rate limit/i);
+    await expect(receive("pull_request", pullRequestPayload("synchronize", spec))).rejects.toThrow(/rate limit/i);
     const logged = errorLogs(logs, "could not post the check run");
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ pr: 42, conclusion: "failure" });
@@ -317,16 +295,14 @@ describe("primary rate limits", () => {
 
 describe("GraphQL partial data", () => {
   async function runWith(graphqlBody: Json, spec = typicalPr()): Promise<Json[]> {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     api.post("/graphql", isSnapshotQuery).reply(200, graphqlBody);
     optionalReads(api, spec);
     mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
     return posted;
   }
 
@@ -359,9 +335,7 @@ describe("GraphQL partial data", () => {
   });
 
   it.each(["NOT_FOUND", "FORBIDDEN"])("%s on the owner's .github repository while the base has a policy: the normal conclusion", async (type) => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const spec = typicalPr();
     mockEvaluationReads(api, spec);
     nock.removeInterceptor({ hostname: "api.github.com", method: "POST", path: "/graphql", proto: "https" });
@@ -371,7 +345,7 @@ describe("GraphQL partial data", () => {
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expectNormal(posted);
   });
@@ -383,15 +357,13 @@ describe("pagination that does not advance", () => {
   const page = (n: number) => Array.from({ length: 100 }, (_, i) => ({ filename: `data/p${n}-${i}.csv`, status: "added" }));
 
   async function runWith(setup: (api: nock.Scope, spec: PrSpec) => void, spec = typicalPr()): Promise<{ posted: Json[]; paths: string[] }> {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const paths = served(api);
     setup(api, spec);
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
     const posted: Json[] = [];
     mockCreate(api, posted);
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
     return { posted, paths };
   }
 
@@ -434,6 +406,7 @@ describe("pagination that does not advance", () => {
     data: {
       repository: {
         pullRequest: {
+          headRefOid: spec.headSha,
           commits: {
             totalCount: spec.commits.length,
             pageInfo,
@@ -491,7 +464,7 @@ describe("pagination that does not advance", () => {
       data.repository.pullRequest.reviews.pageInfo = { hasNextPage: true, endCursor: "r1" };
       api.post("/graphql", isSnapshotQuery).reply(200, { data });
       const again = { totalCount: 2, pageInfo: { hasNextPage: true, endCursor: "r1" }, nodes: data.repository.pullRequest.reviews.nodes };
-      api.post("/graphql", isReviewsQuery).reply(200, { data: { repository: { pullRequest: { reviews: { ...again, nodes: [{ ...again.nodes[0], author: { login: "carol", __typename: "User" } }] } } } } });
+      api.post("/graphql", isReviewsQuery).reply(200, { data: { repository: { pullRequest: { headRefOid: spec.headSha, reviews: { ...again, nodes: [{ ...again.nodes[0], author: { login: "carol", __typename: "User" } }] } } } } });
       optionalReads(api, spec);
     }, spec);
     expectFailureNaming(posted, /Paging through the reviews of pull request #42 did not advance/);
@@ -502,9 +475,7 @@ describe("pagination that does not advance", () => {
 
 describe("the head moves; deliveries repeat or arrive out of order", () => {
   it("the head moves between the evaluation and the publish: no write for the old head, a log line says so", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     const paths = served(api);
     const spec = typicalPr();
     mockGraphql(api, spec);
@@ -513,16 +484,14 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     mockCommitFiles(api, spec.commits[1]);
     mockPull(api, 42, NEW_HEAD);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expect(writes(paths)).toEqual([]);
     expect(logs.find((l) => String(l.msg).includes("head moved during evaluation"))).toMatchObject({ evaluated_sha: HEAD, current_sha: NEW_HEAD });
   });
 
   it("the head moved between the event and the query: the new head is evaluated and published on it, never on the event's head", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const spec = typicalPr();
     mockEvaluationReads(api, spec);
     // The event's head is looked up early (push time); nothing is written there.
@@ -530,16 +499,62 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", { ...spec, headSha: OLD_HEAD }));
+    await receive("pull_request", pullRequestPayload("synchronize", { ...spec, headSha: OLD_HEAD }));
 
     // Judged as the new head: the event's push time is not lent to it, so bob's earlier approval
     // predates the (unknown, hence "now") push and does not count.
     expectNormal(posted, "action_required");
   });
 
+  /**
+   * The main query brings the first commit or review with a cursor; the second page of that list
+   * is read at `pageHead`. No file is renamed, so nothing else is read by pull request number.
+   */
+  async function pushBetweenPages(list: "commits" | "reviews", pageHead: string): Promise<{ posted: Json[]; paths: string[] }> {
+    const { api, receive } = runApp();
+    const paths = served(api);
+    const spec = typicalPr({
+      files: typicalPr().files.filter((f) => f.status !== "renamed"),
+      reviews: [
+        { login: "bob", state: "APPROVED", submittedAt: REVIEWED },
+        { login: "carol", state: "COMMENTED", submittedAt: REVIEWED },
+      ],
+    });
+    const data = graphqlData(spec);
+    const first = data.repository.pullRequest[list];
+    const rest = first.nodes.slice(1);
+    first.nodes = first.nodes.slice(0, 1);
+    first.pageInfo = { hasNextPage: true, endCursor: `${list}-1` };
+    api.post("/graphql", isSnapshotQuery).reply(200, { data });
+    api
+      .post("/graphql", list === "commits" ? isCommitsQuery : isReviewsQuery)
+      .reply(200, { data: { repository: { pullRequest: { headRefOid: pageHead, [list]: { ...first, pageInfo: { hasNextPage: false, endCursor: null }, nodes: rest } } } } });
+    if (pageHead === spec.headSha) {
+      mockFileModes(api, spec, policyOf(spec));
+      mockCommitFiles(api, spec.commits[1]);
+    }
+    const posted: Json[] = [];
+    mockCreate(api, posted);
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    return { posted, paths };
+  }
+
+  it.each(["commits", "reviews"] as const)("a push between two pages of %s: failure on the head read, saying the head moved and that its push is evaluated", async (list) => {
+    const { posted } = await pushBetweenPages(list, NEW_HEAD);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ head_sha: HEAD, status: "completed", conclusion: "failure" });
+    expect(posted[0].output.summary).toContain(`The head of pull request #42 moved from 1111111 to 2222222 while its ${list} were read.`);
+    expect(posted[0].output.summary).toMatch(/evaluates the new head when GitHub delivers its push/);
+  });
+
+  it.each(["commits", "reviews"] as const)("two pages of %s at the same head: the normal conclusion, and no re-read of the head (each page named it)", async (list) => {
+    const { posted, paths } = await pushBetweenPages(list, HEAD);
+    expectNormal(posted);
+    expect(paths).not.toContain(`GET ${PULL}`);
+  });
+
   it("the same delivery twice: the same result, and the second run writes nothing", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
+    const { receive, logs } = runApp();
     const spec = typicalPr();
     const posted: Json[] = [];
     let api = nock(API);
@@ -547,12 +562,12 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     mockEvaluationReads(api, spec);
     mockCreate(api, posted, 700);
     const payload = pullRequestPayload("synchronize", spec);
-    await deliver(probot, payload, "delivery-1");
+    await receive("pull_request", payload, "delivery-1");
 
     api = nock(API);
     const second = served(api);
     mockEvaluationReads(api, spec, [{ id: 700, external_id: "42", conclusion: posted[0].conclusion, title: posted[0].output.title, summary: posted[0].output.summary }]);
-    await deliver(probot, payload, "delivery-1");
+    await receive("pull_request", payload, "delivery-1");
 
     expect(writes(first)).toHaveLength(1);
     expect(writes(second)).toEqual([]);
@@ -561,8 +576,7 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
   });
 
   it("a redelivery after a failed evaluation repairs the failure: the run is updated to the normal conclusion", async () => {
-    const { probot } = createHarness();
-    mockToken();
+    const { receive } = runApp();
     const spec = typicalPr();
     const posted: Json[] = [];
     let api = nock(API);
@@ -571,44 +585,40 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     mockPull(api, 42, HEAD);
     mockCreate(api, posted, 701);
     const payload = pullRequestPayload("synchronize", spec);
-    await deliver(probot, payload, "delivery-2");
+    await receive("pull_request", payload, "delivery-2");
     expectFailureNaming(posted, /HTTP 502/);
 
     api = nock(API);
     mockEvaluationReads(api, spec, [{ id: 701, external_id: "42", conclusion: "failure", title: posted[0].output.title, summary: posted[0].output.summary }]);
     mockUpdate(api, 701, posted);
-    await deliver(probot, payload, "delivery-2");
+    await receive("pull_request", payload, "delivery-2");
 
     expect(posted).toHaveLength(2);
     expect(posted[1]).toMatchObject({ conclusion: "success" });
   });
 
   it("an older synchronize delivered after the newer one: nothing is written on the old head, and the new head's run is left as it is", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const paths = served(api);
     const spec = typicalPr();
     // First the newer event: evaluated and posted on HEAD.
     mockEvaluationReads(api, spec);
     const posted: Json[] = [];
     mockCreate(api, posted, 702);
-    await deliver(probot, pullRequestPayload("synchronize", spec), "newer");
+    await receive("pull_request", pullRequestPayload("synchronize", spec), "newer");
     expect(posted).toHaveLength(1);
 
     // Then the older one (head OLD_HEAD): GitHub now serves HEAD, whose run is already current.
     mockEvaluationReads(api, spec, [{ id: 702, external_id: "42", conclusion: posted[0].conclusion, title: posted[0].output.title, summary: posted[0].output.summary }]);
     api.get(`/repos/${OWNER}/${REPO}/commits/${OLD_HEAD}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
-    await deliver(probot, pullRequestPayload("synchronize", { ...spec, headSha: OLD_HEAD }), "older");
+    await receive("pull_request", pullRequestPayload("synchronize", { ...spec, headSha: OLD_HEAD }), "older");
 
     expect(writes(paths)).toHaveLength(1);
     expect(paths.some((p) => p.startsWith("POST") && p.includes(OLD_HEAD))).toBe(false);
   });
 
   it("a late review event while GraphQL still serves the old head: the stale result is not published", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     const paths = served(api);
     const spec = typicalPr({ headSha: OLD_HEAD });
     mockGraphql(api, spec);
@@ -617,7 +627,7 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
     mockCommitFiles(api, spec.commits[1]);
     mockPull(api, 42, NEW_HEAD);
 
-    await deliver(probot, reviewPayload("submitted", spec), "late-review", "pull_request_review");
+    await receive("pull_request_review", reviewPayload("submitted", spec), "late-review");
 
     expect(writes(paths)).toEqual([]);
     expect(logs.some((l) => String(l.msg).includes("head moved") && l.current_sha === NEW_HEAD)).toBe(true);
@@ -628,9 +638,7 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
 
 describe("missing permissions and other refusals", () => {
   it("a team lookup without members: read ('Resource not accessible by integration'): failure naming that permission and how to grant it", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const policy = `version: 1
 classes:
   eval: ["evals/**"]
@@ -649,7 +657,7 @@ rules:
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expectFailureNaming(posted, /HTTP 403.*memberships\/bob.*Resource not accessible by integration/);
     const summary: string = posted[0].output.summary;
@@ -660,9 +668,7 @@ rules:
   });
 
   it("reading the pull request's own .provenance.yml without contents: read: failure naming that permission", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const spec = typicalPr({ files: [...typicalPr().files, { filename: ".provenance.yml", status: "modified" }] });
     mockGraphql(api, spec);
     mockFiles(api, spec);
@@ -672,7 +678,7 @@ rules:
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expectFailureNaming(posted, /HTTP 403.*contents\/\.provenance\.yml.*Resource not accessible by integration/);
     expect(posted[0].output.summary).toMatch(/contents/i);
@@ -680,22 +686,18 @@ rules:
   });
 
   it("the check-run write refused (no checks: write): error log and a rethrow — nothing else can be posted", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     const spec = typicalPr();
     mockEvaluationReads(api, spec);
     // The result, then the minimal failure run that would replace it.
     api.post(CHECK_RUNS_PATH).times(2).reply(notAccessible[0], notAccessible[1], notAccessible[2]);
 
-    await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/Resource not accessible by integration/);
+    await expect(receive("pull_request", pullRequestPayload("synchronize", spec))).rejects.toThrow(/Resource not accessible by integration/);
     expect(errorLogs(logs, "could not post the check run")).toHaveLength(1);
   });
 
   it("422 on the check-run create (GitHub rejects the output): a minimal failure run is posted instead", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const spec = typicalPr();
     mockEvaluationReads(api, spec);
     const rejected: Json[] = [];
@@ -703,7 +705,7 @@ rules:
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expect(rejected).toHaveLength(1);
     expectFailureNaming(posted, /HTTP 422|rejected/);
@@ -711,9 +713,7 @@ rules:
   });
 
   it("404: the pull request is gone: nothing is written, an error is logged and the delivery fails", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     const paths = served(api);
     const spec = typicalPr();
     const data = graphqlData(spec);
@@ -723,24 +723,22 @@ rules:
     mockCheckRuns(api, HEAD);
     api.get(PULL).reply(404, { message: "Not Found" });
 
-    await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/Not Found/);
+    await expect(receive("pull_request", pullRequestPayload("synchronize", spec))).rejects.toThrow(/Not Found/);
     expect(writes(paths)).toEqual([]);
     expect(errorLogs(logs, "could not post the check run")).toHaveLength(1);
   });
 
   it("401 on the installation token request: nothing can be posted; error log and a rethrow", async () => {
-    const { probot, logs } = createHarness();
+    const { receive, logs } = runApp({ token: false });
     nock(API).post(`/app/installations/2/access_tokens`).times(4).reply(401, { message: "Bad credentials" });
     const spec = typicalPr();
 
-    await expect(deliver(probot, pullRequestPayload("synchronize", spec))).rejects.toThrow(/Bad credentials/);
+    await expect(receive("pull_request", pullRequestPayload("synchronize", spec))).rejects.toThrow(/Bad credentials/);
     expect(errorLogs(logs, "could not post the check run")).toHaveLength(1);
   });
 
   it("a 500 on the check-run listing (the main query could not hold every run): a failure naming it", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const spec = typicalPr({ files: [{ filename: "evals/tasks/t1.yaml", status: "modified" }] });
     const data = graphqlData(spec);
     data.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.totalCount = 11;
@@ -749,16 +747,14 @@ rules:
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expect(posted).toHaveLength(1);
     expectFailureNaming(posted, /HTTP 500 to GET \/repos\/acme\/models\/commits\/1{40}\/check-runs/);
   });
 
   it("a merge group whose pull request cannot be read (HTTP 500): the group fails, never passes", async () => {
-    const { probot } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp();
     const spec = typicalPr();
     const groupSha = "9".repeat(40);
     api.post("/graphql", isSnapshotQuery).reply(500, { message: "Server Error" });
@@ -772,7 +768,7 @@ rules:
     const payload = example("merge_group", "checks_requested");
     payload.merge_group = { ...payload.merge_group, head_sha: groupSha, head_ref: `refs/heads/gh-readonly-queue/main/pr-42-${HEAD}` };
 
-    await deliver(probot, payload, "group", "merge_group");
+    await receive("merge_group", payload, "group");
 
     expect(posted.map((p) => [p.head_sha, p.conclusion])).toEqual([
       [HEAD, "failure"],
@@ -784,9 +780,7 @@ rules:
 
 describe("no request storm inside one evaluation", () => {
   it("a file list that fails with 502 every time is requested at most retries + 1 times per evaluation", async () => {
-    const { probot } = createRetryingHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, api } = runApp({ harness: createRetryingHarness() });
     const paths = served(api);
     const spec = typicalPr();
     mockGraphql(api, spec);
@@ -796,7 +790,7 @@ describe("no request storm inside one evaluation", () => {
     const posted: Json[] = [];
     mockCreate(api, posted);
 
-    await deliver(probot, pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
 
     expectFailureNaming(posted, /HTTP 502.*pulls\/42\/files/);
     // Octokit's retry plugin already retries 3 times; the evaluation must not start another round.

@@ -4,18 +4,15 @@
  * read), carries the conclusion of the run GitHub shows, not the pull request's own verdict.
  */
 import { describe, expect, it } from "vitest";
-import nock from "nock";
 import {
-  API,
   HEAD,
   PUSHED,
-  createHarness,
+  runApp,
   example,
   mockCheckRuns,
   mockCreate,
   mockEvaluationReads,
   mockPull,
-  mockToken,
   mockUpdate,
   pullRequestPayload,
   typicalPr,
@@ -25,10 +22,6 @@ import {
 guardGitHubMocks();
 
 type Json = Record<string, any>;
-
-async function receive(probot: any, name: string, payload: Json) {
-  await probot.receive({ id: `evt-${Math.random()}`, name, payload });
-}
 
 const evaluationLines = (logs: Json[]) => logs.filter((l) => l.msg === "provenance-gate evaluation");
 const marker = (own: string) => `summary\n\n<!-- provenance-gate:sha256=${"0".repeat(64)} annotations=${"0".repeat(64)} own=${own} -->`;
@@ -44,53 +37,45 @@ function mergeGroupPayload(queuedSha: string) {
 
 describe("the evaluation log line carries the posted conclusion", () => {
   it("for a pull request that passes on its own but is blocked by another on its commit", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     mockEvaluationReads(api, typicalPr(), [blockedSibling]);
     mockPull(api, 7, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
-    await receive(probot, "pull_request", pullRequestPayload("synchronize", typicalPr()));
+    await receive("pull_request", pullRequestPayload("synchronize", typicalPr()));
     expect(posted[0].conclusion).toBe("action_required");
     expect(evaluationLines(logs)).toEqual([expect.objectContaining({ pr: 42, conclusion: "action_required", publish: "created" })]);
   });
 
   it("when the write fails: the conclusion it tried to post, not the pull request's own", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     mockEvaluationReads(api, typicalPr(), [blockedSibling]);
     mockPull(api, 7, HEAD);
     // GitHub refuses the run, and then the minimal failure run too: the delivery fails.
     api.post("/repos/acme/models/check-runs").times(2).reply(422, { message: "Validation Failed", errors: [], documentation_url: "https://docs.github.com/rest" });
-    await expect(receive(probot, "pull_request", pullRequestPayload("synchronize", typicalPr()))).rejects.toThrow();
+    await expect(receive("pull_request", pullRequestPayload("synchronize", typicalPr()))).rejects.toThrow();
     expect(evaluationLines(logs)).toEqual([expect.objectContaining({ pr: 42, conclusion: "action_required", publish: "failed (422)" })]);
   });
 
   it("for a repository without a policy", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     const spec = typicalPr({ policy: null, fallback: "NOT_FOUND" });
     mockEvaluationReads(api, { ...spec, commits: [] });
     const posted: Json[] = [];
     mockCreate(api, posted);
-    await receive(probot, "pull_request", pullRequestPayload("opened", spec));
+    await receive("pull_request", pullRequestPayload("opened", spec));
     expect(posted[0]).toMatchObject({ conclusion: "success", output: { title: "No provenance policy" } });
     expect(evaluationLines(logs)).toEqual([expect.objectContaining({ pr: 42, conclusion: "success", publish: "created" })]);
   });
 
   it("for a merge group: one line for the pull request's run and one for the group's", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     mockEvaluationReads(api, typicalPr(), [{ id: 7, external_id: "42", started_at: PUSHED }]);
     mockUpdate(api, 7, []);
     mockCheckRuns(api, GROUP_SHA);
     const groupPosts: Json[] = [];
     mockCreate(api, groupPosts, 901);
-    await receive(probot, "merge_group", mergeGroupPayload("6".repeat(40)));
+    await receive("merge_group", mergeGroupPayload("6".repeat(40)));
     expect(groupPosts[0].conclusion).toBe("failure");
     expect(evaluationLines(logs)).toEqual([
       expect.objectContaining({ pr: 42, head_sha: HEAD, conclusion: "success", publish: "updated" }),
@@ -101,9 +86,7 @@ describe("the evaluation log line carries the posted conclusion", () => {
 
 describe("a merge group follows what was posted on its pull request", () => {
   it("fails when the pull request's run is a failure because its siblings could not be read, though it passes on its own", async () => {
-    const { probot, logs } = createHarness();
-    mockToken();
-    const api = nock(API);
+    const { receive, logs, api } = runApp();
     mockEvaluationReads(api, typicalPr(), [{ id: 7, external_id: "42", started_at: PUSHED }, blockedSibling]);
     api.get("/repos/acme/models/pulls/7").reply(404, { message: "Not Found" });
     const prPosts: Json[] = [];
@@ -111,7 +94,7 @@ describe("a merge group follows what was posted on its pull request", () => {
     mockCheckRuns(api, GROUP_SHA);
     const groupPosts: Json[] = [];
     mockCreate(api, groupPosts, 901);
-    await receive(probot, "merge_group", mergeGroupPayload(HEAD));
+    await receive("merge_group", mergeGroupPayload(HEAD));
     expect(prPosts[0]).toMatchObject({ conclusion: "failure", output: { title: "Provenance Gate could not evaluate this pull request" } });
     expect(groupPosts[0]).toMatchObject({ conclusion: "failure", output: { title: "Pull request #42 does not pass Provenance Gate" } });
     expect(evaluationLines(logs).map((l) => l.conclusion)).toEqual(["failure", "failure"]);

@@ -8,6 +8,7 @@ import {
   finishOutput,
   renderDecision,
   summaryHashes,
+  MAX_ANNOTATIONS,
   SUMMARY_LIMIT,
   type CheckAnnotation,
 } from "../src/report/check-run.js";
@@ -168,6 +169,15 @@ describe("check-run output", () => {
     expect(byPath["src/a.ts"]).toBeUndefined();
     expect(byPath[".provenance.yml"]).toMatchObject({ annotation_level: "failure", start_line: 4 });
     expect(byPath[".provenance.yml"].message).toContain("unknown class");
+  });
+
+  it("annotates at most 50 files, blocking ones first, and says in the summary how many it left out", () => {
+    const base = verdict();
+    const waiting = Array.from({ length: 60 }, (_, i) => ({ ...base.files[0], filename: `evals/w${i}.yaml` }));
+    const output = renderDecision(decide({ kind: "verdict", verdict: { ...base, config_errors: [], files: [...waiting, base.files[1]] } }));
+    expect(output.annotations).toHaveLength(MAX_ANNOTATIONS);
+    expect(output.annotations.map((a) => a.path)).toEqual([...waiting.slice(0, 49).map((f) => f.filename), "evals/tasks/x.yaml"]);
+    expect(output.summary).toContain("Annotations mark 50 of the 61 AI-touched protected files (those that block first); the other 11 are not annotated.");
   });
 
   it("merge groups pass only for a passing pull request at the queued SHA", () => {

@@ -15,7 +15,6 @@ import {
   mockCreate,
   mockEvaluationReads,
   mockPull,
-  mockToken,
   mockUpdate,
   pullRequestPayload,
   reviewPayload,
@@ -80,11 +79,9 @@ describe("pull_request events", () => {
     ["body", { body: { from: "old body" } }, true],
     ["title only", { title: { from: "old title" } }, false],
   ])("edited (%s changed) evaluates only when the base or the body changed", async (_what, changes, evaluates) => {
-    const { receive } = runApp({ token: false });
+    const { api, receive } = runApp({ token: evaluates });
     const posted = posts();
     if (evaluates) {
-      mockToken();
-      const api = nock(API);
       mockEvaluationReads(api, typicalPr());
       mockCreate(api, posted);
     }

@@ -4,15 +4,14 @@
  * record, and two OS processes appending at once keeping one valid chain.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { draft, GENESIS_HASH, recordHash, type AuditDraft } from "../src/audit/record.js";
 import { auditRecords, openAuditStore, type AuditStore } from "../src/audit/store.js";
 import { verifyChain } from "../src/audit/verify.js";
 import { run } from "../src/cli/main.js";
 import { sampleDraft } from "../src/bench/audit-sample.js";
+import { builtLib } from "./helpers/built-lib.js";
 import { STORE_KINDS, withoutTriggers, type TestStore } from "./helpers/audit-stores.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -237,29 +236,11 @@ for (const kind of STORE_KINDS) {
   });
 }
 
-// ── the child processes: the audit modules compiled once, run with plain node ──
-
-let childDir: string | undefined;
+// ── the child processes: the run's build of lib/ (test/helpers/built-lib.ts), run with plain node ──
 
 function childScript(): string {
-  if (!childDir) {
-    childDir = mkdtempSync(join(tmpdir(), "provenance-audit-child-"));
-    const r = spawnSync(
-      process.execPath,
-      [join(ROOT, "node_modules/typescript/bin/tsc"), "--outDir", childDir, "--rootDir", join(ROOT, "src"), "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--esModuleInterop", "--skipLibCheck", join(ROOT, "src/bench/audit-child.ts")],
-      { encoding: "utf8" },
-    );
-    if (r.status !== 0) throw new Error(`tsc: ${r.stdout}${r.stderr}`);
-    // ESM finds packages from the file's own folder up, and needs "type": "module" beside it.
-    symlinkSync(join(ROOT, "node_modules"), join(childDir, "node_modules"), "dir");
-    writeFileSync(join(childDir, "package.json"), JSON.stringify({ type: "module" }));
-  }
-  return join(childDir, "bench/audit-child.js");
+  return join(builtLib().root, "lib/bench/audit-child.js");
 }
-
-afterAll(() => {
-  if (childDir) rmSync(childDir, { recursive: true, force: true });
-});
 
 function runChild(db: string, count: number, tag: string, startAt: number): Promise<Record<string, unknown>> {
   const script = childScript();

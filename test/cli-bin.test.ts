@@ -1,13 +1,13 @@
 /**
- * The one test that runs the real binary: compiled with the build config, started as `node <bin>`
- * the way npm links it. Everything else drives `run()` in-process.
+ * The one test that runs the real binary: the run's build of lib/ (test/helpers/built-lib.ts),
+ * started as `node <bin>` the way npm links it. Everything else drives `run()` in-process.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { builtLib } from "./helpers/built-lib.js";
 import { GIT_ENV, TestRepo } from "./helpers/git-repo.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -17,13 +17,7 @@ let bin: string;
 let repo: TestRepo;
 
 beforeAll(() => {
-  out = mkdtempSync(join(tmpdir(), "provenance-gate-build-"));
-  // Other modules may be mid-edit with type errors; tsc still emits, and this test is about the CLI.
-  spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(out, "lib")], {
-    encoding: "utf8",
-  });
-  copyFileSync(join(ROOT, "package.json"), join(out, "package.json"));
-  symlinkSync(join(ROOT, "node_modules"), join(out, "node_modules"), "dir");
+  out = builtLib().root;
   bin = join(out, pkg.bin["provenance-gate"]);
 
   repo = new TestRepo();
@@ -34,7 +28,6 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(() => {
-  rmSync(out, { recursive: true, force: true });
   repo?.remove();
 });
 

@@ -39,10 +39,11 @@ describe("parseSnapshot", () => {
     expect(parseSnapshot(JSON.stringify(good()))).toEqual(good());
   });
 
-  it("accepts the new optional fields: pushers, assignees, modes, link targets, commit renames", () => {
+  it("accepts the new optional fields: pushers, assignees, requesters, modes, link targets, commit renames", () => {
     const s = good();
     s.pull_request.pushers = ["mallory", "renovate[bot]"];
     s.pull_request.assignees = ["alice"];
+    s.pull_request.requesters = [{ login: "alice", agent: "Copilot", via: "assigned" }, { login: "bob", agent: "claude", via: "mentioned" }];
     s.files.push({ filename: "evals/shared", status: "added", mode: "120000", link_target: "scratch/shared" });
     s.commits[0].files = ["evals/tasks/t1.yaml", { filename: "evals/t2.yaml", status: "renamed", previous_filename: "tmp/t2.yaml" }];
     expect(parseSnapshot(JSON.stringify(s))).toEqual(s);
@@ -74,9 +75,12 @@ describe("parseSnapshot", () => {
     ["a commit rename without its source", (s) => (s.commits[0].files = [{ filename: "evals/x", status: "renamed" }]), 'snapshot.commits[0].files[0].previous_filename: required when status is "renamed"'],
     ["a misspelt commit file field", (s) => (s.commits[0].files = [{ filename: "evals/x", status: "copied", previous_filname: "a" }]), 'snapshot.commits[0].files[0].previous_filname: unknown field (did you mean "previous_filename"?)'],
     ["a pusher that is no login", (s) => (s.pull_request.pushers = ["alice smith"]), 'snapshot.pull_request.pushers[0]: expected a GitHub login such as "alice", got "alice smith"'],
+    ["a requester recorded some other way", (s) => (s.pull_request.requesters = [{ login: "alice", agent: "claude", via: "emailed" }]), 'snapshot.pull_request.requesters[0].via: expected one of "assigned", "mentioned", got "emailed"'],
     ["assignees not an array", (s) => (s.pull_request.assignees = "alice"), 'snapshot.pull_request.assignees: expected an array, got "alice"'],
     ["an unknown file mode", (s) => (s.files[0].mode = "644"), 'snapshot.files[0].mode: expected a git file mode such as "100644" or "120000", got "644"'],
     ["a link target not a string", (s) => (s.files[0].link_target = 1), "snapshot.files[0].link_target: expected a string, got number 1"],
+    ["a blob that is no object id", (s) => (s.files[0].sha = "e69de29"), 'snapshot.files[0].sha: expected a git object id (40 or 64 lower-case hex digits), got "e69de29"'],
+    ["a commit file's blob that is no object id", (s) => (s.commits[0].files = [{ filename: "evals/x", status: "added", sha: "XYZ" }]), 'snapshot.commits[0].files[0].sha: expected a git object id'],
     ["unknown review state", (s) => (s.reviews[0].state = "approved"), "snapshot.reviews[0].state: expected one of"],
     ["unknown permission", (s) => (s.reviews[0].permission = "owner"), "snapshot.reviews[0].permission: expected one of"],
     ["reviewer without login", (s) => (s.reviews[0].user = {}), "snapshot.reviews[0].user.login: required field is missing"],

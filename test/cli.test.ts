@@ -204,7 +204,39 @@ describe("check", () => {
     const repo = aiBranch();
     await cli(["check", "--save-snapshot", "snap.json"], repo.dir);
     const snapshot = JSON.parse(readFileSync(join(repo.dir, "snap.json"), "utf8"));
-    expect(snapshot.files).toContainEqual({ filename: "data/b.csv", status: "renamed", previous_filename: "data/a.csv", mode: "100644" });
+    expect(snapshot.files).toContainEqual({ filename: "data/b.csv", status: "renamed", previous_filename: "data/a.csv", mode: "100644", sha: repo.git("rev-parse", "HEAD:data/b.csv").trim() });
+  });
+});
+
+describe("check: attribution follows exact content (the local-git loader's blobs)", () => {
+  /** main: the policy; a branch where Claude writes `path` with `text`, then a plain commit adds `copy` with `copyText`. */
+  function copyBranch(path: string, text: string, copy: string, copyText: string): TestRepo {
+    const r = new TestRepo();
+    repos.push(r);
+    r.write(".provenance.yml", POLICY).write("README.md", "hi\n").commit("init");
+    r.git("checkout", "-q", "-b", "feature");
+    r.write(path, text).commit("Draft the task\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n");
+    r.write(copy, copyText).commit("Add the eval task", { author: BOB });
+    return r;
+  }
+
+  it("attack: a plain commit copies Claude's scratch/t1.yaml to evals/t1.yaml (git lists it as added): blocked, naming where it came from", async () => {
+    const r = copyBranch("scratch/t1.yaml", "task: ai\n", "evals/t1.yaml", "task: ai\n");
+    const ai = r.git("rev-parse", "--short=7", "HEAD~1").trim();
+    const result = await cli(["check"], r.dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split("\n")[0]).toBe("✖ action required: Needs 1 independent approval for AI-assisted changes in eval");
+    expect(result.stdout).toContain(`evals/t1.yaml has the content Claude Code wrote to scratch/t1.yaml in ${ai}`);
+  });
+
+  it("twin: a human's own evals/t1.yaml beside Claude's scratch/t1.yaml passes", async () => {
+    const r = copyBranch("scratch/t1.yaml", "task: ai\n", "evals/t1.yaml", "task: mine\n");
+    expect((await cli(["check"], r.dir)).code).toBe(0);
+  });
+
+  it("twin: an empty evals/__init__.py beside Claude's empty scratch/__init__.py passes (the empty blob is nobody's content)", async () => {
+    const r = copyBranch("scratch/__init__.py", "", "evals/__init__.py", "");
+    expect((await cli(["check"], r.dir)).code).toBe(0);
   });
 });
 

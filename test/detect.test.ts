@@ -495,6 +495,20 @@ describe("the catalogue", () => {
     }
   });
 
+  it("names each agent handle once, in lower case, for a tool whose own account answers it", () => {
+    const handles = AI_TOOLS.flatMap((t) => (t.requestMentions ?? []).map((h) => [h, t] as const));
+    expect(new Set(handles.map(([h]) => h)).size).toBe(handles.length);
+    for (const [h, t] of handles) {
+      expect(h).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+      expect(t.logins?.length).toBeGreaterThan(0);
+    }
+    expect(handles.map(([h, t]) => `${h}:${t.id}`)).toEqual(expect.arrayContaining(["claude:claude-code", "copilot:copilot"]));
+  });
+
+  it("knows Copilot's account however the loaders spell it: `Copilot` (REST), `Copilot[bot]` (GraphQL's Bot)", () => {
+    for (const login of ["Copilot", "Copilot[bot]", "copilot-swe-agent[bot]"]) expect(isAgentLogin(login)).toBe(true);
+  });
+
   it("lists no dependency or release bot as an agent", () => {
     for (const account of NOT_AI_ACCOUNTS) expect(isAgentLogin(account)).toBe(false);
   });

@@ -6,8 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import { requestedBy } from "../src/evaluate/session-authors.js";
+import { mentionedAgents, startedBy } from "../src/evaluate/requesters.js";
 import { pathKey } from "../src/evaluate/classify.js";
-import type { Snapshot, SnapshotFile } from "../src/model/snapshot.js";
+import { EMPTY_BLOB, type CommitFile, type CommitFileEntry, type FileStatus, type Snapshot, type SnapshotFile } from "../src/model/snapshot.js";
+import { contentSentence } from "../src/report/format.js";
 import type { RuleResult, Verdict } from "../src/model/verdict.js";
 import { commit, person, policy, review, rule, sha, snapshot } from "./helpers/builders.js";
 
@@ -96,6 +98,93 @@ describe("attribution follows the content", () => {
   });
 });
 
+describe("attribution follows exact content by its blob", () => {
+  const AI = sha("ai-commit");
+  const X = "a".repeat(40);
+  const Y = "b".repeat(40);
+  const wrote = (filename: string, blob: string, status: FileStatus = "added"): CommitFileEntry => ({ filename, status, sha: blob });
+  const aiWrites = (...files: CommitFile[]) => commit({ sha: AI, ai: true, files });
+  const fileOf = (v: Verdict, name: string) => v.files.find((f) => f.filename === name)!;
+
+  it("a plain commit that copies AI output into evals/ (git lists it as added) keeps it AI-touched, naming where it came from", () => {
+    const s = snapshot({
+      files: [added("evals/t1.yaml", { sha: X }), added("scratch/t1.yaml", { sha: X })],
+      commits: [aiWrites(wrote("scratch/t1.yaml", X)), commit({ files: [wrote("evals/t1.yaml", X)] })],
+    });
+    const v = judge(s);
+    expect(v.conclusion).toBe("action_required");
+    expect(fileOf(v, "evals/t1.yaml")).toMatchObject({ ai_touched: true, commits: [AI.slice(0, 7)], content_from: { filename: "scratch/t1.yaml", commit: AI.slice(0, 7), tools: ["claude-code"], at_head: true } });
+    // The AI's own file reached it by its name, not by a copy.
+    expect(fileOf(v, "scratch/t1.yaml").content_from).toBeUndefined();
+  });
+
+  it("the head's blob decides even when no commit list names the copy: a run's net change after a rename and a restore", () => {
+    // Plain commits rename scratch/t1.yaml to evals/ and restore it; read as one run, each is
+    // taken to have made the net change, which lists evals/t1.yaml as added with no source.
+    const net = [wrote("evals/t1.yaml", X)];
+    const s = snapshot({
+      files: [added("evals/t1.yaml", { sha: X })],
+      commits: [aiWrites(wrote("scratch/t1.yaml", X)), commit({ files: net }), commit({ files: net })],
+    });
+    expect(fileOf(judge(s), "evals/t1.yaml")).toMatchObject({ ai_touched: true, content_from: { filename: "scratch/t1.yaml", at_head: true } });
+    // Without blobs in the commit lists, the head's blob alone carries it.
+    const bare = snapshot({ files: [added("evals/t1.yaml", { sha: X })], commits: [aiWrites(wrote("scratch/t1.yaml", X)), commit({ files: ["evals/t1.yaml"] })] });
+    expect(fileOf(judge(bare), "evals/t1.yaml")).toMatchObject({ ai_touched: true, content_from: { filename: "scratch/t1.yaml", at_head: true } });
+  });
+
+  it("a copy that is edited and moved later stays AI-touched, saying the content changed since", () => {
+    const s = snapshot({
+      files: [added("evals/t1.yaml", { sha: Y })],
+      commits: [
+        aiWrites(wrote("scratch/t1.yaml", X)),
+        commit({ files: [wrote("tmp/t1.yaml", X)] }),
+        commit({ files: [wrote("tmp/t1.yaml", Y, "modified")] }),
+        commit({ files: [{ filename: "evals/t1.yaml", status: "renamed", previous_filename: "tmp/t1.yaml", sha: Y }] }),
+      ],
+    });
+    const v = judge(s);
+    expect(fileOf(v, "evals/t1.yaml")).toMatchObject({ ai_touched: true, content_from: { filename: "scratch/t1.yaml", at_head: false } });
+    expect(contentSentence(fileOf(v, "evals/t1.yaml"))).toBe(`evals/t1.yaml took the content Claude Code wrote to scratch/t1.yaml in ${AI.slice(0, 7)}, changed since`);
+  });
+
+  it("names the AI's write by path, whatever order the loader listed one commit's files in", () => {
+    const files = [added("evals/t1.yaml", { sha: X })];
+    const one = judge(snapshot({ files, commits: [aiWrites(wrote("scratch/b.yaml", X), wrote("scratch/a.yaml", X))] }));
+    const other = judge(snapshot({ files, commits: [aiWrites(wrote("scratch/a.yaml", X), wrote("scratch/b.yaml", X))] }));
+    expect(fileOf(one, "evals/t1.yaml").content_from?.filename).toBe("scratch/a.yaml");
+    expect(fileOf(other, "evals/t1.yaml")).toEqual(fileOf(one, "evals/t1.yaml"));
+    expect(contentSentence(fileOf(one, "evals/t1.yaml"))).toBe(`evals/t1.yaml has the content Claude Code wrote to scratch/a.yaml in ${AI.slice(0, 7)}`);
+  });
+
+  it("twin: a human's own file beside AI output (another blob) is not AI-touched", () => {
+    const s = snapshot({
+      files: [added("evals/t1.yaml", { sha: Y })],
+      commits: [aiWrites(wrote("scratch/t1.yaml", X)), commit({ files: [wrote("evals/t1.yaml", Y)] })],
+    });
+    expect(fileOf(judge(s), "evals/t1.yaml")).toMatchObject({ ai_touched: false });
+    expect(fileOf(judge(s), "evals/t1.yaml").content_from).toBeUndefined();
+  });
+
+  it("twin: an empty file is nobody's content — the AI's empty scratch/__init__.py does not reach a human's empty evals/__init__.py", () => {
+    const s = snapshot({
+      files: [added("evals/__init__.py", { sha: EMPTY_BLOB })],
+      commits: [aiWrites(wrote("scratch/__init__.py", EMPTY_BLOB)), commit({ files: [wrote("evals/__init__.py", EMPTY_BLOB)] })],
+    });
+    expect(judge(s).conclusion).toBe("success");
+  });
+
+  it("a blob only a plain commit wrote, a removal's blob, and a removed file's are not AI content", () => {
+    const s = snapshot({
+      files: [added("evals/t1.yaml", { sha: Y }), { filename: "evals/t2.yaml", status: "removed", sha: X }],
+      commits: [commit({ files: [wrote("tmp/t1.yaml", Y)] }), aiWrites(wrote("scratch/gone.yaml", Y, "removed"), wrote("scratch/t2.yaml", X))],
+    });
+    expect(judge(s).files.map((f) => [f.filename, f.ai_touched])).toEqual([
+      ["evals/t1.yaml", false],
+      ["evals/t2.yaml", false],
+    ]);
+  });
+});
+
 describe("pushers and the people who asked an agent are AI-session authors", () => {
   it("a pusher's approval does not count, whatever identity their commit carries", () => {
     const s = snapshot({
@@ -162,6 +251,62 @@ describe("pushers and the people who asked an agent are AI-session authors", () 
     expect(requestedBy("Requested by: @-bad a@b @ x@y@z bare")).toEqual([]);
     expect(requestedBy("Not requested by: @alice\nRequested: @bob")).toEqual([]);
     expect(requestedBy(`Requested by: @alice ${"x".repeat(5000)}`)).toEqual([]);
+  });
+
+  it("whoever GitHub records asking an agent that worked on the pull request is a session author: the assignment's actor, a comment's mention", () => {
+    const copilot = person("copilot-swe-agent[bot]", "copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com");
+    const s = snapshot({
+      author: "Copilot",
+      commits: [commit({ author: { ...copilot, login: null }, committer: person("web-flow", "GitHub", "noreply@github.com"), files: ["evals/tasks/t1.yaml"] })],
+      requesters: [
+        { login: "alice", agent: "Copilot", via: "assigned" },
+        { login: "erin", agent: "copilot", via: "mentioned" },
+        { login: "frank", agent: "erin", via: "assigned" },
+        { login: "grace", agent: "claude", via: "mentioned" },
+        { login: "helper[bot]", agent: "Copilot", via: "assigned" },
+      ],
+      reviews: [review("alice"), review("erin"), review("frank"), review("grace")],
+    });
+    const v = judge(s);
+    expect(reasonsOf(v, "alice")).toEqual(["@alice is an AI-session author: asked GitHub Copilot for this pull request"]);
+    expect(reasonsOf(v, "erin")).toEqual(["@erin is an AI-session author: asked GitHub Copilot for this pull request"]);
+    // Erin is no agent, and the Claude app never touched this pull request.
+    expect(v.session_authors).toEqual(["alice", "copilot", "erin"]);
+    expect(ruleOf(v, "review-ai").counted).toEqual(["frank", "grace"]);
+  });
+
+  it("a mention counts once the agent's account pushed or committed to a human's pull request", () => {
+    const asked = { login: "alice", agent: "claude", via: "mentioned" } as const;
+    const pushed = snapshot({ pushers: ["claude[bot]"], commits: [commit({ ai: true, by: "carol" })], requesters: [asked], reviews: [review("alice")] });
+    expect(reasonsOf(judge(pushed), "alice")).toEqual(["@alice is an AI-session author: asked Claude Code for this pull request"]);
+    const committed = snapshot({ commits: [commit({ by: "carol", committer: person("claude[bot]", "claude[bot]", "209825114+claude[bot]@users.noreply.github.com") })], requesters: [asked], reviews: [review("alice")] });
+    expect(judge(committed).session_authors).toContain("alice");
+    // Claude Code on Carol's own machine is the same tool, not the app's account: the mention asked for nothing it did.
+    const local = snapshot({ commits: [commit({ ai: true, by: "carol" })], requesters: [asked], reviews: [review("alice")] });
+    expect(judge(local).conclusion).toBe("success");
+  });
+
+  it("Jules' own line names who started its pull request; the same line in a human's pull request excludes nobody", () => {
+    const body = "Adds tasks.\n\n---\n*PR created automatically by Jules for task [12](https://jules.google.com/task/12) started by @alice*";
+    const jules = snapshot({ author: "google-labs-jules[bot]", body, commits: [commit({ by: "google-labs-jules[bot]" })], reviews: [review("alice")] });
+    expect(reasonsOf(judge(jules), "alice")).toEqual(["@alice is an AI-session author: asked Jules for this pull request"]);
+    const human = snapshot({ author: "carol", body, commits: [commit({ ai: true, by: "carol" })], reviews: [review("alice")] });
+    expect(judge(human).conclusion).toBe("success");
+    expect(startedBy("PR created automatically by Jules for task 1 started by @alice_x", "jules")).toEqual([]);
+    expect(startedBy(`PR created automatically by Jules for task 1 started by @alice ${"x".repeat(5000)}`, "jules")).toEqual([]);
+    expect(startedBy("Requested by: @alice", "devin")).toEqual([]);
+    const line = `PR created automatically by Jules for task ${"started by ".repeat(300)}\n`;
+    const start = performance.now();
+    startedBy(line.repeat(Math.floor(262_144 / line.length)), "jules");
+    expect(performance.now() - start).toBeLessThan(500);
+  });
+
+  it("reads a mention of an agent's handle as GitHub links one, and nothing else", () => {
+    expect(mentionedAgents("@claude fix this, and @Copilot too; thanks @claude.")).toEqual(["claude", "copilot"]);
+    expect(mentionedAgents("me@claude.ai @claude-bot @claude_x `x/@claude` @alice")).toEqual([]);
+    const start = performance.now();
+    mentionedAgents("@".repeat(200_000) + "@a-".repeat(20_000));
+    expect(performance.now() - start).toBeLessThan(500);
   });
 
   it("reads the longest body GitHub accepts in linear time", () => {

@@ -67,22 +67,24 @@ describe("parsers of git -z output", () => {
         raw("100644", "100644", "C100", "src", "copy") +
         raw("000000", "160000", "A", "vendor/sub"),
     );
+    // The blob each entry leaves: none for a removal, nor for a submodule (its object is a commit).
+    const sha = "b".repeat(40);
     expect(toSnapshotFiles(entries)).toEqual([
-      { filename: "a.txt", status: "modified", mode: "100644" },
-      { filename: "new\tname.csv", status: "renamed", previous_filename: "old name.csv", mode: "100644" },
-      { filename: "added\nfile", status: "added", mode: "100755" },
+      { filename: "a.txt", status: "modified", mode: "100644", sha },
+      { filename: "new\tname.csv", status: "renamed", previous_filename: "old name.csv", mode: "100644", sha },
+      { filename: "added\nfile", status: "added", mode: "100755", sha },
       { filename: "gone", status: "removed" },
-      { filename: "link", status: "changed", mode: "120000" },
-      { filename: "copy", status: "copied", mode: "100644" },
+      { filename: "link", status: "changed", mode: "120000", sha },
+      { filename: "copy", status: "copied", mode: "100644", sha },
       { filename: "vendor/sub", status: "added", mode: "160000" },
     ]);
     expect(commitFileEntries(entries)).toEqual([
-      "a.txt",
-      { filename: "new\tname.csv", status: "renamed", previous_filename: "old name.csv" },
-      "added\nfile",
+      { filename: "a.txt", status: "modified", sha },
+      { filename: "new\tname.csv", status: "renamed", previous_filename: "old name.csv", sha },
+      { filename: "added\nfile", status: "added", sha },
       "gone",
-      "link",
-      { filename: "copy", status: "copied", previous_filename: "src" },
+      { filename: "link", status: "changed", sha },
+      { filename: "copy", status: "copied", previous_filename: "src", sha },
       "vendor/sub",
     ]);
   });
@@ -123,12 +125,13 @@ describe("LocalPullRequest", () => {
   it("lists pull-request files with renames and modes, and per-commit renames with their source", async () => {
     const { r, rename, ai } = featureRepo();
     const pr = await open(r);
+    const blob = (path: string) => r.git("rev-parse", `${ai}:${path}`).trim();
     expect(await pr.files()).toEqual([
-      { filename: "data/new name.csv", status: "renamed", previous_filename: "data/old.csv", mode: "100644" },
-      { filename: "evals/a.yaml", status: "modified", mode: "100644" },
+      { filename: "data/new name.csv", status: "renamed", previous_filename: "data/old.csv", mode: "100644", sha: blob("data/new name.csv") },
+      { filename: "evals/a.yaml", status: "modified", mode: "100644", sha: blob("evals/a.yaml") },
     ]);
-    expect(await pr.commitFiles(rename)).toEqual([{ filename: "data/new name.csv", status: "renamed", previous_filename: "data/old.csv" }]);
-    expect(await pr.commitFiles(ai)).toEqual(["evals/a.yaml"]);
+    expect(await pr.commitFiles(rename)).toEqual([{ filename: "data/new name.csv", status: "renamed", previous_filename: "data/old.csv", sha: blob("data/new name.csv") }]);
+    expect(await pr.commitFiles(ai)).toEqual([{ filename: "evals/a.yaml", status: "modified", sha: blob("evals/a.yaml") }]);
   });
 
   it("reads a symbolic link's target and a submodule's commit", async () => {
@@ -147,7 +150,7 @@ describe("LocalPullRequest", () => {
     const files = await (await open(r)).files();
     expect(files).toEqual([
       { filename: "evals/t0.yaml", status: "removed" },
-      { filename: "evals/t1.yaml", status: "added", mode: "120000", link_target: "../scratch/t1.yaml" },
+      { filename: "evals/t1.yaml", status: "added", mode: "120000", link_target: "../scratch/t1.yaml", sha: r.git("rev-parse", "HEAD:evals/t1.yaml").trim() },
       { filename: "evals/vendored", status: "added", mode: "160000", link_target: sub },
     ]);
   });
@@ -224,7 +227,7 @@ describe("LocalPullRequest", () => {
     const pr = await open(r, { base: "main" });
     const commits = await pr.commits();
     expect(commits.map((c) => c.sha)).toContain(merge);
-    expect(await pr.commitFiles(merge)).toEqual(["data/main.csv"]);
+    expect(await pr.commitFiles(merge)).toEqual([{ filename: "data/main.csv", status: "added", sha: r.git("rev-parse", "main:data/main.csv").trim() }]);
     // The pull request's own diff is against the merge base: main's change is not in it.
     expect((await pr.files()).map((f) => f.filename)).toEqual(["evals/x.yaml"]);
   });
@@ -280,7 +283,7 @@ describe("LocalPullRequest", () => {
     r.git("checkout", "-q", "-b", "f");
     r.write("data/$(touch pwned);'x'\n.csv", "1").commit("odd path");
     const files = await (await open(r)).files();
-    expect(files).toEqual([{ filename: "data/$(touch pwned);'x'\n.csv", status: "added", mode: "100644" }]);
+    expect(files).toEqual([{ filename: "data/$(touch pwned);'x'\n.csv", status: "added", mode: "100644", sha: r.git("rev-parse", "HEAD:data/$(touch pwned);'x'\n.csv").trim() }]);
     const git = createGit({ cwd: r.dir, env: GIT_ENV as NodeJS.ProcessEnv });
     expect(await git(["ls-files", "pwned"])).toBe("");
   });

@@ -3,6 +3,7 @@ import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { GitHubPullRequestData } from "../src/load/github/pull-request-data.js";
 import { IncompleteDataError } from "../src/load/pull-request-data.js";
+import { readFileModes } from "../src/load/github/file-modes.js";
 import { API, APP_ID, HEAD, NOW, filesConnection, graphqlData, mockActivity, mockCheckRuns, typicalPr, type PrSpec, type SpecCommit, guardGitHubMocks } from "./fixtures/github/harness.js";
 
 guardGitHubMocks({ activity: false });
@@ -25,13 +26,14 @@ function snapshotReply(spec: PrSpec, firstPage: SpecCommit[], extra: (data: any)
     });
 }
 
-function commitsPage(nodes: SpecCommit[], hasNextPage: boolean, endCursor: string | null, totalCount: number) {
+function commitsPage(nodes: SpecCommit[], hasNextPage: boolean, endCursor: string | null, totalCount: number, headRefOid = HEAD) {
   nock(API)
     .post("/graphql", (b: any) => String(b.query).includes("query PullRequestCommits"))
     .reply(200, {
       data: {
         repository: {
           pullRequest: {
+            headRefOid,
             commits: {
               totalCount,
               pageInfo: { hasNextPage, endCursor },
@@ -99,7 +101,7 @@ describe("files", () => {
     const files = dataFiles(150);
     snapshotReply(typicalPr({ files }), typicalPr().commits);
     filesPage(files.slice(100), 150, null, "9".repeat(40));
-    await expect(loader().files()).rejects.toThrow(/moved while its files were read/);
+    await expect(loader().files()).rejects.toThrow(/moved from 1111111 to 9999999 while its changed files were read/);
   });
 
   it("reads renames with previous_filename from REST over several pages and checks the count", async () => {
@@ -267,6 +269,58 @@ describe("policies and push time", () => {
     nock(API).get(`/repos/acme/models/commits/${HEAD}`).query({ per_page: "100", page: "2" }).reply(200, { files: [{ filename: "b" }] });
     expect(await loader().commitFiles(HEAD)).toEqual([{ filename: "a", status: "renamed", previous_filename: "old-a" }, "b"]);
   });
+
+  it("names the blob each file of a commit left: none for a removal, nor for a change of mode alone (GitHub answers null)", async () => {
+    const [x, y, z] = ["a", "b", "c"].map((c) => c.repeat(40));
+    nock(API)
+      .get(`/repos/acme/models/commits/${HEAD}`)
+      .query({ per_page: "100", page: "1" })
+      .reply(200, {
+        files: [
+          { filename: "evals/t1.yaml", status: "added", sha: x },
+          { filename: "evals/t2.yaml", status: "renamed", previous_filename: "scratch/t2.yaml", sha: y },
+          { filename: "run.sh", status: "modified", sha: null },
+          { filename: "gone.txt", status: "removed", sha: z },
+        ],
+      });
+    expect(await loader().commitFiles(HEAD)).toEqual([
+      { filename: "evals/t1.yaml", status: "added", sha: x },
+      { filename: "evals/t2.yaml", status: "renamed", previous_filename: "scratch/t2.yaml", sha: y },
+      "run.sh",
+      "gone.txt",
+    ]);
+  });
+});
+
+describe("the head's modes and blobs", () => {
+  it("reads each asked file's blob from its tree entry: a file's and a link's, never a submodule's (its oid is a commit)", async () => {
+    const gh = new ProbotOctokit({ auth: { token: "ghs_test" }, retry: { enabled: false }, throttle: { enabled: false } });
+    const [file, link, sub] = ["a", "b", "c"].map((c) => c.repeat(40));
+    nock(API)
+      .post("/graphql", (body) => String(body.query).includes("ChangedFileModes"))
+      .reply(200, {
+        data: {
+          repository: {
+            f0: {
+              entries: [
+                { name: "t1.yaml", mode: 0o100644, oid: file },
+                { name: "shared", mode: 0o120000, oid: link },
+                { name: "vendor", mode: 0o160000, oid: sub },
+              ],
+            },
+          },
+        },
+      });
+    nock(API)
+      .post("/graphql", (body) => String(body.query).includes("LinkTargets"))
+      .reply(200, { data: { repository: { f0: { text: "../scratch/shared" } } } });
+    const modes = await readFileModes(gh, { owner: "acme", repo: "models" }, HEAD, ["evals/t1.yaml", "evals/shared", "evals/vendor"]);
+    expect(Object.fromEntries(modes)).toEqual({
+      "evals/t1.yaml": { mode: "100644", sha: file },
+      "evals/shared": { mode: "120000", link_target: "../scratch/shared", sha: link },
+      "evals/vendor": { mode: "160000", link_target: sub },
+    });
+  });
 });
 
 describe("runs of commits", () => {
@@ -287,5 +341,47 @@ describe("runs of commits", () => {
   ])("does not use a comparison that lists %s", async (_what, body) => {
     compare(body);
     expect(await loader().runFiles(base, [first, last])).toBeUndefined();
+  });
+});
+
+describe("requesters", () => {
+  const assignmentsPage = (nodes: unknown[], hasNextPage: boolean, endCursor: string | null) =>
+    nock(API)
+      .post("/graphql", (b: any) => String(b.query).includes("query PullRequestAssignments") && b.variables.after === "assigned-1")
+      .reply(200, { data: { repository: { pullRequest: { headRefOid: HEAD, assignments: { pageInfo: { hasNextPage, endCursor }, nodes } } } } });
+
+  it("reads who assigned whom on every page, and who mentioned an agent in a comment or a review", async () => {
+    const spec = typicalPr({
+      assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }],
+      comments: [{ author: "erin", body: "@claude fix this, please" }, { author: "frank", body: "Looks fine to me." }],
+      reviews: [{ login: "grace", state: "COMMENTED", submittedAt: "2026-11-20T11:00:00Z" }],
+    });
+    snapshotReply(spec, spec.commits, (data) => {
+      const pr = data.repository.pullRequest;
+      pr.assignments.pageInfo = { hasNextPage: true, endCursor: "assigned-1" };
+      pr.reviews.nodes[0].body = "@Copilot please add a test";
+      // A deleted account's comment and an assignment by one name nobody.
+      pr.comments.nodes.push({ author: null, body: "@claude go" });
+      pr.comments.totalCount = 3;
+    });
+    assignmentsPage([{ actor: null, assignee: { __typename: "User", login: "bob" } }, { actor: { login: "carol", __typename: "User" }, assignee: { __typename: "Mannequin" } }, { actor: { login: "Copilot", __typename: "Bot" }, assignee: { __typename: "User", login: "alice" } }], false, null);
+    expect((await loader().pullRequest()).requesters).toEqual([
+      { login: "alice", agent: "Copilot[bot]", via: "assigned" },
+      { login: "Copilot[bot]", agent: "alice", via: "assigned" },
+      { login: "erin", agent: "claude", via: "mentioned" },
+      { login: "grace", agent: "copilot", via: "mentioned" },
+    ]);
+  });
+
+  it("fails closed when the assignments cannot be read to their end", async () => {
+    const spec = typicalPr({ assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }] });
+    snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.assignments.pageInfo = { hasNextPage: true, endCursor: "assigned-1" }));
+    assignmentsPage([], true, "assigned-2");
+    await expect(loader().pullRequest()).rejects.toThrow(IncompleteDataError);
+  });
+
+  it("leaves the field out when GitHub records nobody asking", async () => {
+    snapshotReply(typicalPr(), typicalPr().commits);
+    expect((await loader().pullRequest()).requesters).toBeUndefined();
   });
 });

@@ -87,6 +87,45 @@ interface Scenario {
 }
 
 const mv = (from: string, to: string) => ({ filename: to, status: "renamed", previous_filename: from });
+/** A commit's file entry with the blob it left (GitHub's commit file `sha`). */
+const wrote = (filename: string, sha: string) => ({ filename, status: "added", sha });
+const AI_BLOB = "ab".repeat(20);
+const HUMAN_BLOB = "cd".repeat(20);
+const EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+const PLAIN_SHA_2 = "b3".repeat(20);
+
+/** Jules' pull request, whose description names who started the task; its commits carry no co-author. */
+function julesPullRequest(approver: string): Json {
+  const jules = who(null, "google-labs-jules[bot]", "161369871+google-labs-jules[bot]@users.noreply.github.com");
+  return snapshot({
+    pr: { author: "google-labs-jules[bot]", author_type: "Bot", body: "Fixes the task.\n\n---\n*PR created automatically by Jules for task [123](https://jules.google.com/task/123) started by @alice*" },
+    files: [{ filename: "evals/t1.yaml", status: "modified" }],
+    commits: [commit(PLAIN_SHA, jules, ["evals/t1.yaml"])],
+    reviews: [approval(approver)],
+  });
+}
+
+/** Copilot's pull request as Alice left it: she assigned Copilot, then unassigned herself; no trailer names her. */
+function copilotsPullRequest(approver: string): Json {
+  const copilot = who(null, "copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com");
+  return snapshot({
+    pr: { author: "Copilot", author_type: "Bot", assignees: ["Copilot"], requesters: [{ login: "alice", agent: "Copilot", via: "assigned" }] },
+    files: [{ filename: "evals/t1.yaml", status: "modified" }],
+    commits: [commit(PLAIN_SHA, copilot, ["evals/t1.yaml"])],
+    reviews: [approval(approver)],
+  });
+}
+
+/** Carol's pull request; Alice's comment asked the Claude app, which pushed a commit of its own (no co-author line). */
+function claudeAppPush(approver: string): Json {
+  const claude = { login: "claude[bot]", name: "claude[bot]", email: "209825114+claude[bot]@users.noreply.github.com", type: "Bot" };
+  return snapshot({
+    pr: { pushers: ["claude[bot]"], requesters: [{ login: "alice", agent: "claude", via: "mentioned" }] },
+    files: [{ filename: "evals/t1.yaml", status: "modified" }],
+    commits: [commit(PLAIN_SHA, who("carol"), ["README.md"]), commit(AI_SHA, claude, ["evals/t1.yaml"])],
+    reviews: [approval(approver)],
+  });
+}
 
 const SCENARIOS: Scenario[] = [
   {
@@ -111,6 +150,30 @@ const SCENARIOS: Scenario[] = [
     name: "a case-only rename EVALS/ → evals/",
     attack: snapshot({ files: [{ filename: "evals/t1.yaml", status: "added" }], commits: [commit(AI_SHA, who("carol"), ["EVALS/t1.yaml"], true), commit(PLAIN_SHA, who("carol"), ["EVALS/t1.yaml", "evals/t1.yaml"])] }),
     twin: snapshot({ files: [{ filename: "evals/t1.yaml", status: "added" }], commits: [commit(AI_SHA, who("carol"), ["EVALS-notes.md"], true), commit(PLAIN_SHA, who("carol"), ["evals/t1.yaml"])] }),
+    blockedBy: "ai-in-eval-and-data",
+  },
+  {
+    name: "a plain commit copies AI output from scratch/ into evals/ (git lists it as added)",
+    attack: snapshot({
+      files: [{ filename: "evals/t1.yaml", status: "added", sha: AI_BLOB }, { filename: "scratch/t1.yaml", status: "added", sha: AI_BLOB }],
+      commits: [commit(AI_SHA, who("carol"), [wrote("scratch/t1.yaml", AI_BLOB)], true), commit(PLAIN_SHA, who("carol"), [wrote("evals/t1.yaml", AI_BLOB)])],
+    }),
+    twin: snapshot({
+      files: [{ filename: "evals/t1.yaml", status: "added", sha: HUMAN_BLOB }, { filename: "scratch/t1.yaml", status: "added", sha: AI_BLOB }],
+      commits: [commit(AI_SHA, who("carol"), [wrote("scratch/t1.yaml", AI_BLOB)], true), commit(PLAIN_SHA, who("carol"), [wrote("evals/t1.yaml", HUMAN_BLOB)])],
+    }),
+    blockedBy: "ai-in-eval-and-data",
+  },
+  {
+    name: "plain commits rename AI output into evals/ and restore scratch/, read as one net change",
+    attack: snapshot({
+      files: [{ filename: "evals/t1.yaml", status: "added", sha: AI_BLOB }],
+      commits: [commit(AI_SHA, who("carol"), [wrote("scratch/t1.yaml", AI_BLOB)], true), commit(PLAIN_SHA, who("carol"), [wrote("evals/t1.yaml", AI_BLOB)]), commit(PLAIN_SHA_2, who("carol"), [wrote("evals/t1.yaml", AI_BLOB)])],
+    }),
+    twin: snapshot({
+      files: [{ filename: "evals/__init__.py", status: "added", sha: EMPTY_BLOB }],
+      commits: [commit(AI_SHA, who("carol"), [wrote("scratch/__init__.py", EMPTY_BLOB)], true), commit(PLAIN_SHA, who("carol"), [wrote("evals/__init__.py", EMPTY_BLOB)]), commit(PLAIN_SHA_2, who("carol"), [wrote("evals/__init__.py", EMPTY_BLOB)])],
+    }),
     blockedBy: "ai-in-eval-and-data",
   },
   {
@@ -166,6 +229,27 @@ const SCENARIOS: Scenario[] = [
     notCounted: /^@alice is an AI-session author: asked GitHub Copilot for this pull request$/,
   },
   {
+    name: "Jules' pull request says it was started by @alice; Alice approves",
+    attack: julesPullRequest("alice"),
+    twin: julesPullRequest("bob"),
+    blockedBy: "ai-in-eval-and-data",
+    notCounted: /^@alice is an AI-session author: asked Jules for this pull request$/,
+  },
+  {
+    name: "Alice assigns Copilot to the issue, Copilot opens the PR, Alice unassigns herself and approves",
+    attack: copilotsPullRequest("alice"),
+    twin: copilotsPullRequest("bob"),
+    blockedBy: "ai-in-eval-and-data",
+    notCounted: /^@alice is an AI-session author: asked GitHub Copilot for this pull request$/,
+  },
+  {
+    name: "Alice writes `@claude fix this` on Carol's PR, the Claude app pushes, Alice approves",
+    attack: claudeAppPush("alice"),
+    twin: claudeAppPush("bob"),
+    blockedBy: "ai-in-eval-and-data",
+    notCounted: /^@alice is an AI-session author: asked Claude Code for this pull request$/,
+  },
+  {
     name: "a plain commit turns evals/t1.yaml into a symlink to scratch/, an honest AI commit rewrites scratch/",
     attack: snapshot({
       files: [{ filename: "evals/t1.yaml", status: "changed", mode: "120000", link_target: "../scratch/t1.yaml" }, { filename: "scratch/t1.yaml", status: "modified", mode: "100644" }],
@@ -198,6 +282,11 @@ describe("independence attacks through `provenance-gate evaluate`", () => {
     const { code, verdict } = await evaluateSnapshot(s.twin);
     expect(verdict.conclusion).toBe("success");
     expect(code).toBe(0);
+  });
+
+  it("a copy's verdict says where the AI content came from", async () => {
+    const { verdict } = await evaluateSnapshot(SCENARIOS.find((s) => s.name.startsWith("a plain commit copies"))!.attack);
+    expect(verdict.files.find((f: Json) => f.filename === "evals/t1.yaml").content_from).toEqual({ filename: "scratch/t1.yaml", commit: "a1a1a1a", tools: ["claude-code"], at_head: true });
   });
 
   it("the links rule names the link and its target, and is listed as not applicable when no link changed", async () => {

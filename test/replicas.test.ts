@@ -11,11 +11,10 @@ import { Redis } from "ioredis";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { aiCommit, conclusions, gatedRepo } from "./helpers/fault-app.js";
 import { approvalThenChangesRequested, openedAndLabeledAtOnce } from "./helpers/races.js";
-import { buildServer, metricValue, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
+import { metricValue, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
 import { sharedRedis, skipWithoutRedis, startOwnRedis, type OwnRedis } from "./helpers/redis.js";
 
 let sb: Sandbox;
-let build: ReturnType<typeof buildServer>;
 let c: ProcessCluster;
 let redis: { url: string; stop(): Promise<void> };
 const replicas: ServerProcess[] = [];
@@ -26,9 +25,8 @@ const newRepo = () => `${run}r${++repoCount}/models`;
 const evaluations = async (replica: ServerProcess) => metricValue(await replica.metrics(), "provenance_gate_evaluations_total");
 
 beforeAll(async () => {
-  build = buildServer();
   sb = await Sandbox.start();
-  c = processCluster(sb, build.serverJs);
+  c = processCluster(sb);
   if (skipWithoutRedis) return;
   redis = await sharedRedis();
   replicas.push(...(await Promise.all(["a", "b", "c"].map((name) => c.start(name, { REDIS_URL: redis.url })))));
@@ -38,7 +36,6 @@ afterAll(async () => {
   await c?.stopAll();
   await redis?.stop();
   await sb?.close();
-  build?.remove();
 });
 
 describe.skipIf(skipWithoutRedis)("replicas sharing Redis, each its own process", () => {

@@ -17,7 +17,7 @@ import { AppIdentity } from "../src/app/identity.js";
 import { EvaluationTurns } from "../src/app/evaluation.js";
 import { Reconciler } from "../src/app/reconciler.js";
 import { FastOctokit, aiCommit, conclusions, gatedRepo } from "./helpers/fault-app.js";
-import { buildServer, metricValue, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
+import { metricValue, processCluster, type ProcessCluster, type ServerProcess } from "./helpers/server-processes.js";
 
 let sb: Sandbox;
 let app: RunningApp | undefined;
@@ -144,15 +144,12 @@ it("stopping the app stops its reconciler: no pass after the stop", async () => 
 });
 
 describe("node lib/server.js, stopped mid-evaluation", () => {
-  let build: ReturnType<typeof buildServer>;
   let c: ProcessCluster;
   beforeAll(() => {
-    build = buildServer();
-    c = processCluster(sb, build.serverJs);
+    c = processCluster(sb);
   }, 180_000);
   afterAll(async () => {
     await c?.stopAll();
-    build?.remove();
   });
 
   /** Eight new pull requests, each of its own installation, whose evaluations are all under way (held by a slow read of the AI commit). */

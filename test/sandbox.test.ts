@@ -487,8 +487,10 @@ describe("check runs", () => {
     ["a summary over 65,535 characters", { conclusion: "success", output: { title: "t", summary: "x".repeat(65_536) } }, invalid("Only 65535 characters are allowed; 65536 were supplied.")],
     ["a summary under 65,535 characters but over 65,535 bytes", { conclusion: "success", output: { title: "t", summary: "é".repeat(40_000) } }, failed({ code: "custom", field: "summary", message: "summary exceeds a maximum bytesize of 65535" })],
     ["an unknown conclusion", { conclusion: "passed" }, invalid(`For 'properties/conclusion', "passed" is not a member of ["action_required","cancelled","failure","neutral","success","skipped","stale","timed_out"].`)],
-    ["an unknown status", { status: "done" }, invalid(`For 'properties/status', "done" is not a member of ["queued","in_progress","completed","waiting","requested","pending"].`)],
+    ["an unknown status", { status: "done" }, invalid(`For 'properties/status', "done" is not a member of ["queued","in_progress","completed"].`)],
     ["completed without a conclusion", { status: "completed" }, invalid(`No subschema in "anyOf" matched.`, `"conclusion" wasn't supplied.`)],
+    ["a status GitHub's description allows only on updates", { status: "waiting" }, invalid(`For 'properties/status', "waiting" is not a member of ["queued","in_progress","completed"].`)],
+    ["a started_at that is not a date-time", { started_at: "yesterday" }, invalid(`For 'properties/started_at', "yesterday" is not a date-time.`)],
     ["output without a summary", { conclusion: "success", output: { title: "t" } }, invalid(`"summary" wasn't supplied.`)],
     ["output that is not an object", { conclusion: "success", output: null }, invalid("For 'properties/output', nil is not an object.")],
     ["annotations missing fields, one line each", { conclusion: "success", output: { title: "t", summary: "s", annotations: [{ start_line: 1, end_line: 1, message: "m" }, { path: "z.txt", start_line: 1, end_line: 1 }] } }, invalid(`"annotation_level", "path" weren't supplied.`, `"annotation_level", "message" weren't supplied.`)],
@@ -514,6 +516,9 @@ describe("check runs", () => {
     expect(update.status).toBe(422);
     expect(update.response.data.message).toMatch(/^Invalid request\.\n\nFor 'properties\/conclusion', "ok" is not a member of/);
     expect(update.response.data).not.toHaveProperty("errors");
+    const completed: any = await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner: "acme", repo: "models", check_run_id: run.id, status: "completed" } as any).catch((e) => e);
+    expect(completed.status).toBe(422);
+    expect(completed.response.data.message).toBe(`Invalid request.\n\nNo subschema in "anyOf" matched.\n"conclusion" wasn't supplied.`);
   });
 
   it("records a valid run (app id, started_at as given, external_id, actions) and appends annotations on update", async () => {

@@ -16,7 +16,37 @@ const QUOTED_ERRORS = 3;
 export function resolvePolicy(candidates: PolicyCandidates): PolicyResolution {
   const blob = candidates.base ?? candidates.fallback;
   if (!blob) return { kind: "none", searched: candidates.searched };
-  return { kind: "policy", policy: policyFromBlob(blob) };
+  return { kind: "policy", policy: cachedPolicyFromBlob(blob) };
+}
+
+/**
+ * Policies already parsed, by where they came from. Every evaluation of a repository reads the
+ * same few blobs, and parsing and validating one was a tenth of an evaluation's CPU. A hit needs
+ * the same place, blob and text, so a changed policy is always parsed afresh; the cached policy
+ * is frozen, so no evaluation can change what the next one is judged by.
+ */
+const parsedPolicies = new Map<string, { text: string | null; truncated: boolean; policy: Policy }>();
+
+/** Repositories whose policy stays cached at once; the oldest is dropped beyond it. */
+export const CACHED_POLICIES = 256;
+
+function cachedPolicyFromBlob(blob: PolicyBlob): Policy {
+  const key = `${blob.path}\n${blob.ref}\n${blob.blob_sha}`;
+  const hit = parsedPolicies.get(key);
+  parsedPolicies.delete(key);
+  const entry = hit && hit.text === blob.text && hit.truncated === blob.truncated ? hit : { text: blob.text, truncated: blob.truncated, policy: deepFreeze(policyFromBlob(blob)) };
+  // Re-inserted last, so the map's order is least recently used first.
+  parsedPolicies.set(key, entry);
+  if (parsedPolicies.size > CACHED_POLICIES) parsedPolicies.delete(parsedPolicies.keys().next().value!);
+  return entry.policy;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function policyFromBlob(blob: PolicyBlob): Policy {

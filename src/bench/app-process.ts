@@ -10,6 +10,8 @@ export interface AppProcess {
   peakRssMb(): Promise<number>;
   /** CPU time (user + system) the app process has used so far, in ms. */
   cpuMs(): Promise<number>;
+  /** Starts V8's CPU profiler in the app process; with a path, stops it and writes the `.cpuprofile` there. */
+  profile(path?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,9 @@ export async function startAppProcess(sandbox: Sandbox, opts: { throttle: boolea
     // `maxRSS` is in kilobytes (KiB) on Linux.
     peakRssMb: async () => Math.round((((await ask(child, "rss")).max_rss_kb ?? 0) / 1024) * 10) / 10,
     cpuMs: async () => ((await ask(child, "cpu")).cpu_us ?? 0) / 1000,
+    profile: async (path) => {
+      await ask(child, "profile", path);
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -53,7 +58,7 @@ export async function startAppProcess(sandbox: Sandbox, opts: { throttle: boolea
 }
 
 /** One request–answer exchange with the app process over IPC. */
-function ask(child: ChildProcess, type: "rss" | "cpu"): Promise<{ max_rss_kb?: number; cpu_us?: number }> {
+function ask(child: ChildProcess, type: "rss" | "cpu" | "profile", path?: string): Promise<{ max_rss_kb?: number; cpu_us?: number }> {
   return new Promise((resolve) => {
     const onMessage = (m: { type: string; max_rss_kb?: number; cpu_us?: number }) => {
       if (m.type !== type) return;
@@ -61,6 +66,6 @@ function ask(child: ChildProcess, type: "rss" | "cpu"): Promise<{ max_rss_kb?: n
       resolve(m);
     };
     child.on("message", onMessage);
-    child.send({ type });
+    child.send({ type, path });
   });
 }

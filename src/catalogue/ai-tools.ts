@@ -53,6 +53,16 @@ export interface ToolEntry {
   readonly sessionLinks?: readonly RegExp[];
   /** Branch prefixes the tool uses by default: hints only, whoever pushes chooses the name. */
   readonly branchPrefixes?: readonly string[];
+  /**
+   * Handles (lower case, without `@`) whose mention in a comment or review on a pull request asks
+   * the tool's agent account to work on it: the comment's author asked for what the agent pushes.
+   */
+  readonly requestMentions?: readonly string[];
+  /**
+   * Lines the tool writes into its own pull request's description naming who started it; the
+   * first group is that person's login. Read only when the tool's account opened the pull request.
+   */
+  readonly requesterMarks?: readonly RegExp[];
 }
 
 export const AI_TOOLS: readonly ToolEntry[] = [
@@ -67,6 +77,8 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     attributionTrailers: ["claude-generated-by"],
     sessionLinks: [/\bclaude\.ai\/code\/session_[A-Za-z0-9]+/i],
     branchPrefixes: ["claude/"],
+    // The Claude GitHub app (claude-code-action) acts on its trigger phrase, `@claude` by default.
+    requestMentions: ["claude"],
   },
   {
     id: "codex",
@@ -76,6 +88,9 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     logins: ["chatgpt-codex-connector[bot]"],
     sessionLinks: [/\bchatgpt\.com\/codex\/tasks\/[\w-]+/i],
     branchPrefixes: ["codex/"],
+    // `@codex` on a pull request starts a Codex cloud task; it counts once the connector's own
+    // account committed or pushed there (a review by it does not).
+    requestMentions: ["codex"],
   },
   {
     id: "copilot",
@@ -83,7 +98,9 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     words: ["copilot"],
     // One account, `Copilot`, appears under several ids (198982749 agent, 223556219 CLI,
     // 175728472 review suggestions): the login identifies it.
-    logins: ["copilot", "copilot-swe-agent[bot]", "copilot-pull-request-reviewer[bot]"],
+    // GraphQL types `Copilot` as a Bot, which the GitHub loader writes `Copilot[bot]` as it writes
+    // every bot login the way REST does; REST itself says `Copilot`.
+    logins: ["copilot", "copilot[bot]", "copilot-swe-agent[bot]", "copilot-pull-request-reviewer[bot]"],
     // VS Code's Copilot chat adds `Co-authored-by: Copilot <copilot@github.com>` to commits it helped write.
     emails: ["copilot@github.com"],
     // Code-scanning autofix co-authors as `github-advanced-security[bot]`, which also does non-AI
@@ -92,6 +109,8 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     sessionTrailers: ["copilot-session", "agent-logs-url"],
     prBodyMarks: [/<!--\s*START COPILOT CODING AGENT TIPS\s*-->/i],
     branchPrefixes: ["copilot/"],
+    // Copilot's coding agent starts a session on a pull request comment that mentions `@copilot`.
+    requestMentions: ["copilot"],
   },
   {
     id: "cursor",
@@ -134,6 +153,8 @@ export const AI_TOOLS: readonly ToolEntry[] = [
     logins: ["google-labs-jules[bot]"],
     sessionLinks: [/\bjules\.google\.com\/task\/[\w-]+/i],
     prBodyMarks: [/\bPR created automatically by Jules\b/i],
+    // "PR created automatically by Jules for task [1234](https://jules.google.com/task/1234) started by @alice"
+    requesterMarks: [/\bPR created automatically by Jules for task\b[^\n]{0,512}?\bstarted by @([A-Za-z0-9][A-Za-z0-9-]{0,38})(?![\w-])/i],
   },
   {
     id: "openhands",

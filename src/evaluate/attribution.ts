@@ -5,12 +5,12 @@
  * does not wash it.
  */
 import type { Policy } from "../model/policy.js";
-import type { CommitFile, Snapshot, SnapshotCommit, SnapshotFile } from "../model/snapshot.js";
+import { EMPTY_BLOB, type CommitFile, type Snapshot, type SnapshotCommit, type SnapshotFile } from "../model/snapshot.js";
 import type { Signal } from "../model/verdict.js";
 import { pathKey } from "./classify.js";
 import { detectPullRequest } from "./detect.js";
 import { commitSignals } from "./record-signals.js";
-import { sortedBy, uniqueSorted } from "./order.js";
+import { byString, sortedBy, uniqueSorted } from "./order.js";
 
 export interface MarkedCommit {
   commit: SnapshotCommit;
@@ -29,6 +29,18 @@ export interface FileAttribution {
    * their authors are the contributors to the file.
    */
   origins: SnapshotCommit[];
+  /** When AI content reached the entry by its blob rather than by its name: where it was written. */
+  contentFrom?: ContentSource;
+}
+
+export interface ContentSource {
+  /** The path the AI-marked commit wrote the blob to. */
+  path: string;
+  /** That commit's full SHA. */
+  commit: string;
+  tools: string[];
+  /** Whether the entry's blob at the head is that blob (else an earlier commit copied it, and it changed since). */
+  atHead: boolean;
 }
 
 export interface Attribution {
@@ -43,23 +55,53 @@ export interface Attribution {
   files: FileAttribution[];
 }
 
-/** A commit's file entries as (path, source of a rename or copy). */
-function entriesOf(files: CommitFile[]): { path: string; from?: string; renamed?: boolean }[] {
+/** A commit's file entries as (path, source of a rename or copy, blob left at the path). */
+function entriesOf(files: CommitFile[]): { path: string; from?: string; renamed?: boolean; blob?: string }[] {
   return files.map((f) => {
     if (typeof f === "string") return { path: f };
+    const blob = contentBlob(f.status, f.sha);
     const moved = (f.status === "renamed" || f.status === "copied") && f.previous_filename !== undefined;
-    return moved ? { path: f.filename, from: f.previous_filename, renamed: f.status === "renamed" } : { path: f.filename };
+    return { path: f.filename, ...(moved ? { from: f.previous_filename, renamed: f.status === "renamed" } : {}), ...(blob ? { blob } : {}) };
   });
 }
 
 /**
- * For each path key, the indexes of the commits whose content reached it. Walks the commits
- * oldest first; a rename or copy carries the source's history to its new name, however often it
- * moves. Sources are read as they were before the commit, so swaps within one commit are exact.
- * Commits without a file list touch every path (`everywhere`).
+ * A blob that says where content came from: not a removal's, and not the empty blob, which every
+ * empty file has (`__init__.py`, `.gitkeep`) — an AI commit's empty file and a person's are the
+ * same object without either having copied the other, and there is no content to carry.
  */
-function lineage(commits: SnapshotCommit[]): { origins: Map<string, Set<number>>; everywhere: number[] } {
+function contentBlob(status: string, sha: string | undefined): string | undefined {
+  return status === "removed" || sha === undefined || sha === EMPTY_BLOB ? undefined : sha;
+}
+
+/** Where a file's content came from: a blob an AI-marked commit wrote, at `path` in commit `commit` (an index). */
+interface ContentOrigin {
+  path: string;
+  commit: number;
+}
+
+interface Lineage {
+  /** For each path key, the indexes of the commits whose content reached it. */
+  origins: Map<string, Set<number>>;
+  /** For each path key, the AI-written blobs that reached it by content (not by its own name). */
+  copies: Map<string, ContentOrigin[]>;
+  /** Each blob an AI-marked commit wrote: where, first, and the commits whose content it holds. */
+  written: Map<string, { from: ContentOrigin; origins: Set<number> }>;
+  /** Commits without a file list: they touch every path. */
+  everywhere: number[];
+}
+
+/**
+ * Walks the commits oldest first; a rename or copy carries the source's history to its new name,
+ * however often it moves, and an entry that leaves a blob an earlier AI-marked commit wrote
+ * carries that blob's history: a plain copy (git lists it as added) or a move that a run's net
+ * change cannot name is still the AI's content. Sources are read as they were before the commit,
+ * so swaps within one commit are exact. Commits without a file list touch every path.
+ */
+function lineage(commits: SnapshotCommit[], marked: ReadonlyMap<number, MarkedCommit>): Lineage {
   const origins = new Map<string, Set<number>>();
+  const copies = new Map<string, ContentOrigin[]>();
+  const written = new Map<string, { from: ContentOrigin; origins: Set<number> }>();
   const everywhere: number[] = [];
   commits.forEach((commit, i) => {
     if (!commit.files) {
@@ -67,20 +109,33 @@ function lineage(commits: SnapshotCommit[]): { origins: Map<string, Set<number>>
       return;
     }
     const entries = entriesOf(commit.files).map((e) => ({ ...e, key: pathKey(e.path), from: e.from === undefined ? undefined : pathKey(e.from) }));
-    const carried = entries.map((e) => (e.from === undefined ? [] : [...(origins.get(e.from) ?? [])]));
-    const touch = (key: string, also: number[]) => {
+    const carried = entries.map((e) => {
+      const byName = e.from === undefined ? [] : [...(origins.get(e.from) ?? [])];
+      const byContent = e.blob === undefined ? undefined : written.get(e.blob);
+      return {
+        commits: [...byName, ...(byContent?.origins ?? [])],
+        copies: [...(e.from === undefined ? [] : (copies.get(e.from) ?? [])), ...(byContent ? [byContent.from] : [])],
+      };
+    });
+    const touch = (key: string, also: { commits: number[]; copies: ContentOrigin[] }) => {
       const set = origins.get(key) ?? new Set<number>();
       set.add(i);
-      for (const c of also) set.add(c);
+      for (const c of also.commits) set.add(c);
       origins.set(key, set);
+      if (also.copies.length > 0) copies.set(key, [...(copies.get(key) ?? []), ...also.copies]);
     };
     entries.forEach((e, j) => {
       touch(e.key, carried[j]);
       // A rename changes its source too (it removes it); a copy leaves the source as it was.
-      if (e.renamed) touch(e.from!, []);
+      if (e.renamed) touch(e.from!, { commits: [], copies: [] });
     });
+    if (!marked.has(i)) return;
+    // By path, so which of one commit's paths names a blob it wrote twice does not depend on the loader's order.
+    for (const e of sortedBy(entries, (x) => x.path)) {
+      if (e.blob !== undefined && !written.has(e.blob)) written.set(e.blob, { from: { path: e.path, commit: i }, origins: new Set(origins.get(e.key)) });
+    }
   });
-  return { origins, everywhere };
+  return { origins, copies, written, everywhere };
 }
 
 export function attribute(policy: Policy, snapshot: Snapshot): Attribution {
@@ -93,7 +148,7 @@ export function attribute(policy: Policy, snapshot: Snapshot): Attribution {
   const prSignals = detectPullRequest(snapshot.pull_request, policy.ai);
   const prDecisive = prSignals.filter((s) => s.decisive);
   const prTools = uniqueSorted(prDecisive.map((s) => s.tool));
-  const { origins, everywhere } = lineage(snapshot.commits);
+  const { origins, copies, written, everywhere } = lineage(snapshot.commits, marked);
 
   const files = snapshot.files.map((file): FileAttribution => {
     const keys = [file.filename, file.previous_filename].filter((n): n is string => !!n).map(pathKey);
@@ -101,13 +156,21 @@ export function attribute(policy: Policy, snapshot: Snapshot): Attribution {
     // say, and guessing "nothing" would be the unsafe direction.
     const reached = new Set(everywhere);
     for (const key of keys) for (const i of origins.get(key) ?? []) reached.add(i);
+    // The head's blob of the file, when the loader read it: exactly what an AI-marked commit wrote
+    // is AI content, whatever the commit lists say about how it got there.
+    const blob = contentBlob(file.status, file.sha);
+    const atHead = blob === undefined ? undefined : written.get(blob);
+    for (const i of atHead?.origins ?? []) reached.add(i);
     const order = [...reached].sort((a, b) => a - b);
     const touching = order.flatMap((i) => marked.get(i) ?? []);
+    // Content the AI wrote under this very name reached it by its name: no copy to speak of.
+    const taken = [...(atHead ? [atHead.from] : []), ...keys.flatMap((key) => copies.get(key) ?? [])].filter((o) => !keys.includes(pathKey(o.path)));
     return {
       file,
       tools: uniqueSorted([...touching.flatMap((m) => m.tools), ...prTools]),
       commits: uniqueSorted(touching.map((m) => m.commit.sha)),
       origins: order.map((i) => snapshot.commits[i]),
+      ...contentFrom(taken, atHead !== undefined && taken.includes(atHead.from), snapshot.commits, marked),
     };
   });
 
@@ -119,6 +182,13 @@ export function attribute(policy: Policy, snapshot: Snapshot): Attribution {
     ...agentAuthorOf(prDecisive),
     files,
   };
+}
+
+/** The first AI write whose content reached the file by content, for the message that says so. */
+function contentFrom(taken: ContentOrigin[], atHead: boolean, commits: SnapshotCommit[], marked: ReadonlyMap<number, MarkedCommit>): { contentFrom?: ContentSource } {
+  const first = [...taken].sort((a, b) => a.commit - b.commit || byString(a.path, b.path))[0];
+  if (!first) return {};
+  return { contentFrom: { path: first.path, commit: commits[first.commit].sha, tools: marked.get(first.commit)!.tools, atHead } };
 }
 
 function agentAuthorOf(signals: Signal[]): { agentAuthor?: Signal } {

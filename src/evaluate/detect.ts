@@ -357,6 +357,11 @@ function agentTool(login: string, index: DeclaredIndex): string | undefined {
   return index.bots.get(l) ?? LOGIN_TOOL.get(l);
 }
 
+/** The tool of an agent account (a catalogue agent or a bot the repository declares), if it is one. */
+export function agentToolOf(login: string, ai: AiConfig): string | undefined {
+  return agentTool(login, declared(ai));
+}
+
 /** A catalogue agent account or a bot the repository declares; dependency bots are not agents. */
 export function isAgentLogin(login: string, ai?: AiConfig): boolean {
   const l = normaliseLogin(login);

@@ -190,6 +190,9 @@ export function evaluate(policy: Policy, snapshot: Snapshot, options: EvaluateOp
       rules: ruleNames.sort(byString),
       ...(fa.file.mode !== undefined ? { mode: fa.file.mode } : {}),
       ...(fa.file.link_target !== undefined ? { link_target: fa.file.link_target } : {}),
+      ...(fa.contentFrom
+        ? { content_from: { filename: fa.contentFrom.path, commit: shortSha(fa.contentFrom.commit), tools: fa.contentFrom.tools, at_head: fa.contentFrom.atHead } }
+        : {}),
     })),
     (f) => `${f.filename}\u0000${f.previous_filename ?? ""}`,
   );

@@ -12,6 +12,7 @@ import { toolDisplayName } from "../catalogue/ai-tools.js";
 import { messageLines, noreplyLogin, parseNamedAddress, parseTrailer } from "./trailers.js";
 import type { Policy } from "../model/policy.js";
 import { sortedBy } from "./order.js";
+import { agentRequesters, startedBy } from "./requesters.js";
 
 // GitHub's own committer for web-UI and API commits: it never drove anything.
 const WEB_FLOW_LOGIN = "web-flow";
@@ -200,12 +201,15 @@ export function sessionAuthors(snapshot: Snapshot, attribution: Attribution, ai:
   for (const login of pr.pushers ?? []) add(login, PUSHED_REASON);
 
   // An agent's pull request was asked for by someone: its assignees and the people its
-  // description names. (The agent itself, and other bots, are not people.)
+  // description names; and anyone GitHub records asking an agent that worked on it (see
+  // `requesters.ts`). (The agent itself, and other bots, are not people.)
+  const person = (login: string) => login.toLowerCase() !== pr.author.toLowerCase() && !/\[bot\]$/i.test(login) && !isAgentLogin(login, ai);
+  const asked = (tool: string) => `asked ${toolDisplayName(tool)} for this pull request`;
+  for (const r of agentRequesters(snapshot, ai)) if (person(r.login)) add(r.login, asked(r.tool));
   const agent = attribution.agentAuthor;
   if (agent) {
-    const reason = `asked ${toolDisplayName(agent.tool)} for this pull request`;
-    const person = (login: string) => login.toLowerCase() !== pr.author.toLowerCase() && !/\[bot\]$/i.test(login) && !isAgentLogin(login, ai);
-    for (const login of pr.assignees ?? []) if (person(login)) add(login, reason);
+    const reason = asked(agent.tool);
+    for (const login of [...(pr.assignees ?? []), ...startedBy(pr.body, agent.tool)]) if (person(login)) add(login, reason);
     for (const r of requestedBy(pr.body)) {
       const login = r.login ?? resolveLogin(r.email!, known);
       if (login) {

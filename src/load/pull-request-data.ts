@@ -27,11 +27,11 @@ export interface PullRequestData {
   /** Which of `teams` (as `org/slug`) the user belongs to. */
   teamsOf(login: string, teams: string[]): Promise<string[]>;
   /**
-   * The git mode at the head of each of `paths` (changed files in a class), and where links
-   * point. For sources whose `files()` lacks modes (GitHub's REST list); a source that fills
-   * `mode` itself (local git) leaves it out.
+   * The git mode at the head of each of `paths` (changed files in a class), where links point,
+   * and the blob each holds. For sources whose `files()` lacks modes (GitHub's REST list); a
+   * source that fills `mode` and `sha` itself (local git) leaves it out.
    */
-  fileModes?(paths: string[]): Promise<Map<string, { mode: string; link_target?: string }>>;
+  fileModes?(paths: string[]): Promise<Map<string, { mode: string; link_target?: string; sha?: string }>>;
 }
 
 /**

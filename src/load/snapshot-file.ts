@@ -15,6 +15,7 @@ import type {
   SnapshotPullRequest,
   SnapshotReview,
   SnapshotIdentity,
+  SnapshotRequester,
 } from "../model/snapshot.js";
 import { PERMISSIONS } from "../model/snapshot.js";
 import { nearest } from "../shared/did-you-mean.js";
@@ -32,9 +33,12 @@ export class SnapshotError extends Error {
 }
 
 const FILE_STATUSES: readonly FileStatus[] = ["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"];
+const REQUEST_VIAS: readonly SnapshotRequester["via"][] = ["assigned", "mentioned"];
 const REVIEW_STATES: readonly ReviewState[] = ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"];
 // Git's file modes: regular, executable, symbolic link, submodule (gitlink), and the tree mode.
 const GIT_MODE = /^(100644|100755|120000|160000|040000)$/;
+// A git object id: SHA-1, or SHA-256 in repositories that use it.
+const GIT_OBJECT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 // ISO 8601 date-time with a zone, as GitHub writes them; `Date.parse` alone accepts far too much.
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -77,7 +81,7 @@ function pullRequest(v: unknown, path: string): SnapshotPullRequest {
     v,
     path,
     ["number", "author", "base_ref", "head_ref", "head_sha", "labels", "body", "last_push_at"],
-    ["author_type", "changed_files", "commits", "pushers", "assignees"],
+    ["author_type", "changed_files", "commits", "pushers", "assignees", "requesters"],
   );
   const pr: SnapshotPullRequest = {
     number: integer(o.number, `${path}.number`),
@@ -95,11 +99,21 @@ function pullRequest(v: unknown, path: string): SnapshotPullRequest {
   if (o.commits !== undefined) pr.commits = integer(o.commits, `${path}.commits`);
   if (o.pushers !== undefined) pr.pushers = loginArray(o.pushers, `${path}.pushers`);
   if (o.assignees !== undefined) pr.assignees = loginArray(o.assignees, `${path}.assignees`);
+  if (o.requesters !== undefined) pr.requesters = array(o.requesters, `${path}.requesters`).map((r, i) => requester(r, `${path}.requesters[${i}]`));
   return pr;
 }
 
+function requester(v: unknown, path: string): SnapshotRequester {
+  const o = object(v, path, ["login", "agent", "via"], []);
+  return {
+    login: loginArray([o.login], `${path}.login`)[0],
+    agent: nonEmptyString(o.agent, `${path}.agent`),
+    via: oneOf(o.via, REQUEST_VIAS, `${path}.via`),
+  };
+}
+
 function file(v: unknown, path: string): SnapshotFile {
-  const o = object(v, path, ["filename", "status"], ["previous_filename", "mode", "link_target"]);
+  const o = object(v, path, ["filename", "status"], ["previous_filename", "mode", "link_target", "sha"]);
   const f: SnapshotFile = fileEntry(o, path);
   if (o.mode !== undefined) {
     const mode = string(o.mode, `${path}.mode`);
@@ -110,7 +124,7 @@ function file(v: unknown, path: string): SnapshotFile {
   return f;
 }
 
-/** `filename`, `status` and `previous_filename`, as a pull-request or commit file entry has them. */
+/** `filename`, `status`, `previous_filename` and the blob `sha`, as a pull-request or commit file entry has them. */
 function fileEntry(o: Json, path: string): SnapshotFile {
   const f: SnapshotFile = {
     filename: nonEmptyString(o.filename, `${path}.filename`),
@@ -120,16 +134,23 @@ function fileEntry(o: Json, path: string): SnapshotFile {
   if (f.status === "renamed" && f.previous_filename === undefined) {
     throw new SnapshotError(`${path}.previous_filename`, 'required when status is "renamed"');
   }
+  if (o.sha !== undefined) f.sha = blobId(o.sha, `${path}.sha`);
   return f;
 }
 
-/** A commit's file: a path, or `{ filename, status, previous_filename }` for renames and copies. */
+function blobId(v: unknown, path: string): string {
+  const sha = string(v, path);
+  if (!GIT_OBJECT.test(sha)) throw new SnapshotError(path, `expected a git object id (40 or 64 lower-case hex digits), got ${describe(sha)}`);
+  return sha;
+}
+
+/** A commit's file: a path, or `{ filename, status, previous_filename?, sha? }`. */
 function commitFile(v: unknown, path: string): CommitFile {
   if (typeof v === "string") return v;
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     throw new SnapshotError(path, `expected a path or an object with filename and status, got ${describe(v)}`);
   }
-  return fileEntry(object(v, path, ["filename", "status"], ["previous_filename"]), path);
+  return fileEntry(object(v, path, ["filename", "status"], ["previous_filename", "sha"]), path);
 }
 
 function commit(v: unknown, path: string): SnapshotCommit {

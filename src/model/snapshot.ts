@@ -43,7 +43,15 @@ export interface CommitFileEntry {
   status: FileStatus;
   /** The source of a rename or copy. */
   previous_filename?: string;
+  /**
+   * The blob the commit left at `filename` (GitHub's commit file `sha`, git's `--raw` object), when
+   * the loader knows it: a blob an AI-marked commit wrote is AI content wherever it turns up later.
+   */
+  sha?: string;
 }
+
+/** Git's id of the empty blob: every empty file has it, so it says nothing about where content came from. */
+export const EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
 
 /** Git file modes that are not plain files: links can make other paths reach a protected one. */
 export const SYMLINK_MODE = "120000";
@@ -59,6 +67,8 @@ export interface SnapshotFile {
   mode?: string;
   /** Where a link points (a symlink's target path, a submodule's commit), for messages. */
   link_target?: string;
+  /** The blob at the head (absent for removals and submodules), when the loader knows it. */
+  sha?: string;
 }
 
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
@@ -101,6 +111,20 @@ export interface SnapshotPullRequest {
   pushers?: string[];
   /** The pull request's assignees (for an agent's pull request: the people who asked it). */
   assignees?: string[];
+  /**
+   * People GitHub records as asking an agent account for work on this pull request: the actor of
+   * each assignment of an account to it (`via: "assigned"`, `agent`: the assignee), and the author
+   * of each comment or review that mentions an agent's handle (`via: "mentioned"`, `agent`: the
+   * handle without `@`). Whether one counts is the evaluator's judgement: only when that agent's
+   * tool worked on the pull request through its own account.
+   */
+  requesters?: SnapshotRequester[];
+}
+
+export interface SnapshotRequester {
+  login: string;
+  agent: string;
+  via: "assigned" | "mentioned";
 }
 
 /** GitHub lists at most this many files of a pull request (REST and GraphQL alike). */

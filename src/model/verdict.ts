@@ -89,6 +89,21 @@ export interface FileResult {
   /** The git mode at the head, when the loader knows it. */
   mode?: string;
   link_target?: string;
+  /**
+   * When AI content reached the file by its exact blob rather than by its name (a plain copy, a
+   * move a net change cannot name): where an AI-marked commit wrote that blob.
+   */
+  content_from?: ContentFrom;
+}
+
+export interface ContentFrom {
+  /** The path the AI-marked commit wrote the blob to. */
+  filename: string;
+  /** Its short SHA. */
+  commit: string;
+  tools: string[];
+  /** True when the file's blob at the head is that blob; false when a commit copied it and it changed since. */
+  at_head: boolean;
 }
 
 export interface SessionAuthor {

@@ -11,6 +11,7 @@ import type { Conclusion, Verdict } from "../model/verdict.js";
 import type { Decision } from "../evaluate/decide.js";
 import { toolDisplayName } from "../catalogue/ai-tools.js";
 import { renderMarkdown } from "./markdown.js";
+import { contentSentence } from "./format.js";
 import { PUSHED_REASON } from "../evaluate/session-authors.js";
 
 export const SUMMARY_LIMIT = 65_535;
@@ -95,12 +96,13 @@ function renderInput(decision: Decision, pushers: readonly string[]): Shown {
   switch (input.kind) {
     case "verdict": {
       const { verdict } = input;
-      const notes = warningsSection(input.warnings ?? []);
+      const { annotations, unannotated } = cappedAnnotations(fileAnnotations(verdict), configErrorAnnotations(verdict.config_errors));
+      const notes = warningsSection(input.warnings ?? []) + unannotatedNote(unannotated);
       return {
         body: renderMarkdown(verdict) + notes,
         // The summary names the evaluation time; a re-evaluation that only moves the clock is "unchanged".
         hashed: renderMarkdown({ ...verdict, evaluated_at: "" }) + notes,
-        annotations: [...fileAnnotations(verdict), ...configErrorAnnotations(verdict.config_errors)],
+        annotations,
         pushers: verdict.session_author_details.filter((a) => a.reasons.includes(PUSHED_REASON)).map((a) => a.login),
         counted: verdict.rules.flatMap((rule) => rule.counted),
       };
@@ -255,6 +257,29 @@ function singleLine(title: string): string {
   return line.length <= TITLE_LIMIT ? line : `${line.slice(0, TITLE_LIMIT - 1)}…`;
 }
 
+/**
+ * The annotations a run carries: what one request holds (GitHub takes 50 a request), as many as a
+ * reader works through beside the summary's table; each further batch would cost a request of its
+ * own on every evaluation. `.provenance.yml`'s errors come first, then the files that block the
+ * merge (forbidden, then waiting), then satisfied ones, each in the pull request's order.
+ */
+export const MAX_ANNOTATIONS = 50;
+
+const LEVEL_ORDER: Record<AnnotationLevel, number> = { failure: 0, warning: 1, notice: 2 };
+
+function cappedAnnotations(files: CheckAnnotation[], configErrors: CheckAnnotation[]): { annotations: CheckAnnotation[]; unannotated: { shown: number; total: number } } {
+  const kept = configErrors.slice(0, MAX_ANNOTATIONS);
+  const ranked = files.map((a, i) => ({ a, i })).sort((x, y) => LEVEL_ORDER[x.a.annotation_level] - LEVEL_ORDER[y.a.annotation_level] || x.i - y.i);
+  const shown = new Set(ranked.slice(0, MAX_ANNOTATIONS - kept.length).map((r) => r.i));
+  return { annotations: [...files.filter((_, i) => shown.has(i)), ...kept], unannotated: { shown: shown.size, total: files.length } };
+}
+
+/** The summary says what the annotations leave out, so a reader knows the marked files are not all of them. */
+function unannotatedNote({ shown, total }: { shown: number; total: number }): string {
+  if (shown === total) return "";
+  return `\n\n<sub>Annotations mark ${shown} of the ${total} AI-touched protected files (those that block first); the other ${total - shown} are not annotated.</sub>`;
+}
+
 function fileAnnotations(verdict: Verdict): CheckAnnotation[] {
   const statusOf = new Map(verdict.rules.map((rule) => [rule.name, rule]));
   const annotations: CheckAnnotation[] = [];
@@ -278,7 +303,7 @@ function fileAnnotations(verdict: Verdict): CheckAnnotation[] {
       // Nothing left to do on a file whose rules are all satisfied: a notice, not a warning.
       annotation_level: forbidden ? "failure" : rules.every((rule) => rule.status === "satisfied") ? "notice" : "warning",
       title: forbidden ? "AI-generated change forbidden here" : "AI-assisted change in a protected path",
-      message: `Changed with ${tools} ${how}: ${ruleText}.`,
+      message: `${contentSentence(file) ?? `Changed with ${tools} ${how}`}: ${ruleText}.`,
     });
   }
   return annotations;

@@ -106,6 +106,14 @@ export function protectedFiles(verdict: Verdict): FileResult[] {
   return verdict.files.filter((f) => f.rules.length > 0);
 }
 
+/** "evals/t1.yaml has the content Claude Code wrote to scratch/t1.yaml in 1a2b3c4", for a file AI content reached by its blob. */
+export function contentSentence(file: FileResult): string | undefined {
+  const from = file.content_from;
+  if (!from) return undefined;
+  const tools = from.tools.map(toolDisplayName).join(", ");
+  return `${file.filename} ${from.at_head ? "has" : "took"} the content ${tools} wrote to ${from.filename} in ${from.commit}${from.at_head ? "" : ", changed since"}`;
+}
+
 export function listWithMore(items: readonly string[], max: number): string {
   const { shown, more } = cap(items, max);
   return more > 0 ? `${shown.join(", ")} …and ${more} more` : shown.join(", ");

@@ -8,6 +8,7 @@ import { toolDisplayName } from "../catalogue/ai-tools.js";
 import {
   STATUS_LABEL,
   cap,
+  contentSentence,
   disqualifiedSentence,
   protectedFiles,
   stillNeeds,
@@ -114,6 +115,8 @@ export function renderMarkdown(verdict: Verdict): string {
       ),
       ...more_(more, "file"),
     );
+    const copied = shown.flatMap((f) => contentSentence(f) ?? []);
+    if (copied.length > 0) out.push("", "_AI content under another name:_", ...copied.map((c) => `- ${text(c)}`));
   }
 
   out.push("", `<sub>${policyLine(verdict)}</sub>`);

@@ -8,6 +8,7 @@ import {
   CONCLUSION_LABEL,
   STATUS_LABEL,
   cap,
+  contentSentence,
   disqualifiedSentence,
   countedText,
   describePolicy,
@@ -147,6 +148,10 @@ export function renderText(verdict: Verdict, opts: TextOptions): string {
         ]),
       ),
       ...moreLine(more, "file"),
+      ...shown.flatMap((f) => {
+        const copied = contentSentence(f);
+        return copied ? [`  ${oneLine(copied)}`] : [];
+      }),
     ]);
   }
 

@@ -77,6 +77,13 @@ interface ForcePushSource extends PullSource {
   __typename: "HeadRefForcePushedEvent";
   push: SandboxPull["pushes"][number];
 }
+interface AssignedSource extends PullSource {
+  __typename: "AssignedEvent";
+  assignment: SandboxPull["assignments"][number];
+}
+interface CommentSource extends PullSource {
+  comment: SandboxPull["comments"][number];
+}
 interface CheckSuiteSource {
   repo: SandboxRepo;
   sha: string;
@@ -348,10 +355,12 @@ const PullRequest: Fields<PullSource> = {
     const list = pr.reviews.filter((r) => !states || states.includes(r.state));
     return connection(list, args, info, (review) => ({ repo, pr, review }) satisfies ReviewSource);
   },
+  comments: ({ repo, pr }, args, _c, info) => connection(pr.comments, args, info, (comment) => ({ repo, pr, comment }) satisfies CommentSource),
   timelineItems: ({ repo, pr }, args, _c, info) => {
-    // Only the items a push-time reader needs: the pull request's commits and force pushes.
-    const types = Array.isArray(args.itemTypes) ? (args.itemTypes as string[]) : ["PULL_REQUEST_COMMIT", "HEAD_REF_FORCE_PUSHED_EVENT"];
-    const items: Array<PullCommitSource | ForcePushSource> = [];
+    // The items the loader reads: the pull request's commits, force pushes and assignments.
+    const types = Array.isArray(args.itemTypes) ? (args.itemTypes as string[]) : ["PULL_REQUEST_COMMIT", "HEAD_REF_FORCE_PUSHED_EVENT", "ASSIGNED_EVENT"];
+    const items: Array<PullCommitSource | ForcePushSource | AssignedSource> = [];
+    if (types.includes("ASSIGNED_EVENT")) for (const assignment of pr.assignments) items.push({ __typename: "AssignedEvent", repo, pr, assignment });
     if (types.includes("PULL_REQUEST_COMMIT")) for (const sha of pr.commits) items.push({ __typename: "PullRequestCommit", repo, pr, sha });
     if (types.includes("HEAD_REF_FORCE_PUSHED_EVENT")) {
       for (const push of pr.pushes.filter((p) => p.forced)) items.push({ __typename: "HeadRefForcePushedEvent", repo, pr, push });
@@ -400,6 +409,21 @@ const HeadRefForcePushedEvent: Fields<ForcePushSource> = {
   afterCommit: ({ repo, push }) => commitSource(repo, push.head_sha),
 };
 
+const AssignedEvent: Fields<AssignedSource> = {
+  id: ({ assignment }) => nodeId("AE_", `${assignment.at}:${assignment.assignee}`),
+  createdAt: ({ assignment }) => assignment.at,
+  actor: ({ assignment }, _a, { state }) => actor(state, assignment.actor),
+  assignee: ({ assignment }, _a, { state }) => actor(state, assignment.assignee),
+};
+
+const IssueComment: Fields<CommentSource> = {
+  id: ({ comment }) => nodeId("IC_", comment.id),
+  databaseId: ({ comment }) => comment.id,
+  author: ({ comment }, _a, { state }) => actor(state, comment.author),
+  body: ({ comment }) => comment.body,
+  createdAt: ({ comment }) => comment.at,
+};
+
 const Connection: Fields<ConnectionPage<unknown>> = {
   totalCount: (c) => c.totalCount,
   nodes: (c) => c.nodes,
@@ -442,6 +466,8 @@ export const RESOLVERS: ResolverMap = asResolverMap({
   PullRequestChangedFile,
   PullRequestReview,
   HeadRefForcePushedEvent,
+  AssignedEvent,
+  IssueComment,
   CheckSuite,
   CheckRun,
   App,
@@ -457,6 +483,7 @@ export const RESOLVERS: ResolverMap = asResolverMap({
   ...connectionTypes("CheckSuiteConnection", "CheckSuiteEdge"),
   ...connectionTypes("CheckRunConnection", "CheckRunEdge"),
   ...connectionTypes("PullRequestTimelineItemsConnection", "PullRequestTimelineItemsEdge"),
+  ...connectionTypes("IssueCommentConnection", "IssueCommentEdge"),
 });
 
 function asResolverMap(map: Record<string, Fields<any>>): ResolverMap {

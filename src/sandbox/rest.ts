@@ -323,9 +323,12 @@ route("GET", "/repos/{owner}/{repo}/commits/{ref}", "repos.getCommit", "token", 
 });
 
 // Comparing two commits (`base...head`): how they relate, the commits from their merge base to
-// head, and the files changed since the merge base. On one line of history (what the app compares:
-// runs of a pull request's commits) the file list is the net change of those commits, a rename
-// naming the source the base had; it is capped at 300 files as GitHub caps it, without saying so.
+// head, and the files changed since the merge base — a diff of the two trees, as git makes it:
+// a path whose content is the same at both ends is not listed, however the commits between moved
+// it. A path gone from the base's tree pairs with one new at the head as a rename when a commit
+// between renamed it or when their content is identical (git's exact rename detection); a copy,
+// whose source is still there, is listed as added. Capped at 300 files as GitHub caps it, without
+// saying so.
 route("GET", "/repos/{owner}/{repo}/compare/{basehead}", "repos.compareCommitsWithBasehead", "token", (host, req) => {
   const repo = repoFor(host, req);
   const [a, b] = decodeURIComponent(req.params.basehead).split("...");
@@ -340,33 +343,42 @@ route("GET", "/repos/{owner}/{repo}/compare/{basehead}", "repos.compareCommitsWi
   const chain: SandboxCommit[] = [];
   for (let c = repo.commits.get(head); c && c.sha !== base; c = c.parents[0] ? repo.commits.get(c.parents[0]) : undefined) chain.unshift(c);
   const linear = status === "ahead" && chain.length > 0 && chain[0].parents[0] === base && chain.length === ahead.length;
-  let files: ReturnType<typeof fileJson>[];
-  if (linear) {
-    const net = new Map<string, FileChange>();
-    for (const c of chain) {
-      for (const f of c.changes) {
-        const earlier = f.previous_filename !== undefined ? net.get(f.previous_filename) : undefined;
-        if (f.status === "renamed" && f.previous_filename !== undefined) net.delete(f.previous_filename);
-        // A file the run added and then moved is, for the run, added where it ends up.
-        if (earlier?.status === "added") net.set(f.filename, { ...f, status: "added", previous_filename: undefined });
-        else if (earlier?.previous_filename !== undefined && f.status === "renamed") net.set(f.filename, { ...f, previous_filename: earlier.previous_filename });
-        else net.set(f.filename, net.get(f.filename)?.status === "added" && f.status !== "removed" ? { ...f, status: "added" } : f);
-      }
-    }
-    files = [...net.values()].map(fileJson);
-  } else {
-    // The merge base: the common ancestor that no other common ancestor descends from.
-    const common = [...ofBase].filter((sha) => ofHead.has(sha));
-    const mergeBase = common.find((sha) => !common.some((other) => other !== sha && host.state.ancestors(repo, other).has(sha))) ?? base;
-    const before = host.state.filesAt(repo, mergeBase);
-    const after = host.state.filesAt(repo, head);
-    files = [...new Set([...before.keys(), ...after.keys()])]
-      .filter((path) => before.get(path)?.content !== after.get(path)?.content)
-      .map((path) => fileJson(after.get(path) ?? { filename: path, status: "removed" }));
-  }
+  // The merge base: the common ancestor that no other common ancestor descends from.
+  const common = [...ofBase].filter((sha) => ofHead.has(sha));
+  const mergeBase = linear ? base : (common.find((sha) => !common.some((other) => other !== sha && host.state.ancestors(repo, other).has(sha))) ?? base);
+  const files = treeDiff(host.state.filesAt(repo, mergeBase), host.state.filesAt(repo, head), linear ? chain : []);
   const commits = linear ? chain.map((c) => commitJson(host.state, repo, c, false)) : [];
-  return json({ status, ahead_by: ahead.length, behind_by: behind, total_commits: linear ? chain.length : ahead.length, commits, files: files.slice(0, 300) });
+  return json({ status, ahead_by: ahead.length, behind_by: behind, total_commits: linear ? chain.length : ahead.length, commits, files: files.slice(0, 300).map(fileJson) });
 });
+
+/** The change from one tree to another; `between` are the commits from one to the other, whose renames pair paths. */
+function treeDiff(before: Map<string, FileChange>, after: Map<string, FileChange>, between: SandboxCommit[]): FileChange[] {
+  const same = (x: FileChange, y: FileChange) => x.content === y.content && (x.mode ?? "100644") === (y.mode ?? "100644");
+  const gone = [...before.keys()].filter((path) => !after.has(path));
+  // Where each path a commit renamed came from, followed back to the first name.
+  const renamedFrom = new Map<string, string>();
+  for (const c of between) {
+    for (const f of c.changes) if (f.status === "renamed" && f.previous_filename !== undefined) renamedFrom.set(f.filename, renamedFrom.get(f.previous_filename) ?? f.previous_filename);
+  }
+  const paired = new Set<string>();
+  const out: FileChange[] = [];
+  for (const [path, now] of after) {
+    const was = before.get(path);
+    if (was) {
+      if (!same(was, now)) out.push({ ...now, status: "modified", previous_filename: undefined });
+      continue;
+    }
+    const source = [renamedFrom.get(path), ...gone.filter((g) => before.get(g)!.content === now.content)].find((g) => g !== undefined && gone.includes(g) && !paired.has(g));
+    if (source === undefined) {
+      out.push({ ...now, status: "added", previous_filename: undefined });
+      continue;
+    }
+    paired.add(source);
+    out.push({ ...now, status: "renamed", previous_filename: source });
+  }
+  for (const path of gone) if (!paired.has(path)) out.push({ filename: path, status: "removed" });
+  return out.sort((x, y) => (x.filename < y.filename ? -1 : x.filename > y.filename ? 1 : 0));
+}
 
 route("GET", "/repos/{owner}/{repo}/contents/{path}", "repos.getContent", "token", (host, req) => {
   const repo = repoFor(host, req);

@@ -313,6 +313,34 @@ export class Sandbox {
     });
   }
 
+  /** `by` assigns `assignee` to the pull request (GitHub's `AssignedEvent`) and sends `pull_request.assigned`. */
+  async assign(repo: string, number: number, assignee: string, by: string): Promise<Delivery | undefined> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    const login = (this.state.user(assignee) ?? this.state.addUser(assignee)).login;
+    if (!pr.assignees.includes(login)) pr.assignees.push(login);
+    pr.assignments.push({ actor: by, assignee: login, at: isoSeconds(this.state.clock.now()) });
+    return this.send("pull_request", { action: "assigned", number, assignee: userJson(this.state, login), pull_request: pullJson(this.state, r, pr), ...this.envelope(r, by) });
+  }
+
+  /** `by` removes `assignee` and sends `pull_request.unassigned`; the assignment stays in the timeline. */
+  async unassign(repo: string, number: number, assignee: string, by: string): Promise<Delivery | undefined> {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const pr = this.state.pull(r, number);
+    pr.assignees = pr.assignees.filter((l) => l.toLowerCase() !== assignee.toLowerCase());
+    return this.send("pull_request", { action: "unassigned", number, assignee: userJson(this.state, assignee), pull_request: pullJson(this.state, r, pr), ...this.envelope(r, by) });
+  }
+
+  /** A comment on the pull request's conversation (the app subscribes to no comment event: nothing is delivered). */
+  comment(repo: string, number: number, author: string, body: string): void {
+    this.state.clock.tick();
+    const pr = this.pull(repo, number);
+    this.state.addUser(author);
+    pr.comments.push({ id: this.state.nextId(), author, body, at: isoSeconds(this.state.clock.now()) });
+  }
+
   async setLabels(repo: string, number: number, labels: string[], by: string): Promise<Delivery | undefined> {
     this.state.clock.tick();
     const r = this.repo(repo);

@@ -61,7 +61,9 @@ export class SandboxHttp {
         if (!res.headersSent) send(res, 500, { message: `sandbox error: ${(e as Error).message}` });
       });
     });
-    this.server.keepAliveTimeout = 1000;
+    // GitHub keeps a connection open between requests. Node's fetch gives one up a second before
+    // the server's advertised keep-alive timeout, so at 1 s it opened a new one for every request.
+    this.server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve) => this.server!.listen(port, hostname, resolve));
     const { port: p } = this.server.address() as AddressInfo;
     return `http://${hostname}:${p}`;

@@ -49,6 +49,7 @@ export function pullJson(state: SandboxState, repo: SandboxRepo, pr: SandboxPull
     merged_by: pr.merged ? userJson(state, pr.merged.by) : null,
     merge_commit_sha: pr.merged?.sha ?? null,
     user: userJson(state, pr.author),
+    assignees: pr.assignees.map((login) => userJson(state, login)),
     labels: pr.labels.map((name, i) => ({ id: i + 1, name, color: "ededed", default: false })),
     created_at: pr.created_at,
     updated_at: pr.updated_at,

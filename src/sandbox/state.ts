@@ -97,6 +97,12 @@ export interface SandboxPull {
   /** Every push to the head branch, oldest first; `forced` for a force-push. */
   pushes: { at: string; head_sha: string; before: string; forced?: boolean }[];
   reviews: SandboxReview[];
+  /** Who is assigned now. */
+  assignees: string[];
+  /** Every assignment, oldest first: who assigned whom (GitHub's `AssignedEvent`). */
+  assignments: { actor: string; assignee: string; at: string }[];
+  /** The conversation's comments, oldest first. */
+  comments: { id: number; author: string; body: string; at: string }[];
   /** Set when the PR was merged: the merge commit on its base branch. */
   merged?: { sha: string; by: string; at: string };
 }
@@ -291,6 +297,11 @@ export class SandboxState {
   }
 
   private normaliseChange(repo: SandboxRepo, parent: string | undefined, f: FileChange | string): FileChange {
+    // A rename without new content moves the source's content, as `git mv` does.
+    if (typeof f !== "string" && f.status === "renamed" && f.content === undefined && f.previous_filename !== undefined && parent !== undefined) {
+      const content = this.readFile(repo, parent, f.previous_filename);
+      return content === undefined ? f : { ...f, content };
+    }
     if (typeof f !== "string") return f;
     const exists = parent !== undefined && this.readFile(repo, parent, f) !== undefined;
     return { filename: f, status: exists ? "modified" : "added", content: `${f} @ ${this.shaSeq}\n` };
@@ -405,6 +416,9 @@ export class SandboxState {
       updated_at: now,
       pushes: [{ at: now, head_sha, before: baseSha }],
       reviews: [],
+      assignees: [],
+      assignments: [],
+      comments: [],
     };
     repo.pulls.set(number, pr);
     return pr;

@@ -5,7 +5,7 @@
 import type { Policy, Rule } from "../../src/model/policy.js";
 import { FLOOR_CLASS_NAME } from "../../src/model/policy.js";
 import { floorClass, floorRule } from "../../src/policy/index.js";
-import type { CommitFile, GitIdentity, Snapshot, SnapshotCommit, SnapshotReview } from "../../src/model/snapshot.js";
+import type { CommitFile, GitIdentity, Snapshot, SnapshotCommit, SnapshotRequester, SnapshotReview } from "../../src/model/snapshot.js";
 
 export const PUSHED_AT = "2026-11-20T10:00:00Z";
 export const AFTER_PUSH = "2026-11-20T11:00:00Z";
@@ -56,6 +56,7 @@ export function snapshot(opts: {
   commit_count?: number;
   pushers?: string[];
   assignees?: string[];
+  requesters?: SnapshotRequester[];
 } = {}): Snapshot {
   const files = (opts.files ?? ["evals/tasks/t1.yaml"]).map((f) => (typeof f === "string" ? { filename: f, status: "modified" as const } : f));
   return {
@@ -74,6 +75,7 @@ export function snapshot(opts: {
       ...(opts.commit_count !== undefined ? { commits: opts.commit_count } : {}),
       ...(opts.pushers !== undefined ? { pushers: opts.pushers } : {}),
       ...(opts.assignees !== undefined ? { assignees: opts.assignees } : {}),
+      ...(opts.requesters !== undefined ? { requesters: opts.requesters } : {}),
     },
     files,
     commits: opts.commits ?? [],

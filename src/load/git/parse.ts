@@ -2,7 +2,7 @@
  * Parsers for git's NUL-separated (`-z`) output. NUL cannot occur in a path or a commit message
  * that git itself writes, so these parse any content safely — newlines, tabs, quotes, Unicode.
  */
-import type { CommitFile, FileStatus, GitIdentity, SnapshotFile } from "../../model/snapshot.js";
+import { SUBMODULE_MODE, type CommitFile, type FileStatus, type GitIdentity, type SnapshotFile } from "../../model/snapshot.js";
 import { GitError } from "./run-git.js";
 import { resolveIdentity } from "../../shared/identity.js";
 
@@ -131,15 +131,28 @@ export function toSnapshotFiles(entries: NameStatusEntry[]): SnapshotFile[] {
     // A copy leaves its source untouched, so only a rename names a previous path that changed.
     if (e.status === "renamed" && e.from !== undefined) file.previous_filename = e.from;
     if (e.mode !== undefined && e.mode !== ABSENT_MODE) file.mode = e.mode;
+    const sha = blobOf(e);
+    if (sha) file.sha = sha;
     return file;
   });
 }
 
-/** A commit's file entries: renames and copies name their source, so attribution can follow them. */
+/** The blob an entry leaves at its path: none for a removal or a submodule (whose object is a commit). */
+function blobOf(e: NameStatusEntry): string | undefined {
+  return e.object !== undefined && e.mode !== ABSENT_MODE && e.mode !== SUBMODULE_MODE ? e.object : undefined;
+}
+
+/**
+ * A commit's file entries: renames and copies name their source, and every file still there the
+ * blob it left, so attribution can follow the content by name and by exact content.
+ */
 export function commitFileEntries(entries: NameStatusEntry[]): CommitFile[] {
-  return entries.map((e) =>
-    (e.status === "renamed" || e.status === "copied") && e.from !== undefined ? { filename: e.path, status: e.status, previous_filename: e.from } : e.path,
-  );
+  return entries.map((e) => {
+    const blob = blobOf(e);
+    const sha = blob ? { sha: blob } : {};
+    if ((e.status === "renamed" || e.status === "copied") && e.from !== undefined) return { filename: e.path, status: e.status, previous_filename: e.from, ...sha };
+    return blob ? { filename: e.path, status: e.status, ...sha } : e.path;
+  });
 }
 
 /** Every path a commit's entries name: both sides of a rename or copy. */

@@ -5,7 +5,7 @@
  * answer is used only when it is provably the whole run: exactly the run's commits, and fewer
  * files than GitHub's cap on a comparison's file list; otherwise the commits are read one by one.
  */
-import type { CommitFile as SnapshotCommitFile } from "../../model/snapshot.js";
+import type { FileStatus, CommitFile as SnapshotCommitFile } from "../../model/snapshot.js";
 import type { GitHubClient, RepoRef } from "./client.js";
 import { readCompleteList, SPLIT_REMEDY } from "./pager.js";
 
@@ -19,6 +19,8 @@ interface ListedFile {
   filename: string;
   status: string;
   previous_filename?: string;
+  /** The blob at `filename` after the change; GitHub answers null for a change of mode alone. */
+  sha?: string | null;
 }
 
 export async function readCommitFiles(gh: GitHubClient, repo: RepoRef, sha: string): Promise<SnapshotCommitFile[]> {
@@ -50,11 +52,15 @@ export async function readRunFiles(gh: GitHubClient, repo: RepoRef, base: string
 }
 
 /**
- * Renames and copies name their source, so attribution follows the content (SPEC §4). A
+ * Renames and copies name their source, and every file that is still there names the blob it
+ * left, so attribution follows the content (SPEC §4) — by name and by exact content. A
  * `previous_filename` always means a move; only a copy leaves its source in place.
  */
 function toCommitFile(file: ListedFile): SnapshotCommitFile {
-  return file.previous_filename
-    ? { filename: file.filename, status: file.status === "copied" ? "copied" : "renamed", previous_filename: file.previous_filename }
-    : file.filename;
+  const blob = file.status !== "removed" && file.sha ? { sha: file.sha } : {};
+  if (file.previous_filename) {
+    return { filename: file.filename, status: file.status === "copied" ? "copied" : "renamed", previous_filename: file.previous_filename, ...blob };
+  }
+  // The answer's status is checked against GitHub's enum, which is the snapshot's (`exchange-check.ts`).
+  return blob.sha ? { filename: file.filename, status: file.status as FileStatus, ...blob } : file.filename;
 }

@@ -1,6 +1,7 @@
 /**
- * The git mode of changed files at the head, and where their links point (SPEC §2
- * `provenance-links`, §5 `mode`/`link_target`). REST's file list carries no mode, so one GraphQL
+ * The git mode of changed files at the head, where their links point, and the blob each holds
+ * (SPEC §2 `provenance-links`, §4 attribution by content, §5 `mode`/`link_target`/`sha`).
+ * REST's file list carries no mode, so one GraphQL
  * query reads the tree entries of the folders that hold the files asked about — one aliased
  * `object(expression: "<head>:<folder>")` per folder — and, only when one of them is a symbolic
  * link, a second one reads the links' blobs (their text is the target). Asking for every entry's
@@ -25,6 +26,8 @@ export interface FileMode {
   mode: string;
   /** A symlink's target path, or the commit a submodule points at. */
   link_target?: string;
+  /** The blob at the head (the entry's `oid`; a submodule's is a commit, not a blob): attribution follows content by it. */
+  sha?: string;
 }
 
 interface GqlTreeEntry {
@@ -89,14 +92,14 @@ export async function readFileModes(gh: GitHubClient, repo: RepoRef, headSha: st
       throw new IncompleteDataError(`The pull request lists ${path} as changed, but GitHub's tree of ${headSha.slice(0, 7)} has no such file.`, RETRY_REMEDY);
     }
     const mode = gitMode(entry.mode);
-    modes.set(path, mode === SUBMODULE_MODE ? { mode, link_target: entry.oid } : { mode });
+    modes.set(path, mode === SUBMODULE_MODE ? { mode, link_target: entry.oid } : { mode, sha: entry.oid });
     if (mode === SYMLINK_MODE) links.push({ path, oid: entry.oid });
   }
   for (const batch of chunks(links, FOLDERS_PER_QUERY)) {
     const answer = await gh.graphql<BlobAnswer>(linkTargetsQuery(batch.length), variables(repo, batch.map((l) => `${headSha}:${l.path}`)));
     batch.forEach((link, i) => {
       const text = answer.repository?.[`f${i}`]?.text;
-      if (typeof text === "string") modes.set(link.path, { mode: SYMLINK_MODE, link_target: text.slice(0, MAX_TARGET) });
+      if (typeof text === "string") modes.set(link.path, { mode: SYMLINK_MODE, link_target: text.slice(0, MAX_TARGET), sha: link.oid });
     });
   }
   return modes;

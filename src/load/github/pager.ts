@@ -8,6 +8,7 @@
 import { IncompleteDataError } from "../pull-request-data.js";
 
 export const RETRY_REMEDY = "Click Re-evaluate on the check run, or push again.";
+export const HEAD_MOVED_REMEDY = "The app evaluates the new head when GitHub delivers its push; if no result appears there, click Re-evaluate.";
 export const SPLIT_REMEDY = "Split the pull request into smaller ones, then push again or click Re-evaluate.";
 
 /** One page as the caller read it. */
@@ -109,9 +110,9 @@ export function nextRestCursor(link: string | undefined, name: string, what: str
   return cursor;
 }
 
-/** A GraphQL connection as the pager reads it. */
+/** A GraphQL connection as the pager reads it; without `totalCount`, `hasNextPage` alone ends it. */
 export interface Connection<N> {
-  totalCount: number;
+  totalCount?: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: N[];
 }

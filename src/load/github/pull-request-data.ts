@@ -20,7 +20,7 @@ import { lastPushAt } from "./push-time.js";
 import { commitsWithAiRecords } from "./ai-records.js";
 import type { RecordWarning } from "../../provenance-records/record.js";
 import { readCommitFiles, readRunFiles } from "./commit-files.js";
-import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest, type PullRequestFilesResponse } from "./queries.js";
+import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest } from "./queries.js";
 import { readFileModes, type FileMode } from "./file-modes.js";
 import { isUpdateBranchMerge, looksLikeUpdateBranch, type Push } from "./update-branch.js";
 import { pushedFrom, recordedPushers, recordsAllPushes } from "./pushers.js";
@@ -73,18 +73,15 @@ export class GitHubPullRequestData implements PullRequestData {
     // The runs on the head those pushes started from come with the main query, unless the pull request was opened there.
     const before = this.#pushed && this.#pushed.from !== options.openedHead ? this.#pushed.from : undefined;
     this.#query = new PullRequestQuery(gh, { ...this.#repo, number: options.number, baseRef: options.baseRef, appId: options.appId, ...(before ? { before } : {}) }, this.cache);
-    this.#query.onFollowUp = () => {
-      this.#readAfterQuery = true;
-    };
     this.policy = new GitHubPolicySource(gh, this.#repo, this.#query, this.cache);
   }
 
   /**
    * Whether part of the snapshot was read by pull request number after the main query, without
-   * GitHub saying which head it was of (further pages of commits or reviews, the REST file list,
-   * whose paths are only checked against GraphQL's). Reads by commit SHA and of people cannot
-   * mix two heads; when nothing else followed, the main query's head is the snapshot's, and no
-   * separate re-read is needed before publishing.
+   * GitHub saying which head it was of (the REST file list, whose paths are only checked against
+   * GraphQL's; further GraphQL pages name their head and fail on another). Reads by commit SHA
+   * and of people cannot mix two heads; when nothing else followed, the main query's head is the
+   * snapshot's, and no separate re-read is needed before publishing.
    */
   get readAfterQuery(): boolean {
     return this.#readAfterQuery;
@@ -98,7 +95,7 @@ export class GitHubPullRequestData implements PullRequestData {
   // ---------- PullRequestData ----------
 
   async pullRequest(): Promise<SnapshotPullRequest> {
-    const [{ pr }, lastPush, { pushers }] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
+    const [{ pr, requesters }, lastPush, { pushers }] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
     const author = actorLogin(pr.author);
     return {
       number: pr.number,
@@ -114,6 +111,7 @@ export class GitHubPullRequestData implements PullRequestData {
       commits: pr.commits.totalCount,
       ...(pushers.length > 0 ? { pushers } : {}),
       ...(this.options.assignees?.length ? { assignees: [...this.options.assignees] } : {}),
+      ...(requesters.length > 0 ? { requesters } : {}),
     };
   }
 
@@ -284,15 +282,7 @@ export class GitHubPullRequestData implements PullRequestData {
       first: connectionPage(pr.files, ""),
       maxPages: MAX_PR_FILES / FILES_PAGE,
       key: (node) => node?.path ?? "an empty entry",
-      read: (after) =>
-        this.#query.nextPage(PULL_REQUEST_FILES_QUERY, after, "changed files", { namesHead: true }, (data: PullRequestFilesResponse) => {
-          const later = data.repository?.pullRequest;
-          // A page of another head would mix two versions of the pull request into one list.
-          if (later && later.headRefOid !== pr.headRefOid) {
-            throw new IncompleteDataError(`The head of pull request #${pr.number} moved while its files were read.`, RETRY_REMEDY);
-          }
-          return later?.files;
-        }),
+      read: (after) => this.#query.nextPage(PULL_REQUEST_FILES_QUERY, after, "changed files", (page) => page.files),
     });
     const files = nodes.flatMap((node) => (node ? [{ filename: node.path, status: fileStatus(node.changeType) }] : []));
     // GitHub's own count of the pull request's files, besides the connection's.
@@ -318,7 +308,7 @@ export class GitHubPullRequestData implements PullRequestData {
       maxPages: MAX_PR_FILES / FILES_PAGE,
       key: (file) => file.filename,
       read: async (page) => {
-        this.#query.onFollowUp();
+        this.#readAfterQuery = true;
         const { data, headers } = await this.gh.rest.pulls.listFiles({ ...this.#repo, pull_number: this.options.number, per_page: FILES_PAGE, page });
         const items = data.map((file) => ({
           filename: file.filename,

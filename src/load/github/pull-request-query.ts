@@ -5,25 +5,29 @@
  * `pull-request-data.ts`). Both the pull request's data and the policy source read it, once per
  * evaluation.
  */
-import type { ReviewState, SnapshotCommit, SnapshotReview } from "../../model/snapshot.js";
+import type { ReviewState, SnapshotCommit, SnapshotRequester, SnapshotReview } from "../../model/snapshot.js";
+import { mentionedAgents } from "../../evaluate/requesters.js";
 import { POLICY_PATH } from "../../model/policy.js";
 import { resolveIdentity } from "../../shared/identity.js";
 import { CHECK_NAME } from "../../model/check-name.js";
 import type { GitHubClient, RepoRef, RequestCache } from "./client.js";
 import { rememberCheckRuns, runsFromQuery, runsOnCommit } from "./check-runs.js";
 import { IncompleteDataError } from "../pull-request-data.js";
-import { connectionPage, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection } from "./pager.js";
+import { connectionPage, HEAD_MOVED_REMEDY, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection } from "./pager.js";
+import { shortSha } from "../../shared/format.js";
 import {
+  PULL_REQUEST_ASSIGNMENTS_QUERY,
+  PULL_REQUEST_COMMENTS_QUERY,
   PULL_REQUEST_COMMITS_QUERY,
   PULL_REQUEST_REVIEWS_QUERY,
   PULL_REQUEST_SNAPSHOT_QUERY,
   type GqlActor,
+  type GqlAssignmentConnection,
   type GqlBlob,
   type GqlCommitRuns,
   type GqlGitActor,
   type GqlPullRequest,
-  type PullRequestCommitsResponse,
-  type PullRequestReviewsResponse,
+  type PullRequestPageResponse,
   type PullRequestSnapshotResponse,
 } from "./queries.js";
 
@@ -51,6 +55,8 @@ export interface PullRequestCore {
   pushPermission: Map<string, boolean>;
   /** Which notes refs of line-level AI attestations exist (SPEC §9). */
   notesRefs: string[];
+  /** Who GitHub records asking an account for work: assignments and mentions (see `requesters.ts`). */
+  requesters: SnapshotRequester[];
 }
 
 interface GraphqlErrorLike {
@@ -61,8 +67,6 @@ interface GraphqlErrorLike {
 
 export class PullRequestQuery {
   #loadedHeadSha: string | undefined;
-  /** Told of a read by pull request number after the main query (see `GitHubPullRequestData.readAfterQuery`). */
-  onFollowUp: () => void = () => undefined;
 
   constructor(
     readonly gh: GitHubClient,
@@ -99,7 +103,7 @@ export class PullRequestQuery {
       if (beforeRuns) rememberCheckRuns(this.cache, before, beforeRuns);
     }
     const of = `of pull request #${pr.number}`;
-    const [commitNodes, reviewNodes] = await Promise.all([
+    const [commitNodes, reviewNodes, assignmentNodes, commentNodes] = await Promise.all([
       readCompleteList({
         what: `commits ${of}`,
         counted: (n) => `${n} commit${n === 1 ? "" : "s"} ${of}`,
@@ -109,7 +113,7 @@ export class PullRequestQuery {
         maxPages: MAX_CONNECTION_PAGES,
         key: (node) => node?.commit.oid ?? "an empty commit",
         read: (after) =>
-          this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", { namesHead: false }, (data: PullRequestCommitsResponse) => data.repository?.pullRequest?.commits),
+          this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", (page) => page.commits),
       }),
       readCompleteList({
         what: `reviews ${of}`,
@@ -117,7 +121,21 @@ export class PullRequestQuery {
         first: connectionPage(pr.reviews, ""),
         maxPages: MAX_CONNECTION_PAGES,
         read: (after) =>
-          this.nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", { namesHead: false }, (data: PullRequestReviewsResponse) => data.repository?.pullRequest?.reviews),
+          this.nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", (page) => page.reviews),
+      }),
+      readCompleteList({
+        what: `assignments ${of}`,
+        start: "",
+        first: connectionPage(pr.assignments, ""),
+        maxPages: MAX_CONNECTION_PAGES,
+        read: (after) => this.nextPage(PULL_REQUEST_ASSIGNMENTS_QUERY, after, "assignments", (page) => page.assignments),
+      }),
+      readCompleteList({
+        what: `comments ${of}`,
+        start: "",
+        first: connectionPage(pr.comments, ""),
+        maxPages: MAX_CONNECTION_PAGES,
+        read: (after) => this.nextPage(PULL_REQUEST_COMMENTS_QUERY, after, "comments", (page) => page.comments),
       }),
     ]);
     const commits = commitNodes.flatMap((n) => (n ? [toCommit(n.commit)] : []));
@@ -136,7 +154,8 @@ export class PullRequestQuery {
       pushPermission.set(login.toLowerCase(), node.authorCanPushToRepository);
     }
     reviews.sort((a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at));
-    return { pr, baseRef, policy: first.policy, fallback: first.fallback, commits, reviews, pushPermission, notesRefs: first.notesRefs };
+    const requesters = requestersOf(assignmentNodes, [...commentNodes, ...reviewNodes]);
+    return { pr, baseRef, policy: first.policy, fallback: first.fallback, commits, reviews, pushPermission, notesRefs: first.notesRefs, requesters };
   }
 
   async #baseRefFromRest(): Promise<string> {
@@ -171,17 +190,29 @@ export class PullRequestQuery {
     return { pr, policy: data.repository?.policy ?? null, fallback: data.fallbackRepo?.object ?? null, notesRefs, before: data.repository?.before };
   }
 
-  /** One further page of a connection of the pull request, with its own query. */
-  async nextPage<N, R>(query: string, after: string, what: string, head: { namesHead: boolean }, pick: (data: R) => Connection<N> | null | undefined) {
+  /**
+   * One further page of a connection of the pull request, with its own query. Every page names
+   * the head it was read at: one of another head would mix two versions of the pull request into
+   * one list, so a push between pages fails the evaluation (its own event brings the new head).
+   */
+  async nextPage<N>(query: string, after: string, what: string, pick: (pr: PagedPullRequest) => Connection<N> | null | undefined) {
     const { owner, repo, number } = this.options;
-    // A page whose answer names its head is checked against it by the caller.
-    if (!head.namesHead) this.onFollowUp();
-    const data = await this.gh.graphql<R>(query, { owner, name: repo, number, after });
-    const connection = pick(data);
+    const data = await this.gh.graphql<PullRequestPageResponse>(query, { owner, name: repo, number, after });
+    const later = data.repository?.pullRequest;
+    const read = this.#loadedHeadSha;
+    if (later && read !== undefined && later.headRefOid !== read) {
+      throw new IncompleteDataError(
+        `The head of pull request #${number} moved from ${shortSha(read)} to ${shortSha(later.headRefOid)} while its ${what} were read.`,
+        HEAD_MOVED_REMEDY,
+      );
+    }
+    const connection = later ? pick(later) : undefined;
     if (!connection) throw new IncompleteDataError(`GitHub stopped returning the pull request's ${what}.`, RETRY_REMEDY);
     return connectionPage(connection, after);
   }
 }
+
+type PagedPullRequest = NonNullable<NonNullable<PullRequestPageResponse["repository"]>["pullRequest"]>;
 
 /**
  * GraphQL answers with partial data and errors together. The owner's `.github` repository is
@@ -198,6 +229,25 @@ function partialDataOrThrow(error: unknown): PullRequestSnapshotResponse {
   });
   if (blocking.length > 0) throw error;
   return { ...e.data, fallbackRepo: null };
+}
+
+/**
+ * The snapshot's requesters: the actor of every assignment, with its assignee; and the author of
+ * every comment or review body that mentions an agent's handle. Deleted accounts are nobody.
+ */
+function requestersOf(assignments: GqlAssignmentConnection["nodes"], texts: Array<{ author: GqlActor | null; body: string } | null>): SnapshotRequester[] {
+  const out = new Map<string, SnapshotRequester>();
+  const add = (r: SnapshotRequester) => out.set(`${r.via}\u0000${r.agent}\u0000${r.login}`.toLowerCase(), r);
+  for (const node of assignments) {
+    const assignee = node?.assignee;
+    if (!node?.actor || !assignee?.login) continue;
+    add({ login: actorLogin(node.actor)!, agent: actorLogin({ login: assignee.login, __typename: assignee.__typename })!, via: "assigned" });
+  }
+  for (const node of texts) {
+    if (!node?.author) continue;
+    for (const agent of mentionedAgents(node.body)) add({ login: actorLogin(node.author)!, agent, via: "mentioned" });
+  }
+  return [...out.values()];
 }
 
 /** GraphQL spells bot logins without the `[bot]` suffix REST uses; the snapshot follows REST. */

@@ -23,10 +23,29 @@ const REVIEW_FIELDS = `
   nodes {
     author { login __typename }
     state
+    body
     submittedAt
     authorCanPushToRepository
     commit { oid }
   }`;
+
+// Who assigned whom: the actor of an agent's assignment is who asked it (Copilot's coding agent
+// starts on one). GitHub's `totalCount` on a filtered timeline is not documented as filtered, so
+// only `hasNextPage` says whether more follow.
+const ASSIGNMENT_FIELDS = `
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    ... on AssignedEvent {
+      actor { login __typename }
+      assignee { __typename ... on Bot { login } ... on User { login } }
+    }
+  }`;
+
+// The conversation's comments, whose mentions of an agent's handle (`@claude`) ask it for work.
+const COMMENT_FIELDS = `
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes { author { login __typename } body }`;
 
 // GraphQL names a changed file's path and how it changed, but not a rename's or copy's source:
 // only when `changeType` says RENAMED or COPIED does the loader read the REST list as well.
@@ -81,6 +100,10 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
       forcePushes: timelineItems(last: 1, itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT]) {
         nodes { ... on HeadRefForcePushedEvent { createdAt afterCommit { oid } } }
       }
+      assignments: timelineItems(first: 100, itemTypes: [ASSIGNED_EVENT]) {${ASSIGNMENT_FIELDS}
+      }
+      comments(first: 100) {${COMMENT_FIELDS}
+      }
       commits(first: 100) {${COMMIT_FIELDS}
       }
       reviews(first: 100) {${REVIEW_FIELDS}
@@ -106,11 +129,15 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
   }
 }`;
 
+// Further pages of a connection of the pull request, each with the head it was read at: a page
+// read after a push belongs to another head, and a list must be of one.
+
 /** Further pages of commits, for pull requests with more than 100. */
 export const PULL_REQUEST_COMMITS_QUERY = `
 query PullRequestCommits($owner: String!, $name: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
+      headRefOid
       commits(first: 100, after: $after) {${COMMIT_FIELDS}
       }
     }
@@ -122,16 +149,38 @@ export const PULL_REQUEST_REVIEWS_QUERY = `
 query PullRequestReviews($owner: String!, $name: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
+      headRefOid
       reviews(first: 100, after: $after) {${REVIEW_FIELDS}
       }
     }
   }
 }`;
 
-/**
- * Further pages of changed files. The head comes along: a page read after a push belongs to
- * another head, and the list must be of one.
- */
+/** Further pages of assignments, for pull requests assigned more than 100 times. */
+export const PULL_REQUEST_ASSIGNMENTS_QUERY = `
+query PullRequestAssignments($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      headRefOid
+      assignments: timelineItems(first: 100, after: $after, itemTypes: [ASSIGNED_EVENT]) {${ASSIGNMENT_FIELDS}
+      }
+    }
+  }
+}`;
+
+/** Further pages of comments, for pull requests with more than 100. */
+export const PULL_REQUEST_COMMENTS_QUERY = `
+query PullRequestComments($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      headRefOid
+      comments(first: 100, after: $after) {${COMMENT_FIELDS}
+      }
+    }
+  }
+}`;
+
+/** Further pages of changed files, for pull requests with more than 100. */
 export const PULL_REQUEST_FILES_QUERY = `
 query PullRequestFiles($owner: String!, $name: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
@@ -173,10 +222,23 @@ export interface GqlReviewConnection {
   nodes: Array<{
     author: GqlActor | null;
     state: string;
+    body: string;
     submittedAt: string | null;
     authorCanPushToRepository: boolean;
     commit: { oid: string } | null;
   } | null>;
+}
+
+export interface GqlAssignmentConnection {
+  pageInfo: GqlPageInfo;
+  /** An empty object for an item of another type (none: the filter asks for assignments only). */
+  nodes: Array<{ actor?: GqlActor | null; assignee?: { __typename: string; login?: string } | null } | null>;
+}
+
+export interface GqlCommentConnection {
+  totalCount: number;
+  pageInfo: GqlPageInfo;
+  nodes: Array<{ author: GqlActor | null; body: string } | null>;
 }
 
 export interface GqlFileConnection {
@@ -230,6 +292,9 @@ export interface GqlPullRequest {
   labels: { totalCount: number; nodes: Array<{ name: string } | null> } | null;
   /** The latest force-push of the head branch: GitHub's own record of when it happened. */
   forcePushes?: { nodes: Array<{ createdAt?: string; afterCommit?: { oid: string } | null } | null> } | null;
+  /** Every assignment of someone to the pull request, oldest first. */
+  assignments: GqlAssignmentConnection;
+  comments: GqlCommentConnection;
   commits: GqlCommitConnection;
   reviews: GqlReviewConnection;
   /** Null when GitHub cannot list them (a diff too large to compute). */
@@ -254,14 +319,16 @@ export interface PullRequestSnapshotResponse {
   fallbackRepo: { object: Partial<GqlBlob> | null } | null;
 }
 
-export interface PullRequestCommitsResponse {
-  repository: { pullRequest: { commits: GqlCommitConnection } | null } | null;
-}
-
-export interface PullRequestFilesResponse {
-  repository: { pullRequest: { headRefOid: string; files: GqlFileConnection | null } | null } | null;
-}
-
-export interface PullRequestReviewsResponse {
-  repository: { pullRequest: { reviews: GqlReviewConnection } | null } | null;
+/** One further page (`PullRequestCommits`, `…Reviews`, `…Files`): the head, and one of the connections. */
+export interface PullRequestPageResponse {
+  repository: {
+    pullRequest: {
+      headRefOid: string;
+      assignments?: GqlAssignmentConnection;
+      comments?: GqlCommentConnection;
+      commits?: GqlCommitConnection;
+      reviews?: GqlReviewConnection;
+      files?: GqlFileConnection | null;
+    } | null;
+  } | null;
 }

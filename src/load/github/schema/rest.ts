@@ -215,11 +215,28 @@ export function validateGitHubRequest(request: GitHubRequest, options: ValidateO
   } else if (!hasBody) {
     if (spec.required) problems.push(`${where}: a JSON request body is required`);
   } else {
-    const validate = options.unknownBodyProperties === false ? operation.validateBody! : operation.validateBodyStrict!;
-    if (!validate(body)) problems.push(...formatErrors(validate.errors ?? [], (p) => `body${p}`, where));
-    problems.push(...dateTimeProblems(body, spec.schema, "body", where));
+    const errors = bodyErrors(operation, body, options.unknownBodyProperties !== false);
+    if (errors.length > 0) problems.push(...formatErrors(errors, (p) => `body${p}`, where));
   }
   return problems;
+}
+
+/** Where `body` breaks the operation's request-body schema, `format: date-time` included. */
+function bodyErrors(operation: CompiledOperation, body: unknown, strict: boolean): ErrorObject[] {
+  const validate = strict ? operation.validateBodyStrict! : operation.validateBody!;
+  const errors = validate(body) ? [] : [...(validate.errors ?? [])];
+  return [...errors, ...badDateTimes(body, operation.op.requestBody!.schema, "")];
+}
+
+/**
+ * Where a request body breaks GitHub's schema of the operation (`checks/create`), as ajv's
+ * errors; properties the schema does not define are ignored, as GitHub ignores them. For the
+ * sandbox, which answers them in GitHub's own words.
+ */
+export function requestBodyErrors(operationId: string, body: unknown): ErrorObject[] {
+  const operation = compiled.find((c) => c.op.operationId === operationId);
+  if (!operation?.op.requestBody) throw new Error(`GitHub's description (as extracted) has no request body for ${operationId}`);
+  return bodyErrors(operation, body, false);
 }
 
 /**
@@ -392,6 +409,8 @@ function describeError(e: ErrorObject, label: (instancePath: string) => string):
     case "maximum":
     case "minimum":
       return `${at} must be ${e.keyword === "maximum" ? "at most" : "at least"} ${String(p.limit)}; got ${describe(e.data)}`;
+    case "format":
+      return `${at} must be an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SSZ); got ${describe(e.data)}`;
     case "additionalProperties": {
       const added = (e.parentSchema as JsonSchema | undefined)?.[ADDED_STRICTNESS] === true;
       return added
@@ -418,25 +437,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 // RFC 3339 date-time, as GitHub's `format: date-time` means; ajv-formats is not a dependency.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
-/** Walks the body next to its schema's `properties` and checks `format: date-time` strings. */
-function dateTimeProblems(value: unknown, schema: JsonSchema, at: string, where: string): string[] {
+/** Walks the body next to its schema's `properties` and finds `format: date-time` strings that are not. */
+function badDateTimes(value: unknown, schema: JsonSchema, at: string): ErrorObject[] {
   if (schema.format === "date-time" && typeof value === "string") {
-    return DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) ? [] : [`${where}: ${at} must be an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SSZ); got ${describe(value)}`];
+    if (DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))) return [];
+    return [{ keyword: "format", instancePath: at, schemaPath: "", params: { format: "date-time" }, data: value }];
   }
-  const problems: string[] = [];
+  const problems: ErrorObject[] = [];
   if (isPlainObject(value) && isPlainObject(schema.properties)) {
     for (const [key, sub] of Object.entries(schema.properties)) {
-      if (key in value && isPlainObject(sub)) problems.push(...dateTimeProblems(value[key], sub, `${at}/${key}`, where));
+      if (key in value && isPlainObject(sub)) problems.push(...badDateTimes(value[key], sub, `${at}/${key}`));
     }
   }
   if (Array.isArray(value) && isPlainObject(schema.items)) {
     value.forEach((item, i) => {
-      problems.push(...dateTimeProblems(item, schema.items as JsonSchema, `${at}/${i}`, where));
+      problems.push(...badDateTimes(item, schema.items as JsonSchema, `${at}/${i}`));
     });
   }
   return problems;
 }
-
 
 /** Whether the request names an operation the extracted description covers (others pass unchecked in production). */
 export function isKnownOperation(method: string, url: string): boolean {
