@@ -365,6 +365,7 @@ describe("requesters", () => {
       pr.comments.totalCount = 3;
     });
     assignmentsPage([{ actor: null, assignee: { __typename: "User", login: "bob" } }, { actor: { login: "carol", __typename: "User" }, assignee: { __typename: "Mannequin" } }, { actor: { login: "Copilot", __typename: "Bot" }, assignee: { __typename: "User", login: "alice" } }], false, null);
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).requesters).toEqual([
       { login: "alice", agent: "Copilot[bot]", via: "assigned" },
       { login: "Copilot[bot]", agent: "alice", via: "assigned" },
@@ -382,6 +383,7 @@ describe("requesters", () => {
 
   it("leaves the field out when GitHub records nobody asking", async () => {
     snapshotReply(typicalPr(), typicalPr().commits);
+    mockActivity(nock(API), typicalPr());
     expect((await loader().pullRequest()).requesters).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@
  * within a bound, failing closed on a list it cannot read whole — and never for a fork's head.
  */
 import { describe, expect, it } from "vitest";
-import nock from "nock";
+import type nock from "nock";
 import { summaryHashes } from "../src/report/check-run.js";
 import {
   AI_SHA,
