@@ -43,6 +43,7 @@ const OPERATIONS = [
   ["GET", "/repos/{owner}/{repo}/pulls/{pull_number}/commits", "commits (REST fallback)"],
   ["GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", "reviews (REST fallback)"],
   ["POST", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", "sandbox/demo only: an approval"],
+  ["GET", "/repos/{owner}/{repo}/pulls/{pull_number}/comments", "inline review comments that mention an agent"],
   ["GET", "/repos/{owner}/{repo}/commits/{ref}", "per-commit file lists"],
   ["GET", "/repos/{owner}/{repo}/compare/{basehead}", "the net file list of a run of commits"],
   ["GET", "/repos/{owner}/{repo}/contents/{path}", ".provenance.yml from the base branch"],
@@ -72,6 +73,7 @@ const RESPONSE_NEEDS = {
   "GET /repos/{owner}/{repo}/pulls": ["[].number", "[].head.sha", "[].base.ref"],
   "GET /repos/{owner}/{repo}/pulls/{pull_number}": ["number", "state", "head.sha", "base.ref"],
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/files": ["[].filename", "[].status", "[].previous_filename?"],
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments": ["[].id", "[].body", "[].user.login", "[].user.type"],
   "GET /repos/{owner}/{repo}/commits/{ref}": ["files[].filename", "files[].status", "files[].previous_filename?", "files[].sha?"],
   "GET /repos/{owner}/{repo}/compare/{basehead}": ["total_commits", "commits[].sha", "files[].filename", "files[].status", "files[].previous_filename?", "files[].sha?"],
   "GET /repos/{owner}/{repo}/contents/{path}": {

@@ -1,8 +1,9 @@
 // `prepare` (run by `npm ci` and `npm install` in a clone, and by `npm pack`): build lib/ when the
 // compiler is installed. `npm ci --omit=dev` has no compiler and must not fail: it runs with the
 // lib/ built beforehand (the container's build stage, docs/install.md).
-import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { cleanBuild, compileWith } from "./build-if-stale.mjs";
 
 let tsc;
 try {
@@ -11,4 +12,5 @@ try {
   console.log("provenance-gate: no TypeScript compiler (installed without devDependencies): using the lib/ built beforehand");
   process.exit(0);
 }
-execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+cleanBuild(root, compileWith(root, tsc));

@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -6,6 +5,7 @@ import { Probot } from "probot";
 import { assertWebhookSecret, StartupError } from "../src/app/env.js";
 import provenanceGateApp from "../src/index.js";
 import { CHECK_NAME } from "../src/model/check-name.js";
+import { testPrivateKey } from "./helpers/keys.js";
 
 describe("start-up checks", () => {
   it.each([
@@ -27,11 +27,7 @@ describe("start-up checks", () => {
       if (saved === undefined) delete process.env.WEBHOOK_SECRET;
       else process.env.WEBHOOK_SECRET = saved;
     });
-    const { privateKey } = generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs1", format: "pem" },
-    });
+    const privateKey = testPrivateKey();
 
     it("throws at load time without a real secret", async () => {
       process.env.WEBHOOK_SECRET = "development";

@@ -658,6 +658,8 @@ const detectionScenarios: Scenario[] = [
     base: { reviews: [], files: [file(EVAL)], commits: [humanCommit(HUMAN_SHA, [EVAL])] },
     legit: {},
     exploit: {
+      // An agent that answers mentions worked on it: its inline review comments are read too.
+      reviewComments: [],
       mutate: (data) => {
         data.repository.pullRequest.author = { login: "copilot-swe-agent", __typename: "Bot" };
       },
@@ -669,7 +671,7 @@ const detectionScenarios: Scenario[] = [
     event: SYNC,
     base: { reviews: [], files: [file(EVAL)] },
     legit: { commits: [humanCommit(HUMAN_SHA, [EVAL])] },
-    exploit: { commits: [humanCommit(HUMAN_SHA, [EVAL], { author: { name: "Copilot", email: "198982749+Copilot@users.noreply.github.com", login: null } })] },
+    exploit: { reviewComments: [], commits: [humanCommit(HUMAN_SHA, [EVAL], { author: { name: "Copilot", email: "198982749+Copilot@users.noreply.github.com", login: null } })] },
     expected: { legit: "success", exploit: "action_required" },
   },
   {

@@ -1,10 +1,10 @@
-/** `npm run demo` builds lib/ only when it is older than its sources. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+/** `npm run demo` builds lib/ only when it is older than its sources, and every build starts from an empty lib/. */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script, without type declarations.
-import { staleness } from "../scripts/build-if-stale.mjs";
+import { cleanBuild, staleness } from "../scripts/build-if-stale.mjs";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -34,8 +34,21 @@ describe("build-if-stale", () => {
     expect(staleness(tree({ "src/a.ts": 100, "src/new.ts": 100, "lib/a.js": 200 }))).toBe("lib/ has no output for src/new.ts");
   });
 
-  it("ignores the output of a deleted source, which tsc never rewrites", () => {
-    expect(staleness(tree({ "src/a.ts": 100, "src/types.d.ts": 300, "package.json": 150, "lib/a.js": 200, "lib/gone.js": 50 }))).toBeNull();
+  it("rebuilds when lib/ holds the output of a deleted source, which tsc never removes", () => {
+    expect(staleness(tree({ "src/a.ts": 100, "package.json": 150, "lib/a.js": 200, "lib/a.js.map": 200, "lib/gone.js": 250 }))).toBe("lib/gone.js has no source (src/gone.ts is gone)");
+    expect(staleness(tree({ "src/a.ts": 100, "lib/a.js": 200, "lib/gone.js.map": 250 }))).toBe("lib/gone.js.map has no source (src/gone.ts is gone)");
+    // Source maps and JSON modules are outputs of their sources; declaration files under src/ have none.
+    expect(staleness(tree({ "src/a.ts": 100, "src/types.d.ts": 300, "src/data.json": 100, "package.json": 150, "lib/a.js": 200, "lib/a.js.map": 200, "lib/data.json": 200 }))).toBeNull();
+  });
+
+  it("builds into an empty lib/: nothing of an earlier build survives", () => {
+    const root = tree({ "src/a.ts": 100, "lib/a.js": 200, "lib/gone.js": 200 });
+    // The compiler's part: create lib/ and write what the sources give.
+    cleanBuild(root, () => {
+      mkdirSync(join(root, "lib"));
+      writeFileSync(join(root, "lib/a.js"), "");
+    });
+    expect(readdirSync(join(root, "lib"))).toEqual(["a.js"]);
   });
 
   it("is what `npm run demo` runs instead of an unconditional build", () => {

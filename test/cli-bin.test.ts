@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { builtLib } from "./helpers/built-lib.js";
 import { GIT_ENV, TestRepo } from "./helpers/git-repo.js";
+import { testPrivateKey } from "./helpers/keys.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; bin: Record<string, string> };
@@ -64,7 +64,7 @@ describe("the provenance-gate binary", () => {
 
 describe("npm start (lib/server.js)", () => {
   it("refuses to start with Probot's development webhook secret, in one line", () => {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const privateKey = testPrivateKey();
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", APP_ID: "1", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: "development", PORT: "0", LOG_LEVEL: "fatal" };
     const r = spawnSync(process.execPath, [join(out, "lib/server.js")], { cwd: out, env, encoding: "utf8", timeout: 30_000 });
     expect(r.status).toBe(1);

@@ -36,6 +36,9 @@ describe("attribution follows exact content on GitHub", () => {
     expect(run.conclusion).toBe("action_required");
     expect(run.output.title).toBe("Needs 1 independent approval for AI-assisted changes in eval");
     expect(run.output.summary).toContain(`evals/t1.yaml has the content Claude Code wrote to scratch/t1.yaml in ${aiShort}`);
+    expect(run.annotations.find((a) => a.path === "evals/t1.yaml")?.message).toBe(
+      `evals/t1.yaml has the content Claude Code wrote to scratch/t1.yaml in ${aiShort}: rule "independent-review-for-ai-in-eval-and-data" needs 1 independent approval (0 counted).`,
+    );
   });
 
   it("twin: a human's own evals/t1.yaml beside Claude's scratch/t1.yaml: success without approvals", async () => {

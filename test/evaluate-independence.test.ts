@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../src/evaluate/evaluate.js";
 import { requestedBy } from "../src/evaluate/session-authors.js";
-import { mentionedAgents, startedBy } from "../src/evaluate/requesters.js";
+import { mentionAnswererAtWork, mentionedAgents, startedBy } from "../src/evaluate/requesters.js";
 import { pathKey } from "../src/evaluate/classify.js";
 import { EMPTY_BLOB, type CommitFile, type CommitFileEntry, type FileStatus, type Snapshot, type SnapshotFile } from "../src/model/snapshot.js";
 import { contentSentence } from "../src/report/format.js";
@@ -304,6 +304,10 @@ describe("pushers and the people who asked an agent are AI-session authors", () 
   it("reads a mention of an agent's handle as GitHub links one, and nothing else", () => {
     expect(mentionedAgents("@claude fix this, and @Copilot too; thanks @claude.")).toEqual(["claude", "copilot"]);
     expect(mentionedAgents("me@claude.ai @claude-bot @claude_x `x/@claude` @alice")).toEqual([]);
+    // Only the work of an account that answers a mention makes its inline comments worth a read.
+    expect(mentionAnswererAtWork({ author: "carol", pushers: ["claude[bot]"] }, [])).toBe(true);
+    expect(mentionAnswererAtWork({ author: "carol" }, [commit({ by: "carol", committer: person(null, "Copilot", "198982749+Copilot@users.noreply.github.com") })])).toBe(true);
+    expect(mentionAnswererAtWork({ author: "devin-ai-integration[bot]" }, [commit({ ai: true, by: "carol" })])).toBe(false);
     const start = performance.now();
     mentionedAgents("@".repeat(200_000) + "@a-".repeat(20_000));
     expect(performance.now() - start).toBeLessThan(500);

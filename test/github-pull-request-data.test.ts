@@ -265,8 +265,8 @@ describe("policies and push time", () => {
     nock(API)
       .get(`/repos/acme/models/commits/${HEAD}`)
       .query({ per_page: "100", page: "1" })
-      .reply(200, { files: [{ filename: "a", previous_filename: "old-a" }] }, { link: `<${API}/repos/acme/models/commits/${HEAD}?page=2>; rel="next"` });
-    nock(API).get(`/repos/acme/models/commits/${HEAD}`).query({ per_page: "100", page: "2" }).reply(200, { files: [{ filename: "b" }] });
+      .reply(200, { files: [{ filename: "a", status: "renamed", previous_filename: "old-a" }] }, { link: `<${API}/repos/acme/models/commits/${HEAD}?page=2>; rel="next"` });
+    nock(API).get(`/repos/acme/models/commits/${HEAD}`).query({ per_page: "100", page: "2" }).reply(200, { files: [{ filename: "b", status: "modified" }] });
     expect(await loader().commitFiles(HEAD)).toEqual([{ filename: "a", status: "renamed", previous_filename: "old-a" }, "b"]);
   });
 
@@ -374,11 +374,35 @@ describe("requesters", () => {
     ]);
   });
 
+  it("reads who assigned whom on the issues the pull request closes, and fails closed past what it reads", async () => {
+    const spec = typicalPr({ closingIssues: [{ number: 7, assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }] }] });
+    snapshotReply(spec, spec.commits);
+    expect((await loader().pullRequest()).requesters).toEqual([{ login: "alice", agent: "Copilot[bot]", via: "assigned" }]);
+    snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.closingIssues.totalCount = 30));
+    await expect(loader().pullRequest()).rejects.toThrow(/closes 30 issues/);
+    snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.closingIssues.nodes[0].assignments.pageInfo = { hasNextPage: true, endCursor: "x" }));
+    await expect(loader().pullRequest()).rejects.toThrow(/Issue #7, which pull request #42 closes, was assigned more than 100 times/);
+  });
+
   it("fails closed when the assignments cannot be read to their end", async () => {
     const spec = typicalPr({ assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }] });
     snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.assignments.pageInfo = { hasNextPage: true, endCursor: "assigned-1" }));
     assignmentsPage([], true, "assigned-2");
     await expect(loader().pullRequest()).rejects.toThrow(IncompleteDataError);
+  });
+
+  it("reads inline review comments, on every page, only where an agent that answers mentions worked", async () => {
+    const claude = { sha: HEAD, message: "Fix", author: { name: "claude[bot]", email: "209825114+claude[bot]@users.noreply.github.com", login: null }, files: [] };
+    const spec = typicalPr({ commits: [claude] });
+    snapshotReply(spec, spec.commits);
+    const page = (n: number, comments: unknown[], link?: string) =>
+      nock(API).get("/repos/acme/models/pulls/42/comments").query({ per_page: "100", page: String(n) }).reply(200, comments, link ? { link } : {});
+    page(1, Array.from({ length: 100 }, (_, i) => ({ id: i + 1, body: i === 0 ? "@claude rename it" : "ok", user: i === 1 ? null : { login: "erin", type: "User" } })), '<https://api.github.com/repos/acme/models/pulls/42/comments?page=2>; rel="next"');
+    page(2, [{ id: 101, body: "@Claude and the test", user: { login: "frank", type: "User" } }]);
+    expect((await loader().pullRequest()).requesters).toEqual([
+      { login: "erin", agent: "claude", via: "mentioned" },
+      { login: "frank", agent: "claude", via: "mentioned" },
+    ]);
   });
 
   it("leaves the field out when GitHub records nobody asking", async () => {

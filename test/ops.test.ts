@@ -4,7 +4,7 @@
  * sandbox as GitHub. test/production.test.ts runs the same server from a clean clone.
  */
 import { spawn } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, request as httpRequest } from "node:http";
 import { createServer } from "node:net";
@@ -25,12 +25,9 @@ import { opsHandler } from "../src/ops/routes.js";
 import { redisCheck } from "../src/ops/redis-check.js";
 import { startServer, type Running } from "../src/ops/start.js";
 import { Sandbox } from "../src/sandbox/sandbox.js";
+import { testPrivateKey } from "./helpers/keys.js";
 
-const KEY = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: "spki", format: "pem" },
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-}).privateKey;
+const KEY = testPrivateKey();
 const SECRET = "0a1b2c3d4e5f60718293";
 
 let dir: string;

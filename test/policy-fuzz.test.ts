@@ -34,10 +34,22 @@ const GENERATED_RUNS = 2000;
 
 const stats = { inputs: 0, accepted: 0, maxMs: 0, maxMsBytes: 0 };
 
+/**
+ * The CPU time `fn` takes, in ms (this process, user and system): what a pathology would inflate,
+ * where wall time is also stretched by whatever else the machine runs.
+ */
+function cpuMs(fn: () => void): number {
+  const start = process.cpuUsage();
+  fn();
+  const spent = process.cpuUsage(start);
+  return (spent.user + spent.system) / 1000;
+}
+
 function timedParse(text: string) {
-  const start = performance.now();
-  const result = parsePolicy(text);
-  const ms = performance.now() - start;
+  let result!: ReturnType<typeof parsePolicy>;
+  const ms = cpuMs(() => {
+    result = parsePolicy(text);
+  });
   stats.inputs++;
   if (result.ok) stats.accepted++;
   if (ms > stats.maxMs) {
@@ -56,32 +68,38 @@ function checkInvariants(text: string) {
     throw new Error(`parsePolicy threw on ${JSON.stringify(text.slice(0, 200))}: ${String(error)}`);
   }
   const { result } = parsed;
+  // The per-item checks are collected and asserted once: an input is checked as strictly, and
+  // one expect per input instead of one per rule, pattern and error keeps the 10,000 inputs cheap.
+  const broken: string[] = [];
   if (result.ok) {
     const floors = result.policy.rules.filter((r) => r.name === FLOOR_RULE_NAME);
     expect(floors).toEqual([floorRule()]);
     expect(result.policy.classes[FLOOR_CLASS_NAME]).toEqual(floorClass());
     for (const rule of result.policy.rules) {
-      for (const c of rule.classes) expect(result.policy.classes).toHaveProperty([c]);
-      expect(rule.forbid ? rule.require : rule.require?.approvals).toSatisfy((v: unknown) => (rule.forbid ? v === undefined : Number.isInteger(v) && (v as number) >= 1));
+      for (const c of rule.classes) if (!Object.hasOwn(result.policy.classes, c)) broken.push(`rule ${rule.name} names class ${c}, which is not defined`);
+      const required = rule.forbid ? rule.require === undefined : Number.isInteger(rule.require?.approvals) && (rule.require?.approvals as number) >= 1;
+      if (!required) broken.push(`rule ${rule.name}: ${rule.forbid ? "forbids and requires" : `requires ${JSON.stringify(rule.require?.approvals)} approvals`}`);
     }
     for (const patterns of Object.values(result.policy.classes)) {
-      for (const p of patterns) {
-        expect(p.pattern.length).toBeGreaterThan(0);
-        expect(p.pattern.split("/")).not.toContain("..");
-        expect(p.pattern.startsWith("/") || p.pattern.startsWith("./") || p.pattern.startsWith("!")).toBe(false);
+      for (const { pattern } of patterns) {
+        if (pattern.length === 0) broken.push("an empty pattern");
+        if (pattern.split("/").includes("..")) broken.push(`pattern ${pattern} has a .. segment`);
+        if (pattern.startsWith("/") || pattern.startsWith("./") || pattern.startsWith("!")) broken.push(`pattern ${pattern} starts with /, ./ or !`);
       }
     }
   } else {
     expect(result.errors.length).toBeGreaterThan(0);
     const lineCount = text.split(/\r\n|\r|\n/).length;
     for (const e of result.errors) {
-      expect(Number.isInteger(e.line) && e.line >= 1 && e.line <= lineCount + 1, formatConfigError(e)).toBe(true);
-      expect(Number.isInteger(e.column) && e.column >= 1, formatConfigError(e)).toBe(true);
-      expect(typeof e.message === "string" && e.message.trim().length > 0).toBe(true);
-      expect(e.file).toBe(".provenance.yml");
-      if (e.hint !== undefined) expect(e.hint.trim().length).toBeGreaterThan(0);
+      const where = formatConfigError(e);
+      if (!(Number.isInteger(e.line) && e.line >= 1 && e.line <= lineCount + 1)) broken.push(`line out of range: ${where}`);
+      if (!(Number.isInteger(e.column) && e.column >= 1)) broken.push(`column out of range: ${where}`);
+      if (!(typeof e.message === "string" && e.message.trim().length > 0)) broken.push(`no message: ${where}`);
+      if (e.file !== ".provenance.yml") broken.push(`file ${JSON.stringify(e.file)}: ${where}`);
+      if (e.hint !== undefined && e.hint.trim().length === 0) broken.push(`a blank hint: ${where}`);
     }
   }
+  expect(broken, text.slice(0, 500)).toEqual([]);
   return parsed;
 }
 
@@ -298,7 +316,7 @@ function bigPolicy(bytes: number): string {
 }
 
 const KB64 = 64 * 1024;
-/** Issue 5: each parse of an input up to 64 KB under 50 ms (idle machine: about 30 ms for a 64 KB policy). */
+/** Each parse of an input up to 64 KB under 50 ms of CPU (about 30 ms for a 64 KB policy). */
 const TARGET_MS = 50;
 /**
  * Asserted: a loaded 2-core CI machine may be several times slower, a pathology is far slower.
@@ -313,9 +331,12 @@ function compileMs(text: string): number {
   const patterns = Object.values(parsed.policy.classes).flat();
   let best = Infinity;
   for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    for (const p of patterns) new Minimatch(p.pattern, { dot: true, nocase: true, nonegate: true, nocomment: true });
-    best = Math.min(best, performance.now() - start);
+    best = Math.min(
+      best,
+      cpuMs(() => {
+        for (const p of patterns) new Minimatch(p.pattern, { dot: true, nocase: true, nonegate: true, nocomment: true });
+      }),
+    );
   }
   return best;
 }
@@ -324,9 +345,12 @@ function compileMs(text: string): number {
 function yamlParserMs(text: string): number {
   let best = Infinity;
   for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    for (const _ of new Parser().parse(text));
-    best = Math.min(best, performance.now() - start);
+    best = Math.min(
+      best,
+      cpuMs(() => {
+        for (const _ of new Parser().parse(text));
+      }),
+    );
   }
   return best;
 }
@@ -444,7 +468,7 @@ describe("policy fuzzing", () => {
     const timings: Array<{ name: string; chars: number; ms: number; yamlMs: number }> = [];
     for (const [name, text] of cases) {
       expect(Buffer.byteLength(text), name).toBeLessThanOrEqual(KB64 + 64);
-      // Best of three: this guards against pathological behaviour, not against a busy machine.
+      // Best of three, in CPU time: this guards against pathological behaviour, not against a busy machine.
       let ms = Infinity;
       for (let attempt = 0; attempt < 3 && ms >= TARGET_MS; attempt++) ms = Math.min(ms, checkInvariants(text).ms);
       timings.push({ name, chars: text.length, ms, yamlMs: ms >= TARGET_MS ? yamlParserMs(text) + compileMs(text) : 0 });

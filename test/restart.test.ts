@@ -143,6 +143,32 @@ it("stopping the app stops its reconciler: no pass after the stop", async () => 
   expect(ticks - atStop, "passes after the stop").toBe(0);
 });
 
+it("a pass counts only what it posted: an evaluation whose run GitHub refuses is an error of the pass, not a repair", async () => {
+  // A sandbox of its own: the pass scans every installation, and this one has a single pull request.
+  const own = await Sandbox.start();
+  let reconciler: Reconciler | undefined;
+  try {
+    const repo = "acme/refused";
+    gatedRepo(own, repo);
+    await own.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")], deliver: false });
+    // Every check-run write refused, the minimal failure run too: the evaluation cannot post.
+    own.http.faults.add({ operation: "checks.create", repo, fault: 403 });
+    const reconcilerOnly = (probot: Probot) => {
+      reconciler = new Reconciler(probot, { identity: new AppIdentity(probot), now: () => new Date(), turns: new EvaluationTurns(), intervalMs: 0 });
+    };
+    app = await startAppAgainstSandbox(own, { Octokit: FastOctokit, app: reconcilerOnly as never });
+    const pass = await reconciler!.pass();
+    expect(pass.evaluated).toEqual([]);
+    expect(pass.errors).toEqual([expect.stringMatching(/^acme\/refused#1: /)]);
+    const logged = app.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.msg === "provenance-gate: reconciled");
+    expect(logged).toEqual([expect.objectContaining({ evaluated: 0, errors: pass.errors })]);
+  } finally {
+    await app?.stop();
+    app = undefined;
+    await own.close();
+  }
+});
+
 describe("node lib/server.js, stopped mid-evaluation", () => {
   let c: ProcessCluster;
   beforeAll(() => {
@@ -189,6 +215,25 @@ describe("node lib/server.js, stopped mid-evaluation", () => {
     expect(replica.output()).toContain("provenance-gate: stopped cleanly");
     // Within the drain's bound (25 s), which the process enforces itself.
     console.log(`SIGTERM with 8 evaluations in flight: exit 0 after ${ms} ms, 8 runs posted`);
+  }, 90_000);
+
+  it("SIGTERM during a reconciler pass: the evaluation the pass started is posted before the process exits 0", async () => {
+    const repo = "sweep/models";
+    gatedRepo(sb, repo);
+    const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")], deliver: false });
+    // The start-up pass finds the head without a run and evaluates it, held by a slow read of the AI commit.
+    sb.http.faults.add({ operation: "repos.getCommit", repo, fault: "slow", delayMs: 2_000, times: 1 });
+    const before = sb.http.faults.hits["repos.getCommit slow"] ?? 0;
+    const replica = await c.start("sweeping", { RECONCILE_INTERVAL_MS: "600000" });
+    const deadline = Date.now() + 30_000;
+    while ((sb.http.faults.hits["repos.getCommit slow"] ?? 0) === before) {
+      if (Date.now() > deadline) throw new Error("the reconciler's evaluation did not start");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    replica.kill("SIGTERM");
+    expect(await replica.exited).toBe(0);
+    expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
+    expect(replica.output()).toContain("provenance-gate: stopped cleanly");
   }, 90_000);
 
   it("killed outright (SIGKILL) with eight in flight: the next start's reconciler posts all eight, with no new event", async () => {

@@ -2,7 +2,6 @@
  * The sandbox on its own, driven over real HTTP by Probot's Octokit (the client the app uses):
  * auth, paging and caps, GraphQL, check-run validation, review rules, counters, webhooks.
  */
-import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
@@ -12,13 +11,10 @@ import { Sandbox } from "../src/sandbox/sandbox.js";
 import { virtualClock, wallClock } from "../src/sandbox/clock.js";
 import { signBody } from "../src/sandbox/webhooks.js";
 import type { GitHubData, Subset } from "../src/sandbox/github-types.js";
+import { testPrivateKey } from "./helpers/keys.js";
 const UncheckedOctokit = ProbotOctokit.defaults((options: Record<string, any> = {}) => ({ ...options, throttle: { ...(options.throttle ?? {}), enabled: false } }));
 
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: "spki", format: "pem" },
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-});
+const privateKey = testPrivateKey("pkcs8");
 
 type Octo = InstanceType<typeof ProbotOctokit>;
 

@@ -18,7 +18,10 @@ import { openSiblings, type SiblingRun } from "./siblings.js";
 import { OneAtATime } from "./one-at-a-time.js";
 import { describeError } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
-import { readHead, type GitHubDeps, type PublishRequest, type PublishResult } from "./publish.js";
+import { publishCheckRun, readHead, type GitHubDeps, type PublishRequest, type PublishResult } from "./publish.js";
+import { holdSharedHead } from "./shared-head.js";
+import { urgently } from "./urgency.js";
+import { rememberCheckRuns } from "../load/github/check-runs.js";
 import { publishOrFallBack, type Posted } from "./fallback.js";
 import type { CoordinationError, Turn } from "./coordination/index.js";
 import { takeTurn, whenStoreRecovers } from "./coordination/turns.js";
@@ -55,6 +58,11 @@ export interface PullRequestTarget extends RepoRef {
   pushers?: string[];
   /** Filled from what this process remembers: the pushes whose sender depends on what they added. */
   pushes?: Push[];
+  /**
+   * The event may have put the pull request on a commit another pull request's run is on
+   * (`opened`, `reopened`, a new base): hold that commit first (shared-head.ts).
+   */
+  holdSharedHead?: boolean;
 }
 
 export interface Evaluation {
@@ -224,6 +232,40 @@ async function postAndRecord(
 async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, turn: Turn): Promise<Published> {
   const started = performance.now();
   const cache = new RequestCache();
+  const hold = target.holdSharedHead ? await holdSharedHead(deps, target, turn) : undefined;
+  if (!hold) return evaluateAndPublishWith(deps, target, turn, started, cache);
+  rememberCheckRuns(cache, target.headSha!, hold.runs);
+  // The rest of this evaluation goes ahead of other pull requests' queued requests too.
+  return urgently(async () => {
+    const published = await evaluateAndPublishWith(deps, target, turn, started, cache);
+    const { publish } = published.outcome;
+    const moved = publish.kind === "stale" ? publish.currentSha : publish.headSha !== target.headSha ? publish.headSha : undefined;
+    if (hold.run && moved) await releaseHold(deps, cache, target, moved);
+    return published;
+  });
+}
+
+/**
+ * The head moved on before the result was written: the holding run is closed as a failure rather
+ * than left in progress (the new head is evaluated by its own event).
+ */
+async function releaseHold(deps: AppDeps, cache: RequestCache, target: PullRequestTarget, currentSha: string): Promise<void> {
+  const decision = decide({
+    kind: "error",
+    problem: {
+      kind: "moved",
+      message: `The head of #${target.number} moved to ${currentSha.slice(0, 7)} while ${target.headSha!.slice(0, 7)} was being evaluated.`,
+      remedy: "Nothing to do on this commit: the pull request's new head gets a run of its own.",
+    },
+  });
+  const repo = { owner: target.owner, repo: target.repo };
+  await publishCheckRun({ ...deps, cache }, { repo, pullNumber: target.number, headSha: target.headSha, output: renderDecision(decision), checkHead: false }).catch((error: unknown) =>
+    // Left in progress, it still blocks: fail closed.
+    deps.log.warn({ err: error, repository: `${target.owner}/${target.repo}`, pr: target.number }, "provenance-gate: could not close the run that held a shared commit"),
+  );
+}
+
+async function evaluateAndPublishWith(deps: AppDeps, target: PullRequestTarget, turn: Turn, started: number, cache: RequestCache): Promise<Published> {
   const data = new GitHubPullRequestData(deps.gh, {
     owner: target.owner,
     repo: target.repo,

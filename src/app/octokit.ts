@@ -10,6 +10,7 @@ import { ProbotOctokit } from "probot";
 import { checkGitHubExchanges } from "../load/github/exchange-check.js";
 import { DEFAULT_DEADLINES, fetchWithDeadlines, type Deadlines } from "./deadlines.js";
 import { githubMetrics } from "../ops/github-metrics.js";
+import { SHIPPED_QUEUES, withUrgency } from "./urgency.js";
 
 /**
  * Longest wait the app accepts inside a webhook handler. GitHub suggests waiting `retry-after`
@@ -56,7 +57,8 @@ export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 /**
  * The app's Octokit options on top of whatever Probot passes: our rate-limit handlers, no blind
  * retries of rate limits, and the throttle's queues keyed per installation — GitHub's "one second
- * between writes" applies per token, so one busy installation must not slow the rest.
+ * between writes" applies per token, so one busy installation must not slow the rest — with
+ * urgent evaluations' requests ahead of the others in them.
  */
 export function withGateOptions(options: Record<string, any> = {}, tuning: GateTuning = {}): Record<string, any> {
   const installation = options.auth?.installationId;
@@ -76,6 +78,9 @@ export function withGateOptions(options: Record<string, any> = {}, tuning: GateT
       ...localThrottle(options.throttle),
       ...RATE_LIMIT_HANDLERS,
       id: installation === undefined ? "provenance-gate" : `provenance-gate:installation:${installation}`,
+      // The plugin's queues, with urgent evaluations' requests first (urgency.ts).
+      write: withUrgency(options.throttle?.write ?? SHIPPED_QUEUES.write),
+      global: withUrgency(options.throttle?.global ?? SHIPPED_QUEUES.global),
     },
   };
 }

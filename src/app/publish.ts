@@ -1,7 +1,8 @@
 /**
  * The one place that writes check runs. One `Provenance Gate` run per head SHA and pull request
  * (`external_id`) is found and updated rather than piling up; an unchanged result is not written
- * at all; a result for a head the pull request has since left is not published.
+ * at all; a result for a head the pull request has since left is not published. The one
+ * exception: the in-progress run that holds a shared head (`publishHold`) is always new.
  */
 import type { Logger } from "probot";
 import type { Conclusion } from "../model/verdict.js";
@@ -151,6 +152,31 @@ export async function publishCheckRun(deps: PublisherDeps, request: PublishReque
     await gh.rest.checks.update({ ...repo, check_run_id: id, output: outputWith(batch) });
   }
   return { kind: existing ? "updated" : "created", id, headSha, requests: Math.max(1, batches.length) };
+}
+
+/**
+ * A new in-progress run for the pull request on `headSha`, before its result (app/shared-head.ts):
+ * new, because GitHub reads the newest run on a commit. Its `started_at` is the push time the
+ * result's run would get, so the result updates this run instead of making another.
+ */
+export async function publishHold(
+  deps: GitHubDeps,
+  request: { repo: RepoRef; pullNumber: number; headSha: string; runs: readonly ExistingCheckRun[]; eventTime?: Date; output: { title: string; summary: string } },
+): Promise<ExistingCheckRun> {
+  const { repo, pullNumber, headSha, output } = request;
+  const started_at = lastPushAt(request.runs, request.eventTime, deps.now());
+  const external_id = String(pullNumber);
+  const { data } = await deps.gh.rest.checks.create({
+    ...repo,
+    name: CHECK_NAME,
+    head_sha: headSha,
+    external_id,
+    status: "in_progress",
+    started_at,
+    output,
+    actions: [{ ...REEVALUATE_ACTION }],
+  });
+  return { id: data.id, head_sha: headSha, external_id, status: "in_progress", conclusion: null, started_at, output };
 }
 
 /** The pull request's head as GitHub has it now: never cached, it is the staleness check. */

@@ -59,14 +59,21 @@ const MAX_ATTEMPTS_PER_GUID = 3;
  */
 const running = new WeakMap<Probot, Reconciler>();
 
-/** No more passes for `app` (a pass under way finishes); its shutdown and the sandbox's stop call this. */
-export function stopReconciling(app: Probot): void {
-  running.get(app)?.stop();
+/**
+ * No more passes for `app`, and no further evaluation in the pass under way; its shutdown and the
+ * sandbox's stop call this. Returns the evaluation that pass is running, if any, which a drain
+ * waits for like a delivery's; the pass's own reads are not worth waiting for (an unreachable
+ * GitHub would hold the shutdown to its bound).
+ */
+export function stopReconciling(app: Probot): Promise<unknown> | undefined {
+  return running.get(app)?.stop();
 }
 
 export class Reconciler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<PassResult> | undefined;
+  #stopped = false;
+  #evaluating: Promise<unknown> | undefined;
   readonly #attempts = new Map<string, number>();
 
   constructor(
@@ -76,6 +83,7 @@ export class Reconciler {
 
   start(): void {
     if (this.#timer || this.options.intervalMs <= 0) return;
+    this.#stopped = false;
     // A stopped reconciler runs no pass, not even the start-up one still waiting for its turn.
     const tick = () => void (this.#timer && this.pass());
     setImmediate(tick);
@@ -85,10 +93,13 @@ export class Reconciler {
     running.set(this.app, this);
   }
 
-  stop(): void {
+  /** Ends the timer; the pass under way starts no further evaluation. Returns the one it is running. */
+  stop(): Promise<unknown> | undefined {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#stopped = true;
     if (running.get(this.app) === this) running.delete(this.app);
+    return this.#evaluating;
   }
 
   /** One pass; a pass already running is shared, not doubled. */
@@ -131,6 +142,8 @@ export class Reconciler {
     const app = await this.app.auth();
     const { data: installations } = await app.request("GET /app/installations", { per_page: 100 });
     const appId = await this.options.identity.appId();
+    // Evaluations tried, posted or not: the bound of one pass.
+    let tried = 0;
     for (const installation of installations) {
       const gh = (await this.app.auth(installation.id)) as unknown as GitHubClient;
       const { data } = await gh.request("GET /installation/repositories", { per_page: 100 });
@@ -140,13 +153,21 @@ export class Reconciler {
         const pulls = await gh.request("GET /repos/{owner}/{repo}/pulls", { ...repo, state: "open", per_page: 100 });
         if (this.#lowOnRequests(pulls.headers)) return;
         for (const pr of pulls.data) {
-          if (result.evaluated.length >= (this.options.maxEvaluations ?? 50)) return;
+          if (this.#stopped || tried >= (this.options.maxEvaluations ?? 50)) return;
           const reason = await this.#needs(gh, repo, appId, pr);
           if (!reason) continue;
+          tried++;
           const deps: AppDeps = { gh, log: this.app.log, appId, now: this.options.now, turns: this.options.turns };
-          await evaluateAndPublish(deps, { ...repo, number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha }).catch((error: unknown) =>
-            result.errors.push(`${repo.owner}/${repo.repo}#${pr.number}: ${message(error)}`),
-          );
+          try {
+            this.#evaluating = evaluateAndPublish(deps, { ...repo, number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha });
+            await this.#evaluating;
+          } catch (error) {
+            // Refused (a full queue) or not posted: nothing was repaired, and the next pass tries again.
+            result.errors.push(`${repo.owner}/${repo.repo}#${pr.number}: ${message(error)}`);
+            continue;
+          } finally {
+            this.#evaluating = undefined;
+          }
           result.evaluated.push({ repository: `${repo.owner}/${repo.repo}`, pr: pr.number, reason });
           reconciledTotal.inc({ reason });
         }

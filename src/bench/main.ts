@@ -22,6 +22,7 @@ import { SCENARIOS, scenarioCommits, type Scenario } from "./scenarios.js";
 import { measureAudit, renderAudit } from "./audit.js";
 import { measureLedger, renderLedger } from "./ledger.js";
 import { measureReliability, renderReliability } from "./reliability.js";
+import { measureWindow, renderWindow } from "./window.js";
 
 interface ScenarioResult {
   name: string;
@@ -47,9 +48,9 @@ interface ThrottledResult {
   evals_per_sec: number;
 }
 
-const USAGE = `usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability] [--scenario <${SCENARIOS.map((s) => s.name).join("|")}>] [--cpu] [--cpu-prof=DIR]`;
+const USAGE = `usage: node lib/bench/main.js [--json] [--quick] [--audit] [--ledger] [--detection] [--reliability] [--window] [--scenario <${SCENARIOS.map((s) => s.name).join("|")}>] [--cpu] [--cpu-prof=DIR]`;
 
-const FLAGS = ["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability", "--cpu"];
+const FLAGS = ["--json", "--quick", "--audit", "--ledger", "--detection", "--reliability", "--window", "--cpu"];
 
 /**
  * The options, or what is wrong with them: flags, `--scenario NAME` for one scenario alone, and
@@ -101,6 +102,12 @@ export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--reliability")) {
     const reliability = await measureReliability(quick, progress);
     process.stdout.write((json ? JSON.stringify({ reliability }, null, 2) : renderReliability(reliability)) + "\n");
+    return 0;
+  }
+  // The second pull request on a shared head (docs/security.md); `--window` runs only this part.
+  if (argv.includes("--window")) {
+    const window = await measureWindow(quick, progress);
+    process.stdout.write((json ? JSON.stringify({ window }, null, 2) : renderWindow(window)) + "\n");
     return 0;
   }
   // The record of decisions' store (SPEC §10); `--audit` runs only this part.

@@ -8,7 +8,7 @@
  * review, or an assignment of an account that never touched the code, excludes nobody.
  */
 import type { Policy } from "../model/policy.js";
-import type { Snapshot } from "../model/snapshot.js";
+import type { Snapshot, SnapshotCommit, SnapshotPullRequest } from "../model/snapshot.js";
 import { AI_TOOLS } from "../catalogue/ai-tools.js";
 import { agentToolOf } from "./detect.js";
 import { messageLines, noreplyLogin } from "./trailers.js";
@@ -43,18 +43,33 @@ export function startedBy(body: string, tool: string): string[] {
   return messageLines(body).flatMap((line) => (line.length > MAX_LINE ? [] : marks.flatMap((m) => m.re.exec(line)?.[1] ?? [])));
 }
 
-/** Tools whose own accounts opened, pushed to, or authored or committed a commit of the pull request. */
-function toolsAtWork(snapshot: Snapshot, ai: Policy["ai"]): Set<string> {
-  const pr = snapshot.pull_request;
+/** Every account that opened, pushed to, or authored or committed a commit of the pull request. */
+function workingLogins(pr: Pick<SnapshotPullRequest, "author" | "pushers">, commits: readonly SnapshotCommit[]): string[] {
   const logins = [pr.author, ...(pr.pushers ?? [])];
-  for (const c of snapshot.commits) {
+  for (const c of commits) {
     for (const id of [c.author, c.committer]) {
       if (id.login) logins.push(id.login);
       const noreply = noreplyLogin(id.email);
       if (noreply) logins.push(noreply);
     }
   }
-  return new Set(logins.flatMap((login) => agentToolOf(login, ai) ?? []));
+  return logins;
+}
+
+/** Tools whose own accounts opened, pushed to, or authored or committed a commit of the pull request. */
+function toolsAtWork(snapshot: Snapshot, ai: Policy["ai"]): Set<string> {
+  return new Set(workingLogins(snapshot.pull_request, snapshot.commits).flatMap((login) => agentToolOf(login, ai) ?? []));
+}
+
+// Every tool with handles has accounts (the catalogue's test holds it to that).
+const ANSWERING_ACCOUNTS = new Set(AI_TOOLS.filter((tool) => tool.requestMentions?.length).flatMap((tool) => tool.logins!));
+
+/**
+ * Whether the account of a tool that answers mentions worked on the pull request: only then can a
+ * mention count, so only then do loaders read what costs a request of its own (inline comments).
+ */
+export function mentionAnswererAtWork(pr: Pick<SnapshotPullRequest, "author" | "pushers">, commits: readonly SnapshotCommit[]): boolean {
+  return workingLogins(pr, commits).some((login) => ANSWERING_ACCOUNTS.has(login.toLowerCase()));
 }
 
 export interface AgentRequester {

@@ -177,6 +177,33 @@ function siblingsBanner(decision: Decision): string {
   ].join("\n");
 }
 
+/** The other pull requests on a commit, as a run holding it names them. */
+export interface HeldFor {
+  number: number;
+  /** Their newest run's status or conclusion. */
+  shown: string;
+}
+
+/**
+ * The in-progress run that holds a commit while a pull request that just came onto it is
+ * evaluated (app/shared-head.ts). No marker: it records no result, and is read as the worst one.
+ */
+export function renderHold(number: number, baseRef: string | undefined, others: readonly HeldFor[]): { title: string; summary: string } {
+  const base = baseRef ? ` into \`${escapeInline(baseRef)}\`` : "";
+  const summary = [
+    `## Evaluating pull request #${number}${base}`,
+    "",
+    "GitHub decides a required check per commit, from its newest run, and this commit is also the head of:",
+    "",
+    "| Pull request | Its run |",
+    "|:--|:--|",
+    ...others.map((o) => `| #${o.number} | ${escapeInline(o.shown)} |`),
+    "",
+    `Their result does not speak for #${number}, so this run holds the merge until #${number} has its own, which replaces it within seconds. If it stays in progress, click **Re-evaluate**.`,
+  ].join("\n");
+  return { title: singleLine(`Evaluating #${number}: this commit is also the head of ${others.map((o) => `#${o.number}`).join(", ")}`), summary };
+}
+
 /** The hashes (and the pull request's own conclusion) hidden in a summary this module wrote, if any. */
 export function summaryHashes(
   summary: string | null | undefined,

@@ -11,7 +11,7 @@ import type { GraphQLFieldResolver, GraphQLResolveInfo } from "graphql";
 import { blobSha } from "./shapes.js";
 import { connection, notFound, type ConnectionPage } from "./graphql-exec.js";
 import type { ResolverMap } from "./graphql-trim.js";
-import type { GitPerson, SandboxCheckRun, SandboxPull, SandboxRepo, SandboxReview, SandboxState, SandboxUser } from "./state.js";
+import type { GitPerson, SandboxCheckRun, SandboxIssue, SandboxPull, SandboxRepo, SandboxReview, SandboxState, SandboxUser } from "./state.js";
 
 export interface GraphqlContext {
   state: SandboxState;
@@ -77,7 +77,7 @@ interface ForcePushSource extends PullSource {
   __typename: "HeadRefForcePushedEvent";
   push: SandboxPull["pushes"][number];
 }
-interface AssignedSource extends PullSource {
+interface AssignedSource {
   __typename: "AssignedEvent";
   assignment: SandboxPull["assignments"][number];
 }
@@ -113,7 +113,12 @@ function commitOf(s: CommitSource) {
 }
 
 function gitObject(state: SandboxState, repo: SandboxRepo, expression?: string, oid?: string): CommitSource | BlobSource | TreeSource | null {
-  if (oid) return repo.commits.has(oid) ? commitSource(repo, oid) : null;
+  if (oid) {
+    if (repo.commits.has(oid)) return commitSource(repo, oid);
+    const found = state.objectByOid(repo, oid);
+    if (!found) return null;
+    return "blob" in found ? { __typename: "Blob", text: found.blob } : { __typename: "Tree", repo, ...found.tree };
+  }
   if (!expression) return null;
   const colon = expression.indexOf(":");
   const rev = colon < 0 ? expression : expression.slice(0, colon);
@@ -240,6 +245,7 @@ const Commit: Fields<CommitSource> = {
   committer: (s) => commitOf(s).committer,
   authors: (s, args, _c, info) => connection([commitOf(s).author], args, info, (p) => p),
   parents: (s, args, _c, info) => connection(commitOf(s).parents, args, info, (sha) => commitSource(s.repo, sha)),
+  tree: (s): TreeSource => ({ __typename: "Tree", repo: s.repo, sha: commitOf(s).sha, folder: "" }),
   changedFilesIfAvailable: (s) => commitOf(s).changes.length,
   changedFiles: (s) => commitOf(s).changes.length,
   additions: (s) => commitOf(s).changes.length,
@@ -306,20 +312,16 @@ const TreeEntry: Fields<TreeEntrySource> = {
 
 /** A folder at a commit: its entries, each with git's mode; a link's object is its blob (the target). */
 const Tree: Fields<TreeSource> = {
-  oid: (t) => treeOid(t),
-  abbreviatedOid: (t) => treeOid(t).slice(0, 7),
+  oid: (t, _args, { state }) => state.treeOid(t.repo, t.sha, t.folder),
+  abbreviatedOid: (t, _args, { state }) => state.treeOid(t.repo, t.sha, t.folder)?.slice(0, 7),
   entries: (t, _args, { state }): TreeEntrySource[] =>
     (state.treeAt(t.repo, t.sha, t.folder) ?? []).map((e) => {
       const path = t.folder === "" ? e.name : `${t.folder}/${e.name}`;
-      if (e.mode === "040000") return { name: e.name, path, mode: e.mode, oid: treeOid({ ...t, folder: path }), object: { __typename: "Tree", repo: t.repo, sha: t.sha, folder: path } };
-      if (e.mode === "160000") return { name: e.name, path, mode: e.mode, oid: e.content ?? "", object: null };
-      return { name: e.name, path, mode: e.mode, oid: blobSha(e.content ?? ""), object: { __typename: "Blob", text: e.content ?? "" } };
+      if (e.mode === "040000") return { name: e.name, path, mode: e.mode, oid: e.oid, object: { __typename: "Tree", repo: t.repo, sha: t.sha, folder: path } };
+      if (e.mode === "160000") return { name: e.name, path, mode: e.mode, oid: e.oid, object: null };
+      return { name: e.name, path, mode: e.mode, oid: e.oid, object: { __typename: "Blob", text: e.content ?? "" } };
     }),
 };
-
-function treeOid(t: TreeSource): string {
-  return blobSha(`tree ${t.sha}:${t.folder}`);
-}
 
 const PullRequest: Fields<PullSource> = {
   id: ({ pr }) => nodeId("011:PullRequest", pr.id),
@@ -356,11 +358,13 @@ const PullRequest: Fields<PullSource> = {
     return connection(list, args, info, (review) => ({ repo, pr, review }) satisfies ReviewSource);
   },
   comments: ({ repo, pr }, args, _c, info) => connection(pr.comments, args, info, (comment) => ({ repo, pr, comment }) satisfies CommentSource),
+  // The issues a closing keyword in the body links ("Fixes #1001"), as GitHub reads them.
+  closingIssuesReferences: ({ repo, pr }, args, _c, info) => connection(closingIssues(repo, pr.body), args, info, (issue) => issue),
   timelineItems: ({ repo, pr }, args, _c, info) => {
     // The items the loader reads: the pull request's commits, force pushes and assignments.
     const types = Array.isArray(args.itemTypes) ? (args.itemTypes as string[]) : ["PULL_REQUEST_COMMIT", "HEAD_REF_FORCE_PUSHED_EVENT", "ASSIGNED_EVENT"];
     const items: Array<PullCommitSource | ForcePushSource | AssignedSource> = [];
-    if (types.includes("ASSIGNED_EVENT")) for (const assignment of pr.assignments) items.push({ __typename: "AssignedEvent", repo, pr, assignment });
+    if (types.includes("ASSIGNED_EVENT")) for (const assignment of pr.assignments) items.push({ __typename: "AssignedEvent", assignment });
     if (types.includes("PULL_REQUEST_COMMIT")) for (const sha of pr.commits) items.push({ __typename: "PullRequestCommit", repo, pr, sha });
     if (types.includes("HEAD_REF_FORCE_PUSHED_EVENT")) {
       for (const push of pr.pushes.filter((p) => p.forced)) items.push({ __typename: "HeadRefForcePushedEvent", repo, pr, push });
@@ -407,6 +411,25 @@ const HeadRefForcePushedEvent: Fields<ForcePushSource> = {
   createdAt: ({ push }) => push.at,
   beforeCommit: ({ repo, push }) => (repo.commits.has(push.before) ? commitSource(repo, push.before) : null),
   afterCommit: ({ repo, push }) => commitSource(repo, push.head_sha),
+};
+
+const CLOSING_KEYWORD = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)\b/gi;
+
+function closingIssues(repo: SandboxRepo, body: string): SandboxIssue[] {
+  const numbers = new Set([...body.matchAll(CLOSING_KEYWORD)].map((m) => Number(m[1])));
+  return [...numbers].flatMap((n) => repo.issues.get(n) ?? []);
+}
+
+const Issue: Fields<SandboxIssue> = {
+  id: (i) => nodeId("I_", i.number),
+  number: (i) => i.number,
+  title: (i) => i.title,
+  createdAt: (i) => i.created_at,
+  timelineItems: (i, args, _c, info) => {
+    const types = Array.isArray(args.itemTypes) ? (args.itemTypes as string[]) : ["ASSIGNED_EVENT"];
+    const items: AssignedSource[] = types.includes("ASSIGNED_EVENT") ? i.assignments.map((assignment) => ({ __typename: "AssignedEvent", assignment })) : [];
+    return connection(items, args, info, (x) => x);
+  },
 };
 
 const AssignedEvent: Fields<AssignedSource> = {
@@ -467,6 +490,7 @@ export const RESOLVERS: ResolverMap = asResolverMap({
   PullRequestReview,
   HeadRefForcePushedEvent,
   AssignedEvent,
+  Issue,
   IssueComment,
   CheckSuite,
   CheckRun,
@@ -484,6 +508,8 @@ export const RESOLVERS: ResolverMap = asResolverMap({
   ...connectionTypes("CheckRunConnection", "CheckRunEdge"),
   ...connectionTypes("PullRequestTimelineItemsConnection", "PullRequestTimelineItemsEdge"),
   ...connectionTypes("IssueCommentConnection", "IssueCommentEdge"),
+  ...connectionTypes("IssueConnection", "IssueEdge"),
+  ...connectionTypes("IssueTimelineItemsConnection", "IssueTimelineItemsEdge"),
 });
 
 function asResolverMap(map: Record<string, Fields<any>>): ResolverMap {

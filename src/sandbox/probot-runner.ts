@@ -44,6 +44,8 @@ export interface StartAppOptions {
    * stage an undelivered event must not be repaired behind their back.
    */
   reconcileIntervalMs?: number;
+  /** The app's private key (PEM); default: a throwaway key, one per process. */
+  privateKey?: string;
 }
 
 /**
@@ -77,13 +79,20 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** A throwaway app key: the sandbox never verifies the JWT signature, but Probot must sign one. */
+let throwawayKey: string | undefined;
+
+/**
+ * A throwaway app key: the sandbox never verifies the JWT signature, but Probot must sign one.
+ * One per process: generating a 2048-bit key costs a few hundred milliseconds of CPU, and every
+ * app start would pay it again for a key nobody checks.
+ */
 export function throwawayPrivateKey(): string {
-  return generateKeyPairSync("rsa", {
+  throwawayKey ??= generateKeyPairSync("rsa", {
     modulusLength: 2048,
     publicKeyEncoding: { type: "spki", format: "pem" },
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   }).privateKey;
+  return throwawayKey;
 }
 
 /** Probot's `Server` with the app loaded, listening on a free local port. */
@@ -133,7 +142,7 @@ export async function startProbotServer(opts: ProbotServerOptions): Promise<Runn
 }
 
 export async function startAppAgainstSandbox(sandbox: Sandbox, opts: StartAppOptions = {}): Promise<RunningApp> {
-  const privateKey = throwawayPrivateKey();
+  const privateKey = opts.privateKey ?? throwawayPrivateKey();
   const secret = randomBytes(24).toString("hex");
   // The app's own start-up checks read the environment, as under `npm start`.
   const env = {

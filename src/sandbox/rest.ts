@@ -5,7 +5,7 @@
  */
 import { isoSeconds } from "./clock.js";
 import { validateCheckRunBody } from "./check-run-validation.js";
-import { blobSha, checkRunJson, commitJson, fileJson, pullJson, repoJson, reviewJson, userJson } from "./shapes.js";
+import { blobSha, checkRunJson, commitJson, fileJson, pullJson, repoJson, reviewJson, reviewCommentJson, userJson } from "./shapes.js";
 import type { GitHubData, GitHubItem, Subset } from "./github-types.js";
 import { SandboxError, type FileChange, type SandboxCheckRun, type SandboxCommit, type SandboxRepo, type SandboxState } from "./state.js";
 
@@ -277,6 +277,17 @@ route("GET", "/repos/{owner}/{repo}/pulls/{number}/reviews", "pulls.listReviews"
   const { slice, headers } = paginate(pr.reviews, req);
   return json(
     slice.map((r) => reviewJson(host.state, repo, pr, r)),
+    200,
+    headers,
+  );
+});
+
+route("GET", "/repos/{owner}/{repo}/pulls/{number}/comments", "pulls.listReviewComments", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const pr = host.state.pull(repo, Number(req.params.number));
+  const { slice, headers } = paginate(pr.reviewComments, req);
+  return json(
+    slice.map((c) => reviewCommentJson(host.state, repo, pr, c)),
     200,
     headers,
   );

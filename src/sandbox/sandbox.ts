@@ -341,6 +341,32 @@ export class Sandbox {
     pr.comments.push({ id: this.state.nextId(), author, body, at: isoSeconds(this.state.clock.now()) });
   }
 
+  /** Opens an issue (the app subscribes to no issue event: nothing is delivered). */
+  openIssue(repo: string, author: string, title: string): number {
+    this.state.clock.tick();
+    const r = this.repo(repo);
+    const number = 1001 + r.issues.size;
+    this.state.addUser(author);
+    r.issues.set(number, { number, title, author, created_at: isoSeconds(this.state.clock.now()), assignments: [] });
+    return number;
+  }
+
+  /** `by` assigns `assignee` to an issue (its timeline's `AssignedEvent`). */
+  assignIssue(repo: string, issue: number, assignee: string, by: string): void {
+    this.state.clock.tick();
+    const found = this.repo(repo).issues.get(issue);
+    if (!found) throw new SandboxError(404, "Not Found");
+    found.assignments.push({ actor: by, assignee: (this.state.user(assignee) ?? this.state.addUser(assignee)).login, at: isoSeconds(this.state.clock.now()) });
+  }
+
+  /** An inline review comment on `path` (nothing is delivered, as for `comment`). */
+  reviewComment(repo: string, number: number, author: string, body: string, path: string): void {
+    this.state.clock.tick();
+    const pr = this.pull(repo, number);
+    this.state.addUser(author);
+    pr.reviewComments.push({ id: this.state.nextId(), author, body, path, at: isoSeconds(this.state.clock.now()) });
+  }
+
   async setLabels(repo: string, number: number, labels: string[], by: string): Promise<Delivery | undefined> {
     this.state.clock.tick();
     const r = this.repo(repo);

@@ -130,6 +130,22 @@ export function reviewJson(state: SandboxState, repo: SandboxRepo, pr: SandboxPu
   } satisfies Subset<GitHubItem<"pulls", "listReviews">>;
 }
 
+export function reviewCommentJson(state: SandboxState, repo: SandboxRepo, pr: SandboxPull, c: SandboxPull["reviewComments"][number]) {
+  return {
+    id: c.id,
+    node_id: Buffer.from(`024:PullRequestReviewComment${c.id}`).toString("base64"),
+    user: userJson(state, c.author),
+    body: c.body,
+    path: c.path,
+    commit_id: pr.head_sha,
+    created_at: c.at,
+    updated_at: c.at,
+    author_association: "MEMBER",
+    html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${pr.number}#discussion_r${c.id}`,
+    pull_request_url: `https://api.github.com/repos/${repo.owner}/${repo.name}/pulls/${pr.number}`,
+  } satisfies Subset<GitHubItem<"pulls", "listReviewComments">>;
+}
+
 export function checkRunJson(state: SandboxState, repo: SandboxRepo, run: SandboxCheckRun, apiBase: string) {
   const pulls = [...repo.pulls.values()].filter((p) => p.head_sha === run.head_sha && p.state === "open");
   return {

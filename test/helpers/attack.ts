@@ -25,6 +25,7 @@ import {
   graphqlData,
   mockActivity,
   mockCheckRuns,
+  mockReviewComments,
   mockCommitFiles,
   mockFileModes,
   mockFiles,
@@ -172,6 +173,8 @@ export async function runTwin(scenario: Scenario, own: Twin): Promise<TwinResult
 
   if (!ignoredByApp(event)) {
     if (event.kind === "check_suite") mockCheckRuns(api, spec.headSha, runsFor(event, twin));
+    // Opening, reopening and a new base first look for another pull request's run on the head.
+    if (looksForSharedHead(event)) mockCheckRuns(api, spec.headSha, runsFor(event, twin));
     // Without the base branch in the event, one read of the pull request finds it.
     if (event.kind === "check_run" || event.kind === "check_suite") mockPull(api, spec.number, spec.headSha, spec.baseRef);
     mockReads(api, spec, twin, event, policyExprs);
@@ -193,6 +196,11 @@ export async function runTwin(scenario: Scenario, own: Twin): Promise<TwinResult
   }
   const judged = event.kind === "merge_group" ? writes.find((w) => w.head_sha === GROUP_SHA) : writes.find((w) => w.conclusion !== undefined);
   return { writes, judged, policyExprs };
+}
+
+function looksForSharedHead(event: AttackEvent): boolean {
+  if (event.kind !== "pull_request") return false;
+  return event.action === "opened" || event.action === "reopened" || (event.action === "edited" && event.changes?.base !== undefined);
 }
 
 /** Re-runs of another app's run, or of another button, are not ours to answer. */
@@ -240,6 +248,8 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
       }
       return { data };
     });
+
+  if (spec.reviewComments) mockReviewComments(api, spec);
 
   // Further pages of commits (GraphQL pages beyond REST's 250).
   if (spec.commits.length > 100) {

@@ -9,7 +9,6 @@
  * becomes N milliseconds, and the throttling plugin's request queues get no minimum spacing. The
  * decisions (retry or not, how long to wait) are the shipped ones; the tests record them.
  */
-import { generateKeyPairSync } from "node:crypto";
 import { Writable } from "node:stream";
 import Bottleneck from "bottleneck";
 import type nock from "nock";
@@ -18,14 +17,11 @@ import { Probot } from "probot";
 import { provenanceGate } from "../../src/app/app.js";
 import { CheckedOctokit, withGateOptions } from "../../src/app/octokit.js";
 import { APP_ID, NOW, OWNER, REPO } from "../fixtures/github/harness.js";
+import { testPrivateKey } from "./keys.js";
 
 type Json = Record<string, any>;
 
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: "spki", format: "pem" },
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-});
+const privateKey = testPrivateKey();
 
 /** One rate-limit decision the throttling plugin asked the (shipped) handler for. */
 export interface RateLimitDecision {

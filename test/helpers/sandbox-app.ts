@@ -8,6 +8,7 @@ import { afterAll, beforeAll } from "vitest";
 import { Sandbox } from "../../src/sandbox/sandbox.js";
 import { startAppAgainstSandbox, type RunningApp, type StartAppOptions } from "../../src/sandbox/probot-runner.js";
 import { GateOctokit } from "../../src/app/octokit.js";
+import { testPrivateKey } from "./keys.js";
 import { withoutWriteSpacing } from "./octokit.js";
 
 export interface SandboxApp {
@@ -16,9 +17,9 @@ export interface SandboxApp {
   restart(): Promise<void>;
 }
 
-/** The app's options for sandbox tests: the given Octokit (default the shipped one), unspaced. */
+/** The app's options for sandbox tests: the given Octokit (default the shipped one), unspaced, and the run's key. */
 export function testAppOptions(options: StartAppOptions = {}): StartAppOptions {
-  return { ...options, Octokit: withoutWriteSpacing(options.Octokit ?? GateOctokit) };
+  return { privateKey: testPrivateKey("pkcs8"), ...options, Octokit: withoutWriteSpacing(options.Octokit ?? GateOctokit) };
 }
 
 export function startTestApp(sb: Sandbox, options: StartAppOptions = {}): Promise<RunningApp> {

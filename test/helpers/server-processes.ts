@@ -6,9 +6,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Sandbox } from "../../src/sandbox/sandbox.js";
-import { throwawayPrivateKey } from "../../src/sandbox/probot-runner.js";
 import { startServerProcess, type ServerProcess } from "../../src/bench/server-process.js";
 import { builtLib } from "./built-lib.js";
+import { testPrivateKey } from "./keys.js";
 
 export { metricValue, type ServerProcess } from "../../src/bench/server-process.js";
 
@@ -23,7 +23,7 @@ export interface ProcessCluster {
 export function processCluster(sb: Sandbox): ProcessCluster {
   const { serverJs } = builtLib();
   const secret = randomBytes(24).toString("hex");
-  const privateKey = throwawayPrivateKey();
+  const privateKey = testPrivateKey("pkcs8");
   const running = new Set<ServerProcess>();
   return {
     secret,

@@ -9,7 +9,7 @@
  */
 import type { PullRequestData } from "../pull-request-data.js";
 import { IncompleteDataError } from "../pull-request-data.js";
-import type { CommitFile as SnapshotCommitFile, FileStatus, Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotReview } from "../../model/snapshot.js";
+import type { CommitFile as SnapshotCommitFile, FileStatus, Permission, SnapshotCommit, SnapshotFile, SnapshotPullRequest, SnapshotRequester, SnapshotReview } from "../../model/snapshot.js";
 import { GITHUB_MAX_PR_FILES } from "../../model/snapshot.js";
 import { httpStatus, RequestCache, type GitHubClient, type RepoRef } from "./client.js";
 import { listOwnCheckRuns, type ExistingCheckRun } from "./check-runs.js";
@@ -20,16 +20,28 @@ import { lastPushAt } from "./push-time.js";
 import { commitsWithAiRecords } from "./ai-records.js";
 import type { RecordWarning } from "../../provenance-records/record.js";
 import { readCommitFiles, readRunFiles } from "./commit-files.js";
+import { readCommitChanges } from "./tree-walk.js";
 import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest } from "./queries.js";
 import { readFileModes, type FileMode } from "./file-modes.js";
 import { isUpdateBranchMerge, looksLikeUpdateBranch, type Push } from "./update-branch.js";
 import { pushedFrom, recordedPushers, recordsAllPushes } from "./pushers.js";
 import { pushesSince } from "./push-activity.js";
+import { mentionAnswererAtWork, mentionedAgents } from "../../evaluate/requesters.js";
 
 /** GitHub lists at most 3,000 files of a pull request, and of a commit. */
 export const MAX_PR_FILES = GITHUB_MAX_PR_FILES;
 /** The documented page size maximum of "list files". */
 const FILES_PAGE = 100;
+/** Review comments come 100 to a page at most; 100 pages is far past any pull request's conversation. */
+const COMMENTS_PAGE = 100;
+const MAX_COMMENT_PAGES = 100;
+
+interface InlineComment {
+  id: number;
+  body: string;
+  /** Null for a deleted account. */
+  login: string | null;
+}
 
 
 export interface GitHubPullRequestDataOptions extends RepoRef {
@@ -95,8 +107,11 @@ export class GitHubPullRequestData implements PullRequestData {
   // ---------- PullRequestData ----------
 
   async pullRequest(): Promise<SnapshotPullRequest> {
-    const [{ pr, requesters }, lastPush, { pushers }] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
+    const [{ pr, requesters: recorded, commits }, lastPush, { pushers }] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
     const author = actorLogin(pr.author);
+    // Inline review comments cost a request of their own: read only where a mention could count.
+    const inline = mentionAnswererAtWork({ author: author ?? "ghost", pushers }, commits) ? await this.#inlineMentions(pr.number) : [];
+    const requesters = [...recorded, ...inline];
     return {
       number: pr.number,
       author: author ?? "ghost",
@@ -196,6 +211,11 @@ export class GitHubPullRequestData implements PullRequestData {
 
   commitFiles(sha: string): Promise<SnapshotCommitFile[]> {
     return this.cache.get(`commit-files:${sha}`, () => readCommitFiles(this.gh, this.#repo, sha));
+  }
+
+  /** One tree comparison for many commits (see `tree-walk.ts`). */
+  commitChanges(shas: string[]): Promise<Map<string, SnapshotCommitFile[]>> {
+    return this.cache.get(`commit-changes:${shas.join(",")}`, () => readCommitChanges(this.gh, this.#repo, shas));
   }
 
   runFiles(base: string, shas: string[]): Promise<SnapshotCommitFile[] | undefined> {
@@ -318,6 +338,24 @@ export class GitHubPullRequestData implements PullRequestData {
         return { items, next: nextRestPage(page, headers.link, data.length, FILES_PAGE) };
       },
     });
+  }
+
+  /** Who mentioned an agent in an inline review comment (REST lists them all, flat, in pages). */
+  async #inlineMentions(number: number): Promise<SnapshotRequester[]> {
+    const comments = await readCompleteList<InlineComment, number>({
+      what: `review comments of pull request #${number}`,
+      start: 1,
+      maxPages: MAX_COMMENT_PAGES,
+      key: (comment) => String(comment.id),
+      tooLongRemedy: RETRY_REMEDY,
+      // Comments are not of a head: a page read after a push mixes nothing.
+      read: async (page) => {
+        const { data, headers } = await this.gh.rest.pulls.listReviewComments({ ...this.#repo, pull_number: number, per_page: COMMENTS_PAGE, page });
+        const items = data.map((c) => ({ id: c.id, body: c.body, login: c.user?.login ?? null }));
+        return { items, next: nextRestPage(page, headers.link, data.length, COMMENTS_PAGE) };
+      },
+    });
+    return comments.flatMap(({ login, body }) => (login ? mentionedAgents(body).map((agent) => ({ login, agent, via: "mentioned" as const })) : []));
   }
 
   #isTeamMember(login: string, team: string): Promise<boolean> {

@@ -115,28 +115,9 @@ export class PullRequestQuery {
         read: (after) =>
           this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", (page) => page.commits),
       }),
-      readCompleteList({
-        what: `reviews ${of}`,
-        start: "",
-        first: connectionPage(pr.reviews, ""),
-        maxPages: MAX_CONNECTION_PAGES,
-        read: (after) =>
-          this.nextPage(PULL_REQUEST_REVIEWS_QUERY, after, "reviews", (page) => page.reviews),
-      }),
-      readCompleteList({
-        what: `assignments ${of}`,
-        start: "",
-        first: connectionPage(pr.assignments, ""),
-        maxPages: MAX_CONNECTION_PAGES,
-        read: (after) => this.nextPage(PULL_REQUEST_ASSIGNMENTS_QUERY, after, "assignments", (page) => page.assignments),
-      }),
-      readCompleteList({
-        what: `comments ${of}`,
-        start: "",
-        first: connectionPage(pr.comments, ""),
-        maxPages: MAX_CONNECTION_PAGES,
-        read: (after) => this.nextPage(PULL_REQUEST_COMMENTS_QUERY, after, "comments", (page) => page.comments),
-      }),
+      this.#wholeConnection(`reviews ${of}`, pr.reviews, PULL_REQUEST_REVIEWS_QUERY, "reviews", (page) => page.reviews),
+      this.#wholeConnection(`assignments ${of}`, pr.assignments, PULL_REQUEST_ASSIGNMENTS_QUERY, "assignments", (page) => page.assignments),
+      this.#wholeConnection(`comments ${of}`, pr.comments, PULL_REQUEST_COMMENTS_QUERY, "comments", (page) => page.comments),
     ]);
     const commits = commitNodes.flatMap((n) => (n ? [toCommit(n.commit)] : []));
     const reviews: SnapshotReview[] = [];
@@ -154,8 +135,19 @@ export class PullRequestQuery {
       pushPermission.set(login.toLowerCase(), node.authorCanPushToRepository);
     }
     reviews.sort((a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at));
-    const requesters = requestersOf(assignmentNodes, [...commentNodes, ...reviewNodes]);
+    const requesters = requestersOf([...assignmentNodes, ...closingIssueAssignments(pr)], [...commentNodes, ...reviewNodes]);
     return { pr, baseRef, policy: first.policy, fallback: first.fallback, commits, reviews, pushPermission, notesRefs: first.notesRefs, requesters };
+  }
+
+  /** A connection whose first page the main query brought, with the rest read through the pager. */
+  #wholeConnection<N>(what: string, first: Connection<N>, query: string, name: string, pick: (pr: PagedPullRequest) => Connection<N> | null | undefined): Promise<N[]> {
+    return readCompleteList({
+      what,
+      start: "",
+      first: connectionPage(first, ""),
+      maxPages: MAX_CONNECTION_PAGES,
+      read: (after) => this.nextPage(query, after, name, pick),
+    });
   }
 
   async #baseRefFromRest(): Promise<string> {
@@ -229,6 +221,27 @@ function partialDataOrThrow(error: unknown): PullRequestSnapshotResponse {
   });
   if (blocking.length > 0) throw error;
   return { ...e.data, fallbackRepo: null };
+}
+
+/**
+ * The assignments of the issues the pull request closes (where Copilot's coding agent is started),
+ * read whole or failing closed: an issue assigned more than 100 times, or more linked issues than
+ * the query reads, cannot be judged from part of its record.
+ */
+function closingIssueAssignments(pr: GqlPullRequest): GqlAssignmentConnection["nodes"] {
+  const issues = pr.closingIssues;
+  if (!issues) return [];
+  const remedy = "Link at most 25 issues to close, then click Re-evaluate.";
+  if (issues.totalCount > issues.nodes.length) {
+    throw new IncompleteDataError(`Pull request #${pr.number} closes ${issues.totalCount} issues; the app reads who was assigned on at most ${issues.nodes.length}.`, remedy);
+  }
+  return issues.nodes.flatMap((issue) => {
+    if (!issue) return [];
+    if (issue.assignments.pageInfo.hasNextPage) {
+      throw new IncompleteDataError(`Issue #${issue.number}, which pull request #${pr.number} closes, was assigned more than 100 times; its assignments cannot be read whole.`, remedy);
+    }
+    return issue.assignments.nodes;
+  });
 }
 
 /**

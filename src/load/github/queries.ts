@@ -41,6 +41,10 @@ const ASSIGNMENT_FIELDS = `
     }
   }`;
 
+// The issues the pull request closes, with their assignments: Copilot's coding agent starts on the
+// assignment of an issue to it, and its pull request closes that issue. Bounded; more fail closed.
+export const MAX_CLOSING_ISSUES = 25;
+
 // The conversation's comments, whose mentions of an agent's handle (`@claude`) ask it for work.
 const COMMENT_FIELDS = `
   totalCount
@@ -104,6 +108,14 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
       }
       comments(first: 100) {${COMMENT_FIELDS}
       }
+      closingIssues: closingIssuesReferences(first: ${MAX_CLOSING_ISSUES}) {
+        totalCount
+        nodes {
+          number
+          assignments: timelineItems(first: 100, itemTypes: [ASSIGNED_EVENT]) {${ASSIGNMENT_FIELDS}
+          }
+        }
+      }
       commits(first: 100) {${COMMIT_FIELDS}
       }
       reviews(first: 100) {${REVIEW_FIELDS}
@@ -131,66 +143,33 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
 
 // Further pages of a connection of the pull request, each with the head it was read at: a page
 // read after a push belongs to another head, and a list must be of one.
+function pageQuery(name: string, connection: string, fields: string): string {
+  return `
+query ${name}($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      headRefOid
+      ${connection} {${fields}
+      }
+    }
+  }
+}`;
+}
 
 /** Further pages of commits, for pull requests with more than 100. */
-export const PULL_REQUEST_COMMITS_QUERY = `
-query PullRequestCommits($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      headRefOid
-      commits(first: 100, after: $after) {${COMMIT_FIELDS}
-      }
-    }
-  }
-}`;
+export const PULL_REQUEST_COMMITS_QUERY = pageQuery("PullRequestCommits", "commits(first: 100, after: $after)", COMMIT_FIELDS);
 
 /** Further pages of reviews, for pull requests with more than 100. */
-export const PULL_REQUEST_REVIEWS_QUERY = `
-query PullRequestReviews($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      headRefOid
-      reviews(first: 100, after: $after) {${REVIEW_FIELDS}
-      }
-    }
-  }
-}`;
+export const PULL_REQUEST_REVIEWS_QUERY = pageQuery("PullRequestReviews", "reviews(first: 100, after: $after)", REVIEW_FIELDS);
 
 /** Further pages of assignments, for pull requests assigned more than 100 times. */
-export const PULL_REQUEST_ASSIGNMENTS_QUERY = `
-query PullRequestAssignments($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      headRefOid
-      assignments: timelineItems(first: 100, after: $after, itemTypes: [ASSIGNED_EVENT]) {${ASSIGNMENT_FIELDS}
-      }
-    }
-  }
-}`;
+export const PULL_REQUEST_ASSIGNMENTS_QUERY = pageQuery("PullRequestAssignments", "assignments: timelineItems(first: 100, after: $after, itemTypes: [ASSIGNED_EVENT])", ASSIGNMENT_FIELDS);
 
 /** Further pages of comments, for pull requests with more than 100. */
-export const PULL_REQUEST_COMMENTS_QUERY = `
-query PullRequestComments($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      headRefOid
-      comments(first: 100, after: $after) {${COMMENT_FIELDS}
-      }
-    }
-  }
-}`;
+export const PULL_REQUEST_COMMENTS_QUERY = pageQuery("PullRequestComments", "comments(first: 100, after: $after)", COMMENT_FIELDS);
 
 /** Further pages of changed files, for pull requests with more than 100. */
-export const PULL_REQUEST_FILES_QUERY = `
-query PullRequestFiles($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      headRefOid
-      files(first: 100, after: $after) {${FILE_FIELDS}
-      }
-    }
-  }
-}`;
+export const PULL_REQUEST_FILES_QUERY = pageQuery("PullRequestFiles", "files(first: 100, after: $after)", FILE_FIELDS);
 
 // ---- response shapes (only what the loader reads) ----
 
@@ -295,6 +274,8 @@ export interface GqlPullRequest {
   /** Every assignment of someone to the pull request, oldest first. */
   assignments: GqlAssignmentConnection;
   comments: GqlCommentConnection;
+  /** Null where GitHub cannot tell. */
+  closingIssues?: { totalCount: number; nodes: Array<{ number: number; assignments: GqlAssignmentConnection } | null> } | null;
   commits: GqlCommitConnection;
   reviews: GqlReviewConnection;
   /** Null when GitHub cannot list them (a diff too large to compute). */

@@ -66,7 +66,7 @@ interface Fixture {
 const fixture = operations as unknown as Fixture;
 
 // ---------------------------------------------------------------------------------------------
-// Compiling (once, at import)
+// Compiling (each operation's schemas on first use, not all at import: most files meet a few)
 
 // validateFormats off: GitHub's `format`s (int64, uri, …) would need ajv-formats; date-time is
 // the one the app sends (started_at / completed_at) and is checked by hand below.
@@ -114,12 +114,17 @@ function compileOperation(op: FixtureOperation): CompiledOperation {
       required: params.filter((p) => p.required).map((p) => p.name),
     };
   };
-  const validateParams = ajv.compile({
-    type: "object",
-    properties: { path: paramsSchema("path"), query: paramsSchema("query") },
-  });
+  const validateParams = once(() =>
+    ajv.compile({
+      type: "object",
+      properties: { path: paramsSchema("path"), query: paramsSchema("query") },
+    }),
+  );
 
   const bodySchema = op.requestBody?.schema;
+  const validateBody = once(() => (bodySchema ? ajv.compile(bodySchema) : null));
+  const validateBodyStrict = once(() => (bodySchema ? ajv.compile(closeObjects(bodySchema) as JsonSchema) : null));
+  const validateResponse = once(() => (op.response ? ajv.compile(op.response.schema) : null));
   return {
     op,
     pattern,
@@ -127,11 +132,25 @@ function compileOperation(op: FixtureOperation): CompiledOperation {
     pathParamNames,
     literalSegments: segments.length - pathParamNames.length,
     paramSchemas,
-    validateParams,
-    validateBody: bodySchema ? ajv.compile(bodySchema) : null,
-    validateBodyStrict: bodySchema ? ajv.compile(closeObjects(bodySchema) as JsonSchema) : null,
-    validateResponse: op.response ? ajv.compile(op.response.schema) : null,
+    get validateParams() {
+      return validateParams();
+    },
+    get validateBody() {
+      return validateBody();
+    },
+    get validateBodyStrict() {
+      return validateBodyStrict();
+    },
+    get validateResponse() {
+      return validateResponse();
+    },
   };
+}
+
+/** `make()` on first use, then its result: each process compiles only the schemas it meets. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /**

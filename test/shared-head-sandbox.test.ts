@@ -1,0 +1,133 @@
+/**
+ * A pull request opened on a commit that already carries another pull request's green run,
+ * through the real app over HTTP, with the client's queue as shipped (one GraphQL query or write
+ * at a time per installation, spaced; the spacing here is shorter than GitHub's second) and a
+ * backlog of other pull requests' evaluations queued in the same installation. What is asserted
+ * is the order of the check-run writes the sandbox received, not their times.
+ */
+import Bottleneck from "bottleneck";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Sandbox } from "../src/sandbox/sandbox.js";
+import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
+import { GateOctokit } from "../src/app/octokit.js";
+import { checkRunWrites } from "../src/sandbox/rest.js";
+import { CLAUDE_TRAILER, DEMO_POLICY } from "../src/sandbox/story.js";
+
+/** Long enough that a backlog of evaluations is still queued when the next event arrives. */
+const SPACING_MS = 200;
+const BACKLOG = 4;
+
+let sb: Sandbox;
+let app: RunningApp;
+beforeAll(async () => {
+  sb = await Sandbox.start();
+  // The shipped queue's kind with a shorter spacing; new per class, so no other test shares it.
+  const write = new Bottleneck.Group({ maxConcurrent: 1, minTime: SPACING_MS });
+  const Octokit = GateOctokit.defaults((options: Record<string, any> = {}) => ({ ...options, throttle: { ...(options.throttle ?? {}), write } })) as typeof GateOctokit;
+  app = await startAppAgainstSandbox(sb, { Octokit });
+});
+afterAll(async () => {
+  await app?.stop();
+  await sb?.close();
+});
+
+const aiCommit = (file: string) => ({ message: `Update eval\n\n${CLAUDE_TRAILER}`, author: "alice", files: [file] });
+
+let repos = 0;
+/** A repository whose `main` has the demo policy and whose `scratch` has none. */
+async function repoWithScratch(): Promise<string> {
+  const repo = `acme/shared-head-${++repos}`;
+  sb.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY, "README.md": "x" }, collaborators: { alice: "write", bob: "write", carol: "write" } });
+  const r = sb.repo(repo);
+  r.branches.set("scratch", r.branches.get("main")!);
+  await sb.setBaseFile(repo, ".provenance.yml", null, { branch: "scratch" });
+  return repo;
+}
+
+/**
+ * Opens `BACKLOG` other pull requests and delivers an event for each without waiting — `opened`,
+ * or `synchronize` for a push (an event that never jumps the queue) — then `last`'s `opened`.
+ */
+async function afterBacklog(repo: string, last: { number: number }, event: "opened" | "synchronize" = "opened"): Promise<number[]> {
+  const others = [];
+  for (let k = 0; k < BACKLOG; k++) others.push(await sb.openPullRequest(repo, { author: "carol", head: `other-${k}`, deliver: false, commits: [aiCommit(`evals/o${k}.yaml`)] }));
+  const r = sb.repo(repo);
+  const payloads = others.map((o) => {
+    if (event === "opened") return sb.pullRequestEvent(repo, o.number, "opened");
+    const { before } = sb.state.pushToPull(r, sb.state.pull(r, o.number), [aiCommit(`evals/o${o.number}-more.yaml`)], "carol");
+    return { ...sb.pullRequestEvent(repo, o.number, "synchronize"), before, after: sb.pull(repo, o.number).head_sha };
+  });
+  const snapshots = () => sb.requestCounters().byOperation["graphql:PullRequestSnapshot"] ?? 0;
+  const started = snapshots();
+  const deliveries = payloads.map((payload) => sb.deliver("pull_request", payload));
+  // The backlog's evaluations have begun reading (the rest of their queries wait in the queue).
+  while (snapshots() === started) await new Promise((resolve) => setTimeout(resolve, 5));
+  deliveries.push(sb.deliver("pull_request", sb.pullRequestEvent(repo, last.number, "opened")));
+  for (const d of await Promise.all(deliveries)) expect(d.status).toBeLessThan(300);
+  await sb.waitForIdle(60_000);
+  return others.map((o) => o.number);
+}
+
+/** Each check-run write in the order the sandbox received it: whose run, and what it said. */
+function writes(repo: string) {
+  const runs = new Map(sb.checkRuns(repo).map((run) => [run.id, run]));
+  return checkRunWrites(sb.repo(repo)).map((w) => ({ pr: Number(runs.get(w.id)!.external_id), head: runs.get(w.id)!.head_sha, conclusion: w.conclusion }));
+}
+
+describe("a pull request opened on a commit another pull request's green run is on", () => {
+  it("holds the commit with an in-progress run before a backlog of other evaluations drains, then posts its result there", async () => {
+    const repo = await repoWithScratch();
+    const lenient = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "scratch", commits: [aiCommit("evals/t.yaml")] });
+    expect((await sb.waitForCheckRun(repo, lenient.head_sha))?.conclusion).toBe("success");
+    const before = checkRunWrites(sb.repo(repo)).length;
+
+    const strict = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "main", deliver: false, commits: [] });
+    expect(strict.head_sha).toBe(lenient.head_sha);
+    const backlog = await afterBacklog(repo, strict);
+
+    const order = writes(repo).slice(before);
+    const firstOfStrict = order.findIndex((w) => w.pr === strict.number);
+    const lastOfBacklog = order.findLastIndex((w) => backlog.includes(w.pr));
+    // Its first write is on the shared head and not a result: an in-progress run, which blocks.
+    expect(order[firstOfStrict]).toEqual({ pr: strict.number, head: strict.head_sha, conclusion: null });
+    expect(firstOfStrict).toBeLessThan(lastOfBacklog);
+    // The result lands before the backlog drains too, and replaces the holding run on the head.
+    expect(order.findLastIndex((w) => w.pr === strict.number)).toBeLessThan(lastOfBacklog);
+    const runs = sb.checkRuns(repo, { sha: strict.head_sha, name: "Provenance Gate" }).filter((run) => run.external_id === String(strict.number));
+    expect(runs.map((run) => [run.status, run.conclusion])).toEqual([["completed", "action_required"]]);
+    expect(sb.latestCheckRun(repo, strict.head_sha)?.external_id).toBe(String(strict.number));
+  }, 90_000);
+
+  it("closes its holding run as a failure when the pull request's head moves on before the result is written", async () => {
+    const repo = await repoWithScratch();
+    const lenient = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "scratch", commits: [aiCommit("evals/t.yaml")] });
+    expect((await sb.waitForCheckRun(repo, lenient.head_sha))?.conclusion).toBe("success");
+    const strict = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "main", deliver: false, commits: [] });
+    // Its main query is answered only after the push below, so it reads the new head.
+    sb.http.faults.add({ operation: "graphql:PullRequestSnapshot", repo, fault: "slow", delayMs: 1_500, times: 1 });
+    const opened = sb.deliver("pull_request", sb.pullRequestEvent(repo, strict.number, "opened"));
+    const ours = (run: { external_id: string | null }) => run.external_id === String(strict.number);
+    expect((await sb.waitForCheckRun(repo, strict.head_sha, ours)).status).toBe("in_progress");
+    const pushed = await sb.pushCommits(repo, strict.number, [aiCommit("evals/late.yaml")]);
+    expect((await opened).status).toBeLessThan(300);
+    await sb.waitForIdle(60_000);
+
+    const onOld = sb.checkRuns(repo, { sha: strict.head_sha, name: "Provenance Gate" }).filter(ours);
+    expect(onOld.map((run) => [run.status, run.conclusion])).toEqual([["completed", "failure"]]);
+    expect(onOld[0].output?.summary).toContain(`moved to ${pushed.head_sha.slice(0, 7)}`);
+    expect(sb.latestCheckRun(repo, pushed.head_sha)?.external_id).toBe(String(strict.number));
+  }, 90_000);
+
+  it("an ordinary pull request, whose head has no other pull request's run, keeps its place behind the backlog and gets no holding run", async () => {
+    const repo = await repoWithScratch();
+    const before = checkRunWrites(sb.repo(repo)).length;
+    const plain = await sb.openPullRequest(repo, { author: "carol", head: "c", base: "main", deliver: false, commits: [aiCommit("evals/c.yaml")] });
+    const backlog = await afterBacklog(repo, plain, "synchronize");
+
+    const order = writes(repo).slice(before);
+    const firstOfPlain = order.findIndex((w) => w.pr === plain.number);
+    const firstOfBacklog = order.findIndex((w) => backlog.includes(w.pr));
+    expect(firstOfPlain).toBeGreaterThan(firstOfBacklog);
+    expect(order.filter((w) => w.pr === plain.number)).toEqual([{ pr: plain.number, head: plain.head_sha, conclusion: "action_required" }]);
+  }, 90_000);
+});
