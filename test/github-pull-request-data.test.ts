@@ -377,6 +377,7 @@ describe("requesters", () => {
   it("reads who assigned whom on the issues the pull request closes, and fails closed past what it reads", async () => {
     const spec = typicalPr({ closingIssues: [{ number: 7, assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }] }] });
     snapshotReply(spec, spec.commits);
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).requesters).toEqual([{ login: "alice", agent: "Copilot[bot]", via: "assigned" }]);
     snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.closingIssues.totalCount = 30));
     await expect(loader().pullRequest()).rejects.toThrow(/closes 30 issues/);
@@ -399,6 +400,7 @@ describe("requesters", () => {
       nock(API).get("/repos/acme/models/pulls/42/comments").query({ per_page: "100", page: String(n) }).reply(200, comments, link ? { link } : {});
     page(1, Array.from({ length: 100 }, (_, i) => ({ id: i + 1, body: i === 0 ? "@claude rename it" : "ok", user: i === 1 ? null : { login: "erin", type: "User" } })), '<https://api.github.com/repos/acme/models/pulls/42/comments?page=2>; rel="next"');
     page(2, [{ id: 101, body: "@Claude and the test", user: { login: "frank", type: "User" } }]);
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).requesters).toEqual([
       { login: "erin", agent: "claude", via: "mentioned" },
       { login: "frank", agent: "claude", via: "mentioned" },

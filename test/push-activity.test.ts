@@ -140,6 +140,17 @@ describe("an activity list the app cannot read whole fails closed", () => {
     expect(run.output.summary).toContain("out of order");
   });
 
+  it("a push without a time it happened: failure, since the list cannot be cut at the opening", async () => {
+    const spec = typicalPr();
+    const run = await reviewFailing(spec, (api) =>
+      api
+        .get(`/repos/${OWNER}/${REPO}/activity`)
+        .query(true)
+        .reply(200, [{ ...activityJson(spec, byMallory(spec)[0], 1), timestamp: "yesterday" }]),
+    );
+    expect(run.output.summary).toContain('activity 1 has no time it happened (got "yesterday")');
+  });
+
   it("a next page without a cursor: failure", async () => {
     const spec = typicalPr();
     const run = await reviewFailing(spec, (api) =>

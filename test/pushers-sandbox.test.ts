@@ -61,6 +61,8 @@ async function mallorysPushThenCarols(repo: string, mallory: { deliver: boolean;
   const { number } = await sb.openPullRequest(repo, { author: "carol", head: `feat-${++n}`, commits: [aiCommit("carol", "evals/a.yaml")] });
   await sb.pushCommits(repo, number, [aiCommit("carol", "evals/b.yaml")], "mallory", { deliver: mallory.deliver });
   if (mallory.restartAfter) await sandboxApp.restart();
+  // What Carol's push costs is counted from here.
+  sb.resetCounters();
   await sb.pushCommits(repo, number, [aiCommit("carol", "evals/c.yaml")], "carol");
   return number;
 }
@@ -89,7 +91,6 @@ describe("a push the app never heard of", () => {
 describe("a restart between two pushes", () => {
   it("attack: Mallory pushes, the app restarts, Carol pushes, Mallory approves: not counted (from the run on the head before Carol's push, with no activity read)", async () => {
     const repo = "acme/pushers-between-attack";
-    sb.resetCounters();
     const number = await mallorysPushThenCarols(repo, { deliver: true, restartAfter: true });
     await sb.submitReview(repo, number, "mallory", "APPROVE");
     const run = sb.latestCheckRun(repo, sb.pull(repo, number).head_sha)!;
