@@ -20,6 +20,7 @@ import {
   typicalPr,
   type PrSpec,
 } from "./fixtures/github/harness.js";
+import { replyMalformed } from "./helpers/github-schema.js";
 
 guardGitHubMocks();
 
@@ -136,7 +137,7 @@ describe("a 2xx answer that is not what the app reads ends in a posted failure",
       const interceptor = r.method === "get" ? api.get(r.path) : api.post(r.path, r.body);
       if (r.query) interceptor.query(r.query);
       if (read === broken) {
-        interceptor.reply(200, body as any, { "content-type": "application/json; charset=utf-8" });
+        replyMalformed(interceptor, 200, body as any, { "content-type": "application/json; charset=utf-8" });
       } else {
         // A read after the broken one may not happen: the evaluation has failed by then.
         interceptor.optionally().reply(200, r.good() as any);

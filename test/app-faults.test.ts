@@ -35,6 +35,7 @@ import {
   reviewPayload,
   typicalPr,
   type PrSpec,
+  type AppRun,
   guardGitHubMocks,
 } from "./fixtures/github/harness.js";
 import {
@@ -60,6 +61,14 @@ const PULL = `/repos/${OWNER}/${REPO}/pulls/42`;
 const isSnapshotQuery = (body: Json) => String(body.query).includes("query PullRequestSnapshot");
 const isCommitsQuery = (body: Json) => String(body.query).includes("query PullRequestCommits");
 const isReviewsQuery = (body: Json) => String(body.query).includes("query PullRequestReviews");
+
+/** Delivers `spec`'s synchronize event to the app; returns the runs it created. */
+async function synchronize(receive: AppRun["receive"], api: nock.Scope, spec: PrSpec): Promise<Json[]> {
+  const posted: Json[] = [];
+  mockCreate(api, posted);
+  await receive("pull_request", pullRequestPayload("synchronize", spec));
+  return posted;
+}
 
 /** What every posted failure must show: failure (never success/neutral), what happened, how to retry. */
 function expectFailureNaming(posted: Json[], what: RegExp): void {
@@ -126,10 +135,7 @@ describe("transient faults are retried and end in the normal conclusion (retry +
     const spec = typicalPr();
     fault(api, spec); // registered first, so the first matching request meets the fault
     mockEvaluationReads(api, spec);
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expectNormal(posted);
     expect(paths.filter((p) => p === faulted)).toHaveLength(2);
@@ -146,10 +152,7 @@ describe("transient faults are retried and end in the normal conclusion (retry +
     const attempts: Json[] = [];
     const [status, body, headers] = fault as Reply;
     api.post(CHECK_RUNS_PATH, (b: Json) => (attempts.push(b), true)).reply(status, body, headers);
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expect(writes(paths)).toHaveLength(2);
     expectNormal(posted);
@@ -167,10 +170,7 @@ describe("faults that persist end in a posted failure, without a retry storm", (
     optionalReads(api, spec);
     mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expect(paths.filter((p) => p === "POST /graphql PullRequestSnapshot").length).toBeLessThanOrEqual(4);
     expectFailureNaming(posted, /HTTP 500.*graphql[\s\S]*temporary problem/);
@@ -206,10 +206,7 @@ describe("faults that persist end in a posted failure, without a retry storm", (
     optionalReads(api, spec);
     mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expectFailureNaming(posted, /ECONNRESET/);
     // No answer came: the summary must not claim GitHub answered with a status.
@@ -228,10 +225,7 @@ describe("primary rate limits", () => {
     optionalReads(api, spec);
     mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     // A webhook handler that sleeps until the quota resets holds the delivery (GitHub gives up
     // after 10 s) and every other event for the installation: give up at once and say when.
@@ -249,10 +243,7 @@ describe("primary rate limits", () => {
     // A second caller may re-send the failed read (see "a read that fails ... is sent once").
     api.get(FILES).query(true).optionally().reply(...primaryRateLimit(inSeconds(600)));
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expectFailureNaming(posted, /rate limit/i);
     expect(posted[0].output.summary).not.toMatch(/accept the requested permissions|lack a permission/);
@@ -265,10 +256,7 @@ describe("primary rate limits", () => {
     optionalReads(api, spec);
     mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expectFailureNaming(posted, /RATE_LIMITED: API rate limit exceeded/);
     expect(posted[0].output.summary).not.toMatch(/lacks access/);
@@ -300,9 +288,7 @@ describe("GraphQL partial data", () => {
     optionalReads(api, spec);
     mockCheckRuns(api, HEAD);
     mockPull(api, 42, HEAD);
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
     return posted;
   }
 
@@ -342,10 +328,7 @@ describe("GraphQL partial data", () => {
     const data = graphqlData(spec);
     data.fallbackRepo = null;
     api.post("/graphql", isSnapshotQuery).reply(200, { data, errors: [{ type, message: `Could not read ${OWNER}/.github`, path: ["fallbackRepo"] }] });
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expectNormal(posted);
   });
@@ -361,9 +344,7 @@ describe("pagination that does not advance", () => {
     const paths = served(api);
     setup(api, spec);
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
     return { posted, paths };
   }
 
@@ -533,9 +514,7 @@ describe("the head moves; deliveries repeat or arrive out of order", () => {
       mockFileModes(api, spec, policyOf(spec));
       mockCommitFiles(api, spec.commits[1]);
     }
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
     return { posted, paths };
   }
 
@@ -654,10 +633,7 @@ rules:
     mockFileModes(api, spec, policyOf(spec));
     mockCommitFiles(api, spec.commits[1]);
     reply(api, "get", `/orgs/acme/teams/eval-owners/memberships/bob`, notAccessible);
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expectFailureNaming(posted, /HTTP 403.*memberships\/bob.*Resource not accessible by integration/);
     const summary: string = posted[0].output.summary;
@@ -675,10 +651,7 @@ rules:
     mockFileModes(api, spec, policyOf(spec));
     mockCommitFiles(api, spec.commits[1]);
     reply(api, "get", `/repos/${OWNER}/${REPO}/contents/.provenance.yml`, notAccessible);
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expectFailureNaming(posted, /HTTP 403.*contents\/\.provenance\.yml.*Resource not accessible by integration/);
     expect(posted[0].output.summary).toMatch(/contents/i);
@@ -702,10 +675,7 @@ rules:
     mockEvaluationReads(api, spec);
     const rejected: Json[] = [];
     api.post(CHECK_RUNS_PATH, (b: Json) => (rejected.push(b), true)).reply(422, { message: "Invalid request.\n\nFor 'properties/output', ... is not valid." });
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expect(rejected).toHaveLength(1);
     expectFailureNaming(posted, /HTTP 422|rejected/);
@@ -744,10 +714,7 @@ rules:
     data.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.totalCount = 11;
     api.post("/graphql", isSnapshotQuery).reply(200, { data });
     api.get(`/repos/${OWNER}/${REPO}/commits/${HEAD}/check-runs`).query(true).reply(500, { message: "Server Error" });
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expect(posted).toHaveLength(1);
     expectFailureNaming(posted, /HTTP 500 to GET \/repos\/acme\/models\/commits\/1{40}\/check-runs/);
@@ -787,10 +754,7 @@ describe("no request storm inside one evaluation", () => {
     api.get(FILES).query(true).times(4).reply(502, { message: "Bad Gateway" });
     api.get(FILES).query(true).times(12).optionally().reply(502, { message: "Bad Gateway" });
     api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).optionally().reply(200, { files: [] });
-    const posted: Json[] = [];
-    mockCreate(api, posted);
-
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    const posted = await synchronize(receive, api, spec);
 
     expectFailureNaming(posted, /HTTP 502.*pulls\/42\/files/);
     // Octokit's retry plugin already retries 3 times; the evaluation must not start another round.

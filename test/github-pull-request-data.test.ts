@@ -259,8 +259,8 @@ describe("policies and push time", () => {
     nock(API)
       .get(`/repos/acme/models/commits/${HEAD}`)
       .query({ per_page: "100", page: "1" })
-      .reply(200, { files: [{ filename: "a", previous_filename: "old-a" }] }, { link: `<${API}/repos/acme/models/commits/${HEAD}?page=2>; rel="next"` });
-    nock(API).get(`/repos/acme/models/commits/${HEAD}`).query({ per_page: "100", page: "2" }).reply(200, { files: [{ filename: "b" }] });
+      .reply(200, { files: [{ filename: "a", status: "renamed", previous_filename: "old-a" }] }, { link: `<${API}/repos/acme/models/commits/${HEAD}?page=2>; rel="next"` });
+    nock(API).get(`/repos/acme/models/commits/${HEAD}`).query({ per_page: "100", page: "2" }).reply(200, { files: [{ filename: "b", status: "modified" }] });
     expect(await loader().commitFiles(HEAD)).toEqual([{ filename: "a", status: "renamed", previous_filename: "old-a" }, "b"]);
   });
 

@@ -79,6 +79,42 @@ function freePort(): Promise<number> {
 
 const KEY = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs1", format: "pem" } }).privateKey;
 
+/** `node lib/server.js` as the image runs it (its command and environment), GitHub unreachable, on a port of its own. */
+async function startRuntime(extra: Record<string, string> = {}) {
+  const [port, closed] = [await freePort(), await freePort()];
+  const steps = dockerSteps();
+  const env = {
+    PATH: process.env.PATH,
+    ...steps.env,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    APP_ID: "12345",
+    PRIVATE_KEY: KEY,
+    WEBHOOK_SECRET: "3f9a1c7e5b2d8046",
+    GHE_HOST: `127.0.0.1:${closed}`,
+    GHE_PROTOCOL: "http",
+    ...extra,
+  };
+  const child = spawn(steps.cmd[0]!, steps.cmd.slice(1), { cwd: runtime, env, stdio: ["ignore", "pipe", "pipe"] });
+  const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+  return {
+    base: `http://127.0.0.1:${port}`,
+    env,
+    child,
+    exited,
+    output: () => output,
+    /** Whatever the test left running ends here. */
+    kill() {
+      clearTimeout(killer);
+      child.kill("SIGKILL");
+    },
+  };
+}
+
 describe("the Dockerfile", () => {
   it("builds once, drops devDependencies, runs lib/server.js as a non-root user and checks /healthz", () => {
     const steps = dockerSteps();
@@ -104,27 +140,9 @@ describe("the Dockerfile", () => {
 
 describe("node lib/server.js in production with GitHub unreachable", () => {
   it("is live, not ready (saying why), serves metrics, passes the image's health check and drains on SIGTERM", async () => {
-    const [port, closed] = [await freePort(), await freePort()];
     const steps = dockerSteps();
-    const env = {
-      PATH: process.env.PATH,
-      ...steps.env,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      APP_ID: "12345",
-      PRIVATE_KEY: KEY,
-      WEBHOOK_SECRET: "3f9a1c7e5b2d8046",
-      GHE_HOST: `127.0.0.1:${closed}`,
-      GHE_PROTOCOL: "http",
-    };
-    const child = spawn(steps.cmd[0]!, steps.cmd.slice(1), { cwd: runtime, env, stdio: ["ignore", "pipe", "pipe"] });
-    const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+    const { base, env, child, exited, output, kill } = await startRuntime();
     try {
-      const base = `http://127.0.0.1:${port}`;
       const started = performance.now();
       let live: Response | undefined;
       while (!live && performance.now() - started < 60_000) {
@@ -132,7 +150,7 @@ describe("node lib/server.js in production with GitHub unreachable", () => {
         if (!live) await new Promise((r) => setTimeout(r, 200));
       }
       timings["start to live"] = Math.round(performance.now() - started);
-      expect(live?.status, output).toBe(200);
+      expect(live?.status, output()).toBe(200);
 
       // The first `GET /app` may still be under way when the server is live: wait until it has failed.
       let ready: Response;
@@ -161,55 +179,34 @@ describe("node lib/server.js in production with GitHub unreachable", () => {
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
       timings["SIGTERM to exit"] = Math.round(performance.now() - stopping);
-      expect(output).toContain("provenance-gate: stopped cleanly");
-      expect(output).not.toContain("PRIVATE KEY");
-      expect(output).not.toContain(env.WEBHOOK_SECRET);
+      expect(output()).toContain("provenance-gate: stopped cleanly");
+      expect(output()).not.toContain("PRIVATE KEY");
+      expect(output()).not.toContain(env.WEBHOOK_SECRET);
     } finally {
-      clearTimeout(killer);
-      child.kill("SIGKILL");
+      kill();
     }
   }, 120_000);
 });
 
 describe.skipIf(!process.env.TEST_REDIS_URL && !process.env.CI)("node lib/server.js in production with REDIS_URL", () => {
   it("loads the store driver from the runtime install (no \"Cannot find package 'ioredis'\"), reports the store ready, and drains on SIGTERM", async () => {
-    const [port, closed] = [await freePort(), await freePort()];
-    const steps = dockerSteps();
-    const env = {
-      PATH: process.env.PATH,
-      ...steps.env,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      APP_ID: "12345",
-      PRIVATE_KEY: KEY,
-      WEBHOOK_SECRET: "3f9a1c7e5b2d8046",
-      GHE_HOST: `127.0.0.1:${closed}`,
-      GHE_PROTOCOL: "http",
-      REDIS_URL: process.env.TEST_REDIS_URL ?? "",
-    };
-    const child = spawn(steps.cmd[0]!, steps.cmd.slice(1), { cwd: runtime, env, stdio: ["ignore", "pipe", "pipe"] });
-    const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+    const { base, child, exited, output, kill } = await startRuntime({ REDIS_URL: process.env.TEST_REDIS_URL ?? "" });
     try {
       let checks: Record<string, string> | undefined;
       const started = performance.now();
       while (!checks?.store && performance.now() - started < 60_000) {
-        checks = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        checks = await fetch(`${base}/readyz`).then(
           async (r) => ((await r.json()) as { checks: Record<string, string> }).checks,
           () => undefined,
         );
         if (!checks?.store) await new Promise((r) => setTimeout(r, 200));
       }
-      expect(output).not.toMatch(/Cannot find package/);
-      expect(checks?.store, output).toBe("ok");
+      expect(output()).not.toMatch(/Cannot find package/);
+      expect(checks?.store, output()).toBe("ok");
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
     } finally {
-      clearTimeout(killer);
-      child.kill("SIGKILL");
+      kill();
     }
   }, 120_000);
 });

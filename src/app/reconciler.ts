@@ -61,10 +61,11 @@ const running = new WeakMap<Probot, Reconciler>();
 
 /**
  * No more passes for `app`, and no further evaluation in the pass under way; its shutdown and the
- * sandbox's stop call this. Returns that pass, which a drain waits for: an evaluation it started
- * is work in flight like a delivery's.
+ * sandbox's stop call this. Returns the evaluation that pass is running, if any, which a drain
+ * waits for like a delivery's; the pass's own reads are not worth waiting for (an unreachable
+ * GitHub would hold the shutdown to its bound).
  */
-export function stopReconciling(app: Probot): Promise<PassResult> | undefined {
+export function stopReconciling(app: Probot): Promise<unknown> | undefined {
   return running.get(app)?.stop();
 }
 
@@ -72,6 +73,7 @@ export class Reconciler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<PassResult> | undefined;
   #stopped = false;
+  #evaluating: Promise<unknown> | undefined;
   readonly #attempts = new Map<string, number>();
 
   constructor(
@@ -91,13 +93,13 @@ export class Reconciler {
     running.set(this.app, this);
   }
 
-  /** Ends the timer; the pass under way starts no further evaluation. Returns that pass. */
-  stop(): Promise<PassResult> | undefined {
+  /** Ends the timer; the pass under way starts no further evaluation. Returns the one it is running. */
+  stop(): Promise<unknown> | undefined {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     this.#stopped = true;
     if (running.get(this.app) === this) running.delete(this.app);
-    return this.#running;
+    return this.#evaluating;
   }
 
   /** One pass; a pass already running is shared, not doubled. */
@@ -157,11 +159,14 @@ export class Reconciler {
           tried++;
           const deps: AppDeps = { gh, log: this.app.log, appId, now: this.options.now, turns: this.options.turns };
           try {
-            await evaluateAndPublish(deps, { ...repo, number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha });
+            this.#evaluating = evaluateAndPublish(deps, { ...repo, number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha });
+            await this.#evaluating;
           } catch (error) {
             // Refused (a full queue) or not posted: nothing was repaired, and the next pass tries again.
             result.errors.push(`${repo.owner}/${repo.repo}#${pr.number}: ${message(error)}`);
             continue;
+          } finally {
+            this.#evaluating = undefined;
           }
           result.evaluated.push({ repository: `${repo.owner}/${repo.repo}`, pr: pr.number, reason });
           reconciledTotal.inc({ reason });

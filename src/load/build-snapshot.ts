@@ -13,6 +13,12 @@ import type { PullRequestData } from "./pull-request-data.js";
 
 /** How many per-commit file lists are fetched at once. */
 const COMMIT_FILES_CONCURRENCY = 8;
+/**
+ * From how many commits read on their own a loader's batched read of their changes is used: a
+ * tree comparison takes a query for the commits and one for each level of folders below, so for
+ * fewer commits reading each one costs no more requests.
+ */
+const WALK_FROM = 4;
 
 export async function buildSnapshot(data: PullRequestData, policy: Policy, repository: string): Promise<Snapshot> {
   const [pullRequest, listedPrFiles, commits, reviews] = await Promise.all([
@@ -27,17 +33,33 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
   const filesBySha = new Map<string, CommitFile[]>();
   const before = new Map(commits.map((commit, i) => [commit.sha, commits[i - 1]?.sha]));
   // After the reads above, so a pull request that cannot be read completely asks for no modes.
+  const readRun = async (run: SnapshotCommit[]) => {
+    const base = before.get(run[0].sha);
+    const together = run.length > 1 && base !== undefined && data.runFiles ? await data.runFiles(base, run.map((c) => c.sha)) : undefined;
+    // What the run changed stands for each of its commits: each is taken to have made all of it.
+    const lists = together ? run.map(() => together) : await Promise.all(run.map((commit) => data.commitFiles(commit.sha)));
+    run.forEach((commit, i) => {
+      filesBySha.set(commit.sha, lists[i]);
+    });
+  };
+  const singles = runs.filter((run) => run.length === 1);
+  const readSingles = async () => {
+    const walked = data.commitChanges && singles.length >= WALK_FROM ? await data.commitChanges(singles.map(([c]) => c.sha)) : new Map<string, CommitFile[]>();
+    for (const [sha, list] of walked) filesBySha.set(sha, list);
+    await mapBounded(
+      singles.filter(([c]) => !walked.has(c.sha)),
+      COMMIT_FILES_CONCURRENCY,
+      readRun,
+    );
+  };
   const [files] = await Promise.all([
     withModes(data, policy, listedPrFiles),
-    mapBounded(runs, COMMIT_FILES_CONCURRENCY, async (run) => {
-      const base = before.get(run[0].sha);
-      const together = run.length > 1 && base !== undefined && data.runFiles ? await data.runFiles(base, run.map((c) => c.sha)) : undefined;
-      // What the run changed stands for each of its commits: each is taken to have made all of it.
-      const lists = together ? run.map(() => together) : await Promise.all(run.map((commit) => data.commitFiles(commit.sha)));
-      run.forEach((commit, i) => {
-        filesBySha.set(commit.sha, lists[i]);
-      });
-    }),
+    mapBounded(
+      runs.filter((run) => run.length > 1),
+      COMMIT_FILES_CONCURRENCY,
+      readRun,
+    ),
+    readSingles(),
   ]);
   const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {
     const paths = filesBySha.get(commit.sha);

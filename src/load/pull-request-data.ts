@@ -20,6 +20,12 @@ export interface PullRequestData {
    * tell it completely (then each commit is read).
    */
   runFiles?(base: string, shas: string[]): Promise<CommitFile[] | undefined>;
+  /**
+   * Optional: what each of the commits `shas` changed, read together, for those whose lists one
+   * batched read can tell exactly as `commitFiles` would; the others are absent (then read with
+   * `commitFiles`).
+   */
+  commitChanges?(shas: string[]): Promise<Map<string, CommitFile[]>>;
   /** Every review, in submission order, without `permission`/`teams`. */
   reviews(): Promise<SnapshotReview[]>;
   /** A user's permission on the repository. */

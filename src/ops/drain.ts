@@ -2,7 +2,7 @@
  * Graceful shutdown (SPEC §7.1): on SIGTERM stop taking deliveries, let the work in flight finish
  * within a bound, then exit. Webhook deliveries are tracked where Probot hands them to the
  * handlers (`verifyAndReceive`), which covers evaluations still running after the webhook was
- * answered 202; the shutdown tracks the reconciler's pass under way (`track()`).
+ * answered 202; the shutdown tracks an evaluation the reconciler is running (`track()`).
  */
 import { addQueueDepthSource } from "./metrics.js";
 

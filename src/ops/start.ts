@@ -95,9 +95,9 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     (stopping ??= (async () => {
       log.info({ signal, in_flight: drain.size }, "provenance-gate: shutting down; finishing the work in flight");
       github!.stop();
-      // Taking no new work includes the reconciler's passes; the one under way is work in flight.
-      const passing = stopReconciling(probot!);
-      if (passing) drain.track(passing);
+      // Taking no new work includes the reconciler's passes; an evaluation one is running is work in flight.
+      const evaluating = stopReconciling(probot!);
+      if (evaluating) drain.track(evaluating);
       const drained = drain.drain(options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS);
       const closed = server.stop().catch(() => undefined);
       const { abandoned, hookErrors } = await drained;

@@ -113,7 +113,12 @@ function commitOf(s: CommitSource) {
 }
 
 function gitObject(state: SandboxState, repo: SandboxRepo, expression?: string, oid?: string): CommitSource | BlobSource | TreeSource | null {
-  if (oid) return repo.commits.has(oid) ? commitSource(repo, oid) : null;
+  if (oid) {
+    if (repo.commits.has(oid)) return commitSource(repo, oid);
+    const found = state.objectByOid(repo, oid);
+    if (!found) return null;
+    return "blob" in found ? { __typename: "Blob", text: found.blob } : { __typename: "Tree", repo, ...found.tree };
+  }
   if (!expression) return null;
   const colon = expression.indexOf(":");
   const rev = colon < 0 ? expression : expression.slice(0, colon);
@@ -240,6 +245,7 @@ const Commit: Fields<CommitSource> = {
   committer: (s) => commitOf(s).committer,
   authors: (s, args, _c, info) => connection([commitOf(s).author], args, info, (p) => p),
   parents: (s, args, _c, info) => connection(commitOf(s).parents, args, info, (sha) => commitSource(s.repo, sha)),
+  tree: (s): TreeSource => ({ __typename: "Tree", repo: s.repo, sha: commitOf(s).sha, folder: "" }),
   changedFilesIfAvailable: (s) => commitOf(s).changes.length,
   changedFiles: (s) => commitOf(s).changes.length,
   additions: (s) => commitOf(s).changes.length,
@@ -306,20 +312,16 @@ const TreeEntry: Fields<TreeEntrySource> = {
 
 /** A folder at a commit: its entries, each with git's mode; a link's object is its blob (the target). */
 const Tree: Fields<TreeSource> = {
-  oid: (t) => treeOid(t),
-  abbreviatedOid: (t) => treeOid(t).slice(0, 7),
+  oid: (t, _args, { state }) => state.treeOid(t.repo, t.sha, t.folder),
+  abbreviatedOid: (t, _args, { state }) => state.treeOid(t.repo, t.sha, t.folder)?.slice(0, 7),
   entries: (t, _args, { state }): TreeEntrySource[] =>
     (state.treeAt(t.repo, t.sha, t.folder) ?? []).map((e) => {
       const path = t.folder === "" ? e.name : `${t.folder}/${e.name}`;
-      if (e.mode === "040000") return { name: e.name, path, mode: e.mode, oid: treeOid({ ...t, folder: path }), object: { __typename: "Tree", repo: t.repo, sha: t.sha, folder: path } };
-      if (e.mode === "160000") return { name: e.name, path, mode: e.mode, oid: e.content ?? "", object: null };
-      return { name: e.name, path, mode: e.mode, oid: blobSha(e.content ?? ""), object: { __typename: "Blob", text: e.content ?? "" } };
+      if (e.mode === "040000") return { name: e.name, path, mode: e.mode, oid: e.oid, object: { __typename: "Tree", repo: t.repo, sha: t.sha, folder: path } };
+      if (e.mode === "160000") return { name: e.name, path, mode: e.mode, oid: e.oid, object: null };
+      return { name: e.name, path, mode: e.mode, oid: e.oid, object: { __typename: "Blob", text: e.content ?? "" } };
     }),
 };
-
-function treeOid(t: TreeSource): string {
-  return blobSha(`tree ${t.sha}:${t.folder}`);
-}
 
 const PullRequest: Fields<PullSource> = {
   id: ({ pr }) => nodeId("011:PullRequest", pr.id),

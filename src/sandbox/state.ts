@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { Permission } from "../model/snapshot.js";
 import { isoSeconds, type SandboxClock } from "./clock.js";
 import { noreplyLogin } from "../shared/identity.js";
+import { blobSha } from "./shapes.js";
 import type { CheckRunConclusion, CheckRunStatus } from "./github-types.js";
 
 export class SandboxError extends Error {
@@ -48,6 +49,21 @@ export interface SandboxTreeEntry {
   mode: string;
   /** The file's content (a link's target, a submodule's commit); absent for a folder. */
   content?: string;
+  /** git's id of the entry: a blob's, a folder's tree's, a submodule's commit. */
+  oid: string;
+}
+
+/** git's tree id: `<mode> <name>\0` and the 20-byte id of each entry, in git's order (a folder sorts as `name/`). */
+function treeHash(entries: readonly SandboxTreeEntry[]): string {
+  const sortKey = (e: SandboxTreeEntry) => (e.mode === "040000" ? `${e.name}/` : e.name);
+  const ordered = [...entries].sort((a, b) => Buffer.compare(Buffer.from(sortKey(a)), Buffer.from(sortKey(b))));
+  const body = Buffer.concat(
+    ordered.map((e) => {
+      const id = /^[0-9a-f]{40}$/.test(e.oid) ? Buffer.from(e.oid, "hex") : createHash("sha1").update(e.oid).digest();
+      return Buffer.concat([Buffer.from(`${e.mode.replace(/^0+/, "")} ${e.name}\0`), id]);
+    }),
+  );
+  return createHash("sha1").update(`tree ${body.length}\0`).update(body).digest("hex");
 }
 
 export interface GitPerson {
@@ -333,15 +349,66 @@ export class SandboxState {
 
   /** The entries of `folder` ("" for the root) at a commit; undefined when there is no such folder. */
   treeAt(repo: SandboxRepo, sha: string, folder: string): SandboxTreeEntry[] | undefined {
-    const prefix = folder === "" ? "" : `${folder.replace(/\/+$/, "")}/`;
-    const entries = new Map<string, SandboxTreeEntry>();
+    return this.treesOf(repo, sha)?.get(folder.replace(/\/+$/, ""))?.entries;
+  }
+
+  /** The git id of `folder`'s tree at a commit: it follows the content, as git's does. */
+  treeOid(repo: SandboxRepo, sha: string, folder: string): string | undefined {
+    return this.treesOf(repo, sha)?.get(folder.replace(/\/+$/, ""))?.oid;
+  }
+
+  /**
+   * A tree or blob by its git id, as `object(oid:)` finds any object of the repository: where a
+   * tree with that id is (a commit and a folder), or a blob's content.
+   */
+  objectByOid(repo: SandboxRepo, oid: string): { tree: { sha: string; folder: string } } | { blob: string } | undefined {
+    const index = this.objectIndex(repo);
+    if (!index.has(oid)) for (const sha of repo.commits.keys()) this.treesOf(repo, sha);
+    return index.get(oid);
+  }
+
+  private readonly trees = new WeakMap<SandboxCommit, Map<string, { entries: SandboxTreeEntry[]; oid: string }>>();
+  private readonly objects = new WeakMap<SandboxRepo, Map<string, { tree: { sha: string; folder: string } } | { blob: string }>>();
+
+  private objectIndex(repo: SandboxRepo) {
+    const index = this.objects.get(repo) ?? new Map<string, { tree: { sha: string; folder: string } } | { blob: string }>();
+    this.objects.set(repo, index);
+    return index;
+  }
+
+  /** Every folder of a commit's tree, with its entries and git's tree id; built once per commit (a commit never changes). */
+  private treesOf(repo: SandboxRepo, sha: string): Map<string, { entries: SandboxTreeEntry[]; oid: string }> | undefined {
+    const commit = repo.commits.get(sha);
+    if (!commit) return undefined;
+    const cached = this.trees.get(commit);
+    if (cached) return cached;
+    const folders = new Map<string, Map<string, SandboxTreeEntry>>([["", new Map()]]);
     for (const [path, file] of this.filesAt(repo, sha)) {
-      if (!path.startsWith(prefix)) continue;
-      const [name, ...deeper] = path.slice(prefix.length).split("/");
-      entries.set(name, deeper.length > 0 ? { name, mode: "040000" } : { name, mode: file.mode ?? "100644", content: file.content ?? "" });
+      const parts = path.split("/");
+      parts.forEach((name, i) => {
+        const folder = parts.slice(0, i).join("/");
+        const entries = folders.get(folder) ?? new Map<string, SandboxTreeEntry>();
+        folders.set(folder, entries);
+        const content = file.content ?? "";
+        const mode = file.mode ?? "100644";
+        entries.set(name, i < parts.length - 1 ? { name, mode: "040000", oid: "" } : { name, mode, content, oid: mode === "160000" ? content : blobSha(content) });
+      });
     }
-    if (entries.size === 0 && prefix !== "") return undefined;
-    return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const index = this.objectIndex(repo);
+    const trees = new Map<string, { entries: SandboxTreeEntry[]; oid: string }>();
+    // Deepest first, so each folder's id is known before its parent's is hashed.
+    const depth = (folder: string) => (folder === "" ? 0 : folder.split("/").length);
+    for (const folder of [...folders.keys()].sort((a, b) => depth(b) - depth(a))) {
+      const entries = [...folders.get(folder)!.values()]
+        .map((e) => (e.mode === "040000" ? { ...e, oid: trees.get(folder === "" ? e.name : `${folder}/${e.name}`)!.oid } : e))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const oid = treeHash(entries);
+      trees.set(folder, { entries, oid });
+      index.set(oid, { tree: { sha, folder } });
+      for (const e of entries) if (e.content !== undefined && e.mode !== "160000") index.set(e.oid, { blob: e.content });
+    }
+    this.trees.set(commit, trees);
+    return trees;
   }
 
   resolveRef(repo: SandboxRepo, ref: string): string | undefined {

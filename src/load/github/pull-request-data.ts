@@ -21,6 +21,7 @@ import { summaryHashes } from "../../report/check-run.js";
 import { commitsWithAiRecords } from "./ai-records.js";
 import type { RecordWarning } from "../../provenance-records/record.js";
 import { readCommitFiles, readRunFiles } from "./commit-files.js";
+import { readCommitChanges } from "./tree-walk.js";
 import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest } from "./queries.js";
 import { readFileModes, type FileMode } from "./file-modes.js";
 import { isUpdateBranchMerge, looksLikeUpdateBranch, type Push } from "./update-branch.js";
@@ -174,6 +175,11 @@ export class GitHubPullRequestData implements PullRequestData {
 
   commitFiles(sha: string): Promise<SnapshotCommitFile[]> {
     return this.cache.get(`commit-files:${sha}`, () => readCommitFiles(this.gh, this.#repo, sha));
+  }
+
+  /** One tree comparison for many commits (see `tree-walk.ts`). */
+  commitChanges(shas: string[]): Promise<Map<string, SnapshotCommitFile[]>> {
+    return this.cache.get(`commit-changes:${shas.join(",")}`, () => readCommitChanges(this.gh, this.#repo, shas));
   }
 
   runFiles(base: string, shas: string[]): Promise<SnapshotCommitFile[] | undefined> {
