@@ -249,7 +249,7 @@ describe("GraphQL", () => {
   it("answers the app's PullRequestSnapshot query, with NOT_FOUND for a missing .github repository", async () => {
     const { PULL_REQUEST_SNAPSHOT_QUERY } = await import("../src/load/github/queries.js");
     const err: any = await gh
-      .graphql(PULL_REQUEST_SNAPSHOT_QUERY, { owner: "acme", name: "models", number, policyExpr: "main:.provenance.yml", appId: 1, checkName: "Provenance Gate" })
+      .graphql(PULL_REQUEST_SNAPSHOT_QUERY, { owner: "acme", name: "models", number, policyExpr: "main:.provenance.yml", appId: 1, checkName: "Provenance Gate", withBefore: false })
       .catch((e) => e);
     expect(err.name).toBe("GraphqlResponseError");
     expect(err.errors).toEqual([expect.objectContaining({ type: "NOT_FOUND", path: ["fallbackRepo"] })]);
