@@ -387,6 +387,16 @@ export class SandboxState {
   }
 
   private readonly trees = new WeakMap<SandboxCommit, Map<string, { entries: SandboxTreeEntry[]; oid: string }>>();
+  /** A change's blob id, hashed once: every later commit's tree holds the same change. */
+  private readonly blobs = new WeakMap<FileChange, string>();
+
+  private blobOf(file: FileChange): string {
+    const known = this.blobs.get(file);
+    if (known !== undefined) return known;
+    const oid = blobSha(file.content ?? "");
+    this.blobs.set(file, oid);
+    return oid;
+  }
   private readonly objects = new WeakMap<SandboxRepo, Map<string, { tree: { sha: string; folder: string } } | { blob: string }>>();
 
   private objectIndex(repo: SandboxRepo) {
@@ -402,16 +412,23 @@ export class SandboxState {
     const cached = this.trees.get(commit);
     if (cached) return cached;
     const folders = new Map<string, Map<string, SandboxTreeEntry>>([["", new Map()]]);
+    const folderOf = (folder: string) => {
+      let entries = folders.get(folder);
+      if (!entries) folders.set(folder, (entries = new Map()));
+      return entries;
+    };
     for (const [path, file] of this.filesAt(repo, sha)) {
-      const parts = path.split("/");
-      parts.forEach((name, i) => {
-        const folder = parts.slice(0, i).join("/");
-        const entries = folders.get(folder) ?? new Map<string, SandboxTreeEntry>();
-        folders.set(folder, entries);
-        const content = file.content ?? "";
-        const mode = file.mode ?? "100644";
-        entries.set(name, i < parts.length - 1 ? { name, mode: "040000", oid: "" } : { name, mode, content, oid: mode === "160000" ? content : blobSha(content) });
-      });
+      // Each folder on the way down, then the file in the last one.
+      let start = 0;
+      for (let slash = path.indexOf("/"); slash >= 0; start = slash + 1, slash = path.indexOf("/", start)) {
+        const entries = folderOf(start === 0 ? "" : path.slice(0, start - 1));
+        const name = path.slice(start, slash);
+        if (!entries.has(name)) entries.set(name, { name, mode: "040000", oid: "" });
+      }
+      const content = file.content ?? "";
+      const mode = file.mode ?? "100644";
+      const name = path.slice(start);
+      folderOf(start === 0 ? "" : path.slice(0, start - 1)).set(name, { name, mode, content, oid: mode === "160000" ? content : this.blobOf(file) });
     }
     const index = this.objectIndex(repo);
     const trees = new Map<string, { entries: SandboxTreeEntry[]; oid: string }>();
