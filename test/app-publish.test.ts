@@ -85,6 +85,7 @@ describe("the publisher", () => {
       .get(`/repos/acme/models/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(200, {
+        total_count: 2,
         check_runs: [
           { id: 10, name: "Provenance Gate", head_sha: HEAD, external_id: "41", status: "completed", conclusion: "success", started_at: PUSHED, output: { title: "x", summary: "x" }, app: { id: APP_ID } },
           { id: 11, name: "Provenance Gate", head_sha: HEAD, external_id: "42", status: "completed", conclusion: "action_required", started_at: PUSHED, output: { title: old.title, summary: old.summary }, app: { id: APP_ID } },

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
-import { installGitHubSchemaCheck, isGitHubApiUrl, validateGitHubRequest, type GitHubRequest } from "./helpers/github-schema.js";
+import { installGitHubSchemaCheck, isGitHubApiUrl, replyMalformed, validateGitHubRequest, type GitHubRequest } from "./helpers/github-schema.js";
 
 const API = "https://api.github.com";
 const REPO = `${API}/repos/acme/models`;
@@ -268,20 +268,26 @@ describe("installGitHubSchemaCheck: every request intercepted by nock is validat
     expect(schema.problems()).toEqual([expect.stringMatching(/^DELETE \/repos\/acme\/models\/git\/refs\/heads%2Fmain: unknown operation/)]);
   });
 
-  test("GraphQL requests are checked for their envelope and pass", async () => {
-    nock(API).post("/graphql").reply(200, { data: { viewer: { login: "x" } } });
-    await gh.graphql("query($n: Int!) { viewer { login } }", { n: 1 });
+  test("a GraphQL document GitHub's schema accepts, answered in its shape, leaves no problems", async () => {
+    nock(API).post("/graphql").reply(200, { data: { viewer: { login: "x", repositories: { totalCount: 3 } } } });
+    await gh.graphql("query($n: Int!) { viewer { login repositories(first: $n) { totalCount } } }", { n: 1 });
     expect(schema.problems()).toEqual([]);
+  });
+
+  test("a GraphQL document that asks for a field GitHub lacks is reported, whatever the mock answers", async () => {
+    nock(API).post("/graphql").reply(200, { data: { viewer: { login: "x", nickname: "y" } } });
+    await gh.graphql("query { viewer { login nickname } }");
+    expect(schema.problems()).toEqual([expect.stringMatching(/^GraphQL document \(anonymous\): Cannot query field "nickname" on type "User"/)]);
   });
 
   test("paginated calls are validated page by page", async () => {
     nock(API)
       .get("/repos/acme/models/pulls")
       .query({ state: "open", base: "main", per_page: "100" })
-      .reply(200, [{ number: 1 }], { link: `<${REPO}/pulls?state=open&base=main&per_page=100&page=2>; rel="next"` })
+      .reply(200, [{ number: 1, head: { sha: "1".repeat(40) }, base: { ref: "main" } }], { link: `<${REPO}/pulls?state=open&base=main&per_page=100&page=2>; rel="next"` })
       .get("/repos/acme/models/pulls")
       .query({ state: "open", base: "main", per_page: "100", page: "2" })
-      .reply(200, [{ number: 2 }]);
+      .reply(200, [{ number: 2, head: { sha: "2".repeat(40) }, base: { ref: "main" } }]);
     const pulls = await gh.paginate(gh.rest.pulls.list, { owner: "acme", repo: "models", state: "open", base: "main", per_page: 100 });
     expect(pulls.map((p) => p.number)).toEqual([1, 2]);
     expect(schema.problems()).toEqual([]);
@@ -301,9 +307,72 @@ describe("installGitHubSchemaCheck: every request intercepted by nock is validat
     expect(schema.problems()).toEqual([]);
   });
 
+  describe("every 2xx answer a mock serves is checked against what GitHub sends", () => {
+    const commit = (files: unknown[]) => ({ sha: SHA, files });
+
+    test("a commit's files without the status GitHub always sends", async () => {
+      nock(API).get(`/repos/acme/models/commits/${SHA}`).reply(200, commit([{ filename: "a.ts" }]));
+      await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: SHA });
+      expect(schema.problems()).toEqual([
+        `GitHub's answer to GET /repos/acme/models/commits/${SHA} (repos/get-commit): answer/files/0 is missing required property "status"`,
+      ]);
+    });
+
+    test("the same answer with its status leaves no problems", async () => {
+      nock(API).get(`/repos/acme/models/commits/${SHA}`).reply(200, commit([{ filename: "a.ts", status: "added" }]));
+      await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: SHA });
+      expect(schema.problems()).toEqual([]);
+    });
+
+    test("answers from reply functions, callbacks and full reply functions, in any scope", async () => {
+      nock(API)
+        .get(/\/commits\//)
+        .reply(200, () => commit([{ filename: "a.ts", status: "gone" }]))
+        .get(/\/commits\//)
+        .reply(200, (_uri: string, _body: unknown, done: (error: null, body: unknown) => void) => done(null, commit([{ status: "added" }])))
+        .get(/\/commits\//)
+        .reply(() => [200, commit([{ filename: 7, status: "added" }])]);
+      for (let i = 0; i < 3; i++) await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: SHA });
+      expect(schema.problems()).toEqual([
+        expect.stringMatching(/answer\/files\/0\/status must be one of .*; got "gone"$/),
+        expect.stringMatching(/answer\/files\/0 is missing required property "filename"$/),
+        expect.stringMatching(/answer\/files\/0\/filename must be string; got 7$/),
+      ]);
+    });
+
+    test("a body cut short is not JSON, whatever its content type says", async () => {
+      nock(API).get(`/repos/acme/models/commits/${SHA}`).reply(200, '{"sha":"', { "content-type": "application/json" });
+      await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: SHA });
+      expect(schema.problems()).toEqual([expect.stringMatching(/\(repos\/get-commit\) is not JSON \(cut short or not JSON\)$/)]);
+    });
+
+    test("a GraphQL answer without a field its document asks for", async () => {
+      nock(API).post("/graphql").reply(200, { data: { viewer: { login: "x" } } });
+      await gh.graphql("query { viewer { login repositories(first: 1) { totalCount } } }");
+      expect(schema.problems()).toEqual([`GitHub's GraphQL answer at viewer.repositories: the field "repositories" is missing`]);
+    });
+
+    test("answers that are not 2xx, or not from GitHub's API, are not read as answers", async () => {
+      nock(API).get(`/repos/acme/models/commits/${SHA}`).reply(422, { message: "No commit found for SHA: x" });
+      nock("http://sandbox.local").get(`/repos/acme/models/commits/${SHA}`).reply(200, {});
+      await expect(gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: SHA })).rejects.toThrow(/No commit found/);
+      await fetch(`http://sandbox.local/repos/acme/models/commits/${SHA}`);
+      expect(schema.problems()).toEqual([]);
+    });
+
+    test("an answer malformed on purpose is not reported, and must be malformed", async () => {
+      replyMalformed(nock(API).get(`/repos/acme/models/commits/${SHA}`), 200, { sha: SHA });
+      replyMalformed(nock(API).get(`/repos/acme/models/commits/${SHA}`), 200, commit([]));
+      await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: SHA });
+      expect(schema.problems()).toEqual([]);
+      await gh.rest.repos.getCommit({ owner: "acme", repo: "models", ref: SHA });
+      expect(schema.problems()).toEqual([`GET /repos/acme/models/commits/${SHA}: an answer served as malformed on purpose, but GitHub's description accepts it`]);
+    });
+  });
+
   test("problems() drains, and stop() ends checking for that handle only", async () => {
     const second = installGitHubSchemaCheck();
-    nock(API).get("/repos/acme/models/pulls/x").times(2).reply(200, {});
+    nock(API).get("/repos/acme/models/pulls/x").times(2).reply(200, { number: 1, state: "open", head: { sha: "1".repeat(40) }, base: { ref: "main" } });
     await gh.request("GET /repos/acme/models/pulls/x");
     expect(second.problems()).toHaveLength(1);
     expect(second.problems()).toEqual([]);

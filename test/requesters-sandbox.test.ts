@@ -60,67 +60,60 @@ async function copilotFromIssue(repo: string) {
 
 const runOf = (repo: string, number: number) => sb.latestCheckRun(repo, sb.pull(repo, number).head_sha)!;
 
+interface Scenario {
+  /** The attack (Alice approves) and its twin (Bob approves), as docs/security.md cites them. */
+  attack: string;
+  twin: string;
+  /** Short, for repository names. */
+  slug: string;
+  setUp: (repo: string) => Promise<number>;
+  tool: string;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    attack: "Alice assigns Copilot to the issue, Copilot opens the PR, Alice unassigns herself and approves: not counted",
+    twin: "Bob, who asked nothing, approves Copilot's pull request: counted",
+    slug: "copilot",
+    setUp: copilotsPullRequest,
+    tool: "GitHub Copilot",
+  },
+  {
+    attack: "Alice assigns Copilot the issue its pull request closes, then approves: not counted",
+    twin: "Bob approves the pull request of the issue Alice assigned Copilot: counted",
+    slug: "copilot-issue",
+    setUp: copilotFromIssue,
+    tool: "GitHub Copilot",
+  },
+  {
+    attack: 'Alice writes "@claude fix this" on the PR, the Claude app pushes, Alice approves: not counted',
+    twin: "Bob, who mentioned nobody, approves the Claude app's push: counted",
+    slug: "claude",
+    setUp: (repo) => claudeAppPush(repo),
+    tool: "Claude Code",
+  },
+  {
+    attack: 'Alice asks "@claude fix this" in an inline review comment, the Claude app pushes, Alice approves: not counted',
+    twin: "Bob approves beside Alice's inline request: counted",
+    slug: "claude-inline",
+    setUp: (repo) => claudeAppPush(repo, "inline"),
+    tool: "Claude Code",
+  },
+];
+
 describe("the people who asked an agent, as GitHub records them", () => {
-  it("attack: Alice assigns Copilot to the issue, Copilot opens the PR, Alice unassigns herself and approves: not counted", async () => {
-    const repo = "acme/copilot-attack";
-    const number = await copilotsPullRequest(repo);
+  it.each(SCENARIOS)("attack: $attack", async (s) => {
+    const repo = `acme/${s.slug}-attack`;
+    const number = await s.setUp(repo);
     await sb.submitReview(repo, number, "alice", "APPROVE");
     const run = runOf(repo, number);
     expect(run.conclusion).toBe("action_required");
-    expect(run.output.summary).toContain("@alice is an AI-session author: asked GitHub Copilot for this pull request");
+    expect(run.output.summary).toContain(`@alice is an AI-session author: asked ${s.tool} for this pull request`);
   });
 
-  it("twin: Bob, who asked nothing, approves Copilot's pull request: counted", async () => {
-    const repo = "acme/copilot-twin";
-    const number = await copilotsPullRequest(repo);
-    await sb.submitReview(repo, number, "bob", "APPROVE");
-    expect(runOf(repo, number).conclusion).toBe("success");
-  });
-
-  it("attack: Alice assigns Copilot the issue its pull request closes, then approves: not counted", async () => {
-    const repo = "acme/copilot-issue-attack";
-    const number = await copilotFromIssue(repo);
-    await sb.submitReview(repo, number, "alice", "APPROVE");
-    const run = runOf(repo, number);
-    expect(run.conclusion).toBe("action_required");
-    expect(run.output.summary).toContain("@alice is an AI-session author: asked GitHub Copilot for this pull request");
-  });
-
-  it("twin: Bob approves the pull request of the issue Alice assigned Copilot: counted", async () => {
-    const repo = "acme/copilot-issue-twin";
-    const number = await copilotFromIssue(repo);
-    await sb.submitReview(repo, number, "bob", "APPROVE");
-    expect(runOf(repo, number).conclusion).toBe("success");
-  });
-
-  it("attack: Alice writes \"@claude fix this\" on the PR, the Claude app pushes, Alice approves: not counted", async () => {
-    const repo = "acme/claude-attack";
-    const number = await claudeAppPush(repo);
-    await sb.submitReview(repo, number, "alice", "APPROVE");
-    const run = runOf(repo, number);
-    expect(run.conclusion).toBe("action_required");
-    expect(run.output.summary).toContain("@alice is an AI-session author: asked Claude Code for this pull request");
-  });
-
-  it("attack: Alice asks \"@claude fix this\" in an inline review comment, the Claude app pushes, Alice approves: not counted", async () => {
-    const repo = "acme/claude-inline-attack";
-    const number = await claudeAppPush(repo, "inline");
-    await sb.submitReview(repo, number, "alice", "APPROVE");
-    const run = runOf(repo, number);
-    expect(run.conclusion).toBe("action_required");
-    expect(run.output.summary).toContain("@alice is an AI-session author: asked Claude Code for this pull request");
-  });
-
-  it("twin: Bob approves beside Alice's inline request: counted", async () => {
-    const repo = "acme/claude-inline-twin";
-    const number = await claudeAppPush(repo, "inline");
-    await sb.submitReview(repo, number, "bob", "APPROVE");
-    expect(runOf(repo, number).conclusion).toBe("success");
-  });
-
-  it("twin: Bob, who mentioned nobody, approves the Claude app's push: counted", async () => {
-    const repo = "acme/claude-twin";
-    const number = await claudeAppPush(repo);
+  it.each(SCENARIOS)("twin: $twin", async (s) => {
+    const repo = `acme/${s.slug}-twin`;
+    const number = await s.setUp(repo);
     await sb.submitReview(repo, number, "bob", "APPROVE");
     expect(runOf(repo, number).conclusion).toBe("success");
   });

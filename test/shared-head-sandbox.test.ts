@@ -5,11 +5,11 @@
  * backlog of other pull requests' evaluations queued in the same installation. What is asserted
  * is the order of the check-run writes the sandbox received, not their times.
  */
-import Bottleneck from "bottleneck";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
 import { GateOctokit } from "../src/app/octokit.js";
+import { SpacedQueues } from "../src/app/spaced-queue.js";
 import { checkRunWrites } from "../src/sandbox/rest.js";
 import { CLAUDE_TRAILER, DEMO_POLICY } from "../src/sandbox/story.js";
 
@@ -22,7 +22,7 @@ let app: RunningApp;
 beforeAll(async () => {
   sb = await Sandbox.start();
   // The shipped queue's kind with a shorter spacing; new per class, so no other test shares it.
-  const write = new Bottleneck.Group({ maxConcurrent: 1, minTime: SPACING_MS });
+  const write = new SpacedQueues(SPACING_MS);
   const Octokit = GateOctokit.defaults((options: Record<string, any> = {}) => ({ ...options, throttle: { ...(options.throttle ?? {}), write } })) as typeof GateOctokit;
   app = await startAppAgainstSandbox(sb, { Octokit });
 });
@@ -54,7 +54,7 @@ async function afterBacklog(repo: string, last: { number: number }, event: "open
   const r = sb.repo(repo);
   const payloads = others.map((o) => {
     if (event === "opened") return sb.pullRequestEvent(repo, o.number, "opened");
-    const { before } = sb.state.pushToPull(r, sb.state.pull(r, o.number), [aiCommit(`evals/o${o.number}-more.yaml`)]);
+    const { before } = sb.state.pushToPull(r, sb.state.pull(r, o.number), [aiCommit(`evals/o${o.number}-more.yaml`)], "carol");
     return { ...sb.pullRequestEvent(repo, o.number, "synchronize"), before, after: sb.pull(repo, o.number).head_sha };
   });
   const snapshots = () => sb.requestCounters().byOperation["graphql:PullRequestSnapshot"] ?? 0;

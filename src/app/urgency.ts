@@ -7,11 +7,13 @@
  * inside `urgently`, are scheduled ahead of the queued ones, though after the request in flight
  * and still a second apart: the spacing stays.
  *
- * The queues are the plugin's own kind (Bottleneck groups keyed per installation), made here so
- * they can be wrapped; the plugin keeps its defaults for the rest.
+ * The queues are made here so they can be wrapped: `global` is the plugin's own kind (a
+ * Bottleneck group keyed per installation), `write` one that chooses at each slot
+ * (spaced-queue.ts); the plugin keeps its defaults for the rest.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import Bottleneck from "bottleneck";
+import { SpacedQueues } from "./spaced-queue.js";
 
 const urgent = new AsyncLocalStorage<true>();
 
@@ -60,9 +62,9 @@ const TIMEOUT_MS = 120_000;
 
 /**
  * The shipped queues, one per process as the plugin's are: `write` (GraphQL queries and writes, one
- * at a time, a second apart) and `global` (every request, 10 in flight).
+ * at a time, a second apart, per installation) and `global` (every request, 10 in flight).
  */
 export const SHIPPED_QUEUES = {
-  write: new Bottleneck.Group({ id: "octokit-write", maxConcurrent: 1, minTime: 1_000, timeout: TIMEOUT_MS }),
+  write: new SpacedQueues(1_000),
   global: new Bottleneck.Group({ id: "octokit-global", maxConcurrent: 10, timeout: TIMEOUT_MS }),
 };

@@ -32,6 +32,8 @@ export async function approvalThenChangesRequested(sb: Sandbox, secret: string, 
   gatedRepo(sb, repo);
   sb.setWebhook(first.webhookUrl, secret);
   const pr = await sb.openPullRequest(repo, { author: "carol", head: "feat", commits: [aiCommit("carol", "evals/a.yaml")] });
+  // Once posted: on a busy machine Probot may answer the delivery (202) before the evaluation ends.
+  await sb.waitForCheckRun(repo, pr.head_sha);
   expect(conclusions(sb, repo, pr.head_sha)).toEqual(["action_required"]);
   const key = "repos.getCommit slow";
   const before = sb.http.faults.hits[key] ?? 0;
