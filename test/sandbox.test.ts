@@ -193,6 +193,27 @@ describe("GraphQL", () => {
     await sb.submitReview("acme/models", number, "dave", "APPROVE");
   });
 
+  it("serves trees as git does: ids from their content (git's own for the same files), and object(oid:) finds trees and blobs", async () => {
+    sb.createRepo({ repo: "acme/trees", files: { "README.md": "hi\n", "evals/t1.yaml": "t1\n" } });
+    const data: any = await gh.graphql(`{
+      repository(owner: "acme", name: "trees") {
+        head: object(expression: "main") { ... on Commit { tree { oid entries { name oid mode } } } }
+        evals: object(oid: "4941084ce8c61f258856dbc3e24965c39d7745d6") { ... on Tree { entries { name oid mode } } }
+        task: object(oid: "795ea43143ebd1173b2ff6d1f24e7705306545dd") { ... on Blob { text } }
+      }
+    }`);
+    // The ids `git write-tree` gives for the same two files.
+    expect(data.repository.head.tree).toEqual({
+      oid: "9dacfadfcbb8ac3495b9a3817f9daac119557178",
+      entries: [
+        { name: "README.md", oid: "45b983be36b73c0788dc9cbcb76cbb80fc7bb057", mode: 0o100644 },
+        { name: "evals", oid: "4941084ce8c61f258856dbc3e24965c39d7745d6", mode: 0o40000 },
+      ],
+    });
+    expect(data.repository.evals.entries).toEqual([{ name: "t1.yaml", oid: "795ea43143ebd1173b2ff6d1f24e7705306545dd", mode: 0o100644 }]);
+    expect(data.repository.task.text).toBe("t1\n");
+  });
+
   it("answers the wider schema the same way: refs, collaborators, teams, the timeline, and unknown fields", async () => {
     sb.addTeamMember("acme/eval-owners", "bob");
     const data: any = await gh.graphql(
