@@ -57,6 +57,7 @@ const OPERATIONS = [
   ["GET", "/app/hook/deliveries", "reconciler: the app's failed webhook deliveries"],
   ["POST", "/app/hook/deliveries/{delivery_id}/attempts", "reconciler: redeliver a failed delivery"],
   ["GET", "/installation/repositories", "reconciler: repositories to scan for missing runs"],
+  ["GET", "/repos/{owner}/{repo}/activity", "pushes to the head branch the app did not see, with their actors"],
 ];
 
 /**
@@ -99,6 +100,7 @@ const RESPONSE_NEEDS = {
     "check_runs[].app.id",
   ],
   "POST /repos/{owner}/{repo}/check-runs": ["id"],
+  "GET /repos/{owner}/{repo}/activity": ["[].id", "[].before", "[].after", "[].ref", "[].timestamp", "[].activity_type", "[].actor.login"],
   "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}": ["id"],
 };
 

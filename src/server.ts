@@ -7,10 +7,14 @@
 import { startServer } from "./ops/start.js";
 
 try {
-  const running = await startServer();
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => void running.shutdown(signal).then((code) => process.exit(code)));
-  }
+  // Installed as soon as the server listens: deliveries can arrive before GitHub first answers.
+  await startServer({
+    onListening: (shutdown) => {
+      for (const signal of ["SIGTERM", "SIGINT"] as const) {
+        process.once(signal, () => void shutdown(signal).then((code) => process.exit(code)));
+      }
+    },
+  });
 } catch (error) {
   console.error(`provenance-gate: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

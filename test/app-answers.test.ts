@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   AI_SHA,
   HEAD,
+  activityJson,
   OWNER,
   REPO,
   runApp,
@@ -22,10 +23,11 @@ import {
 } from "./fixtures/github/harness.js";
 import { replyMalformed } from "./helpers/github-schema.js";
 
-guardGitHubMocks();
+// The head branch's activity is one of the reads below.
+guardGitHubMocks({ activity: false });
 
 type Json = Record<string, any>;
-type Read = "graphql" | "modes" | "files" | "commit" | "compare" | "check-runs" | "pull" | "head-policy" | "team";
+type Read = "graphql" | "modes" | "files" | "commit" | "compare" | "check-runs" | "pull" | "head-policy" | "team" | "activity";
 
 const [LATER_1, LATER_2] = ["c".repeat(40), "d".repeat(40)];
 
@@ -60,6 +62,8 @@ function reads(spec: PrSpec): Record<Read, { method: "get" | "post"; path: strin
       good: () => ({ type: "file", encoding: "base64", content: Buffer.from(spec.policy ?? "").toString("base64") }),
     },
     team: { method: "get", path: `/orgs/${OWNER}/teams/eval-owners/memberships/bob`, good: () => ({ state: "active" }) },
+    // No run records every push to the head: the head branch's activity names who pushed.
+    activity: { method: "get", path: `/repos/${OWNER}/${REPO}/activity`, query: true, good: () => [activityJson(spec, { actor: "alice", after: HEAD, timestamp: "2026-11-20T09:30:00Z" }, 1)] },
   };
 }
 
@@ -121,6 +125,11 @@ const BROKEN: Record<Read, Array<[string, string | Json | unknown[]]>> = {
   team: [
     ["cut short", '{"state":"act'],
     ["an unknown state", { state: "maybe" }],
+  ],
+  activity: [
+    ["cut short", '[{"id":1,"node_id":"A_1","before":"'],
+    ["an actor without a login", [{ ...activityJson(everyReadPr(), { actor: "alice", after: HEAD }, 1), actor: { id: 3 } }]],
+    ["an object where the list belongs", { activities: [] }],
   ],
 };
 

@@ -371,7 +371,7 @@ describe("pull requests sharing a head commit", () => {
     expect(posted[0].conclusion).toBe("action_required");
     expect(posted[0].output.title).toBe("Blocked by pull request #7 on the same commit: Needs 1 independent approval for AI-assisted changes in eval");
     expect(posted[0].output.summary).toContain("GitHub decides a required check per commit");
-    expect(posted[0].output.summary).toMatch(/own=success( pushers=[a-z0-9,-]+)? counted=bob -->$/);
+    expect(posted[0].output.summary).toMatch(/own=success( pushers=[a-z0-9,-]+)?( pushes=all)? counted=bob -->$/);
   });
 
   it("ignores a pull request on the same commit that was closed or has moved on", async () => {

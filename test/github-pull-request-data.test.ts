@@ -4,9 +4,9 @@ import { ProbotOctokit } from "probot";
 import { GitHubPullRequestData } from "../src/load/github/pull-request-data.js";
 import { IncompleteDataError } from "../src/load/pull-request-data.js";
 import { readFileModes } from "../src/load/github/file-modes.js";
-import { API, APP_ID, HEAD, NOW, filesConnection, graphqlData, mockCheckRuns, typicalPr, type PrSpec, type SpecCommit, guardGitHubMocks } from "./fixtures/github/harness.js";
+import { API, APP_ID, HEAD, NOW, filesConnection, graphqlData, mockActivity, mockCheckRuns, typicalPr, type PrSpec, type SpecCommit, guardGitHubMocks } from "./fixtures/github/harness.js";
 
-guardGitHubMocks();
+guardGitHubMocks({ activity: false });
 
 function loader(): GitHubPullRequestData {
   const gh = new ProbotOctokit({ auth: { token: "ghs_test" }, retry: { enabled: false }, throttle: { enabled: false } });
@@ -133,8 +133,10 @@ describe("files", () => {
   it("fails closed when GitHub lists fewer labels than the pull request has", async () => {
     const labels = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `label-${i}` }));
     snapshotReply(typicalPr(), typicalPr().commits, (data) => (data.repository.pullRequest.labels = { totalCount: 101, nodes: labels(100) }));
+    mockActivity(nock(API), typicalPr());
     await expect(loader().pullRequest()).rejects.toThrow(/has 101 labels; only 100 could be read/);
     snapshotReply(typicalPr(), typicalPr().commits, (data) => (data.repository.pullRequest.labels = { totalCount: 100, nodes: labels(100) }));
+    mockActivity(nock(API), typicalPr());
     expect((await loader().pullRequest()).labels).toHaveLength(100);
   });
 
@@ -227,6 +229,7 @@ describe("policies and push time", () => {
       }),
       typicalPr().commits,
     );
+    mockActivity(nock(API), typicalPr());
     const data = loader();
     expect((await data.pullRequest()).last_push_at).toBe("2026-11-20T10:30:00Z");
     expect((await data.checkRuns(HEAD)).map((run) => [run.id, run.status, run.conclusion])).toEqual([
@@ -241,6 +244,7 @@ describe("policies and push time", () => {
       data.repository.pullRequest.headCommit.nodes[0].commit.checkSuites.nodes[0].checkRuns.totalCount = 101;
     });
     mockCheckRuns(nock(API), HEAD, [{ id: 1, external_id: "42", started_at: "2026-11-20T10:30:00Z" }]);
+    mockActivity(nock(API), typicalPr());
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:30:00Z");
   });
 
@@ -249,9 +253,11 @@ describe("policies and push time", () => {
       (data.repository.pullRequest.forcePushes = { nodes: [{ createdAt: "2026-11-20T10:45:00Z", afterCommit: { oid } }] });
     const spec = typicalPr({ runs: [{ id: 1, external_id: "42", started_at: "2026-11-20T10:05:00Z" }] });
     snapshotReply(spec, spec.commits, forced(HEAD));
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:45:00Z");
     // A force-push onto another commit says nothing about this head.
     snapshotReply(spec, spec.commits, forced("9".repeat(40)));
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).last_push_at).toBe("2026-11-20T10:05:00Z");
   });
 
@@ -359,6 +365,7 @@ describe("requesters", () => {
       pr.comments.totalCount = 3;
     });
     assignmentsPage([{ actor: null, assignee: { __typename: "User", login: "bob" } }, { actor: { login: "carol", __typename: "User" }, assignee: { __typename: "Mannequin" } }, { actor: { login: "Copilot", __typename: "Bot" }, assignee: { __typename: "User", login: "alice" } }], false, null);
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).requesters).toEqual([
       { login: "alice", agent: "Copilot[bot]", via: "assigned" },
       { login: "Copilot[bot]", agent: "alice", via: "assigned" },
@@ -370,6 +377,7 @@ describe("requesters", () => {
   it("reads who assigned whom on the issues the pull request closes, and fails closed past what it reads", async () => {
     const spec = typicalPr({ closingIssues: [{ number: 7, assignments: [{ actor: "alice", assignee: "Copilot", assigneeType: "Bot" }] }] });
     snapshotReply(spec, spec.commits);
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).requesters).toEqual([{ login: "alice", agent: "Copilot[bot]", via: "assigned" }]);
     snapshotReply(spec, spec.commits, (data) => (data.repository.pullRequest.closingIssues.totalCount = 30));
     await expect(loader().pullRequest()).rejects.toThrow(/closes 30 issues/);
@@ -392,6 +400,7 @@ describe("requesters", () => {
       nock(API).get("/repos/acme/models/pulls/42/comments").query({ per_page: "100", page: String(n) }).reply(200, comments, link ? { link } : {});
     page(1, Array.from({ length: 100 }, (_, i) => ({ id: i + 1, body: i === 0 ? "@claude rename it" : "ok", user: i === 1 ? null : { login: "erin", type: "User" } })), '<https://api.github.com/repos/acme/models/pulls/42/comments?page=2>; rel="next"');
     page(2, [{ id: 101, body: "@Claude and the test", user: { login: "frank", type: "User" } }]);
+    mockActivity(nock(API), spec);
     expect((await loader().pullRequest()).requesters).toEqual([
       { login: "erin", agent: "claude", via: "mentioned" },
       { login: "frank", agent: "claude", via: "mentioned" },
@@ -400,6 +409,7 @@ describe("requesters", () => {
 
   it("leaves the field out when GitHub records nobody asking", async () => {
     snapshotReply(typicalPr(), typicalPr().commits);
+    mockActivity(nock(API), typicalPr());
     expect((await loader().pullRequest()).requesters).toBeUndefined();
   });
 });

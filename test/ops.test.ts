@@ -432,3 +432,46 @@ describe("the server (startServer) against the sandbox as GitHub", () => {
     await expect(get(`${base}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
   });
 });
+
+describe("the server (startServer) signalled before GitHub first answers", () => {
+  it("hands its shutdown over as soon as it listens, and a shutdown then drains and ends the start", async () => {
+    // A GitHub that accepts connections and never answers: the first GET /app hangs.
+    const held: import("node:net").Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket)).listen(0, "127.0.0.1");
+    await new Promise((resolve) => silent.once("listening", resolve));
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      APP_ID: "1",
+      PRIVATE_KEY: KEY,
+      WEBHOOK_SECRET: randomBytes(20).toString("hex"),
+      GHE_HOST: `127.0.0.1:${(silent.address() as { port: number }).port}`,
+      GHE_PROTOCOL: "http",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      RECONCILE_INTERVAL_MS: "0",
+    };
+    Object.assign(process.env, { WEBHOOK_SECRET: env.WEBHOOK_SECRET });
+    let handedOver: ((signal: string) => Promise<number>) | undefined;
+    let started = false;
+    const starting = startServer({ env, cwd: dir, log: pino({ level: "silent" }), onListening: (shutdown) => (handedOver = shutdown) }).then((r) => {
+      started = true;
+      return r;
+    });
+    try {
+      const deadline = Date.now() + 20_000;
+      while (held.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      // Listening and asking GitHub, not started yet: a signal now must already drain.
+      expect(held.length).toBe(1);
+      expect(started).toBe(false);
+      expect(handedOver).toBeDefined();
+      expect((await get(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(await handedOver!("SIGTERM")).toBe(0);
+      // The unanswered probe is abandoned, so the start ends instead of waiting out its timeout.
+      const running = await starting;
+      expect(running.shutdown).toBe(handedOver);
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  }, 30_000);
+});

@@ -203,6 +203,10 @@ describe.skipIf(!process.env.TEST_REDIS_URL && !process.env.CI)("node lib/server
       }
       expect(output()).not.toMatch(/Cannot find package/);
       expect(checks?.store, output()).toBe("ok");
+      // The store answers before the server has finished starting (its first GET /app): SIGTERM
+      // drains only from then on.
+      const starting = performance.now();
+      while (!/provenance-gate: not ready yet/.test(output()) && performance.now() - starting < 15_000) await new Promise((r) => setTimeout(r, 100));
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
     } finally {

@@ -193,6 +193,27 @@ describe("GraphQL", () => {
     await sb.submitReview("acme/models", number, "dave", "APPROVE");
   });
 
+  it("serves trees as git does: ids from their content (git's own for the same files), and object(oid:) finds trees and blobs", async () => {
+    sb.createRepo({ repo: "acme/trees", files: { "README.md": "hi\n", "evals/t1.yaml": "t1\n" } });
+    const data: any = await gh.graphql(`{
+      repository(owner: "acme", name: "trees") {
+        head: object(expression: "main") { ... on Commit { tree { oid entries { name oid mode } } } }
+        evals: object(oid: "4941084ce8c61f258856dbc3e24965c39d7745d6") { ... on Tree { entries { name oid mode } } }
+        task: object(oid: "795ea43143ebd1173b2ff6d1f24e7705306545dd") { ... on Blob { text } }
+      }
+    }`);
+    // The ids `git write-tree` gives for the same two files.
+    expect(data.repository.head.tree).toEqual({
+      oid: "9dacfadfcbb8ac3495b9a3817f9daac119557178",
+      entries: [
+        { name: "README.md", oid: "45b983be36b73c0788dc9cbcb76cbb80fc7bb057", mode: 0o100644 },
+        { name: "evals", oid: "4941084ce8c61f258856dbc3e24965c39d7745d6", mode: 0o40000 },
+      ],
+    });
+    expect(data.repository.evals.entries).toEqual([{ name: "t1.yaml", oid: "795ea43143ebd1173b2ff6d1f24e7705306545dd", mode: 0o100644 }]);
+    expect(data.repository.task.text).toBe("t1\n");
+  });
+
   it("answers the wider schema the same way: refs, collaborators, teams, the timeline, and unknown fields", async () => {
     sb.addTeamMember("acme/eval-owners", "bob");
     const data: any = await gh.graphql(
@@ -228,7 +249,7 @@ describe("GraphQL", () => {
   it("answers the app's PullRequestSnapshot query, with NOT_FOUND for a missing .github repository", async () => {
     const { PULL_REQUEST_SNAPSHOT_QUERY } = await import("../src/load/github/queries.js");
     const err: any = await gh
-      .graphql(PULL_REQUEST_SNAPSHOT_QUERY, { owner: "acme", name: "models", number, policyExpr: "main:.provenance.yml", appId: 1, checkName: "Provenance Gate" })
+      .graphql(PULL_REQUEST_SNAPSHOT_QUERY, { owner: "acme", name: "models", number, policyExpr: "main:.provenance.yml", appId: 1, checkName: "Provenance Gate", withBefore: false })
       .catch((e) => e);
     expect(err.name).toBe("GraphqlResponseError");
     expect(err.errors).toEqual([expect.objectContaining({ type: "NOT_FOUND", path: ["fallbackRepo"] })]);

@@ -54,7 +54,7 @@ async function afterBacklog(repo: string, last: { number: number }, event: "open
   const r = sb.repo(repo);
   const payloads = others.map((o) => {
     if (event === "opened") return sb.pullRequestEvent(repo, o.number, "opened");
-    const { before } = sb.state.pushToPull(r, sb.state.pull(r, o.number), [aiCommit(`evals/o${o.number}-more.yaml`)]);
+    const { before } = sb.state.pushToPull(r, sb.state.pull(r, o.number), [aiCommit(`evals/o${o.number}-more.yaml`)], "carol");
     return { ...sb.pullRequestEvent(repo, o.number, "synchronize"), before, after: sb.pull(repo, o.number).head_sha };
   });
   const snapshots = () => sb.requestCounters().byOperation["graphql:PullRequestSnapshot"] ?? 0;

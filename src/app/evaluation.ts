@@ -50,6 +50,8 @@ export interface PullRequestTarget extends RepoRef {
   pusher?: string;
   /** The push it made (`synchronize`'s `before` and `after`), so an "Update branch" merge can be told apart. */
   push?: { before: string; after: string };
+  /** The head of an `opened` event: nobody pushed to the pull request before it. */
+  openedHead?: string;
   /** The pull request's assignees, from the event. */
   assignees?: string[];
   /** Filled from what this process remembers (below). */
@@ -112,14 +114,20 @@ export class EvaluationTurns {
   readonly queue = new OneAtATime<Published>();
   readonly #seenPushes = new Map<string, Set<string>>();
   readonly #pushes = new Map<string, Push[]>();
+  readonly #openedHeads = new Map<string, string>();
 
   remember(key: string, target: PullRequestTarget): void {
     let seen = this.#seenPushes.get(key);
     if (!seen) {
-      if (this.#seenPushes.size >= MAX_SEEN) this.#seenPushes.delete(this.#seenPushes.keys().next().value!);
+      if (this.#seenPushes.size >= MAX_SEEN) {
+        const oldest = this.#seenPushes.keys().next().value!;
+        this.#seenPushes.delete(oldest);
+        this.#openedHeads.delete(oldest);
+      }
       seen = new Set();
       this.#seenPushes.set(key, seen);
     }
+    if (target.openedHead) this.#openedHeads.set(key, target.openedHead);
     if (target.pusher && target.push) {
       const pushes = this.#pushes.get(key) ?? [];
       if (!pushes.some((p) => p.after === target.push!.after && p.login === target.pusher!.toLowerCase())) pushes.push({ login: target.pusher.toLowerCase(), ...target.push });
@@ -127,10 +135,11 @@ export class EvaluationTurns {
     } else if (target.pusher) seen.add(target.pusher.toLowerCase());
   }
 
-  remembered(key: string): { pushers?: string[]; pushes?: Push[] } {
+  remembered(key: string): { pushers?: string[]; pushes?: Push[]; openedHead?: string } {
     const seen = this.#seenPushes.get(key);
     const pushes = this.#pushes.get(key);
-    return { ...(seen ? { pushers: [...seen] } : {}), ...(pushes ? { pushes: [...pushes] } : {}) };
+    const openedHead = this.#openedHeads.get(key);
+    return { ...(seen ? { pushers: [...seen] } : {}), ...(pushes ? { pushes: [...pushes] } : {}), ...(openedHead ? { openedHead } : {}) };
   }
 }
 const MAX_SEEN = 10_000;
@@ -269,6 +278,7 @@ async function evaluateAndPublishWith(deps: AppDeps, target: PullRequestTarget, 
     cache,
     ...(target.pushers ? { pushers: target.pushers } : {}),
     ...(target.pushes ? { pushes: target.pushes } : {}),
+    ...(target.openedHead ? { openedHead: target.openedHead } : {}),
     ...(target.assignees ? { assignees: target.assignees } : {}),
   });
   // Our runs on the head come with the main query; only another head needs a listing of its own.
@@ -327,7 +337,7 @@ async function withOpenSiblings(
     decision = decide({ kind: "error", problem: describeError(error) });
   }
   if (decision.blockedBy.length === 0 && decision.input === own.decision.input) return { evaluation: own, siblings };
-  return { evaluation: { ...own, decision, output: renderDecision(decision, own.output.pushers) }, siblings };
+  return { evaluation: { ...own, decision, output: renderDecision(decision, own.output.pushers, own.output.allPushes) }, siblings };
 }
 
 /** Siblings whose run no longer shows the commit's combined result are evaluated again. */
@@ -349,19 +359,21 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
     if (resolution.kind === "none") {
       // Nothing is enforced without a policy, but a pull request adding a broken one must hear so.
       if ((await pullRequestPolicyErrors(data)).length === 0) {
-        const headSha = await data.headSha();
+        const [headSha, known] = await Promise.all([data.headSha(), data.knownPushers()]);
         const decision = decide({ kind: "no-policy", searched: resolution.searched });
         const record = { repository: data.repository, pr: data.options.number, head_sha: headSha, policy_blob_sha: null };
-        return { decision, output: renderDecision(decision), headSha, record };
+        // Who pushed stays recorded for when a policy arrives; GitHub's activity is not asked while nothing is enforced.
+        return { decision, output: renderDecision(decision, known.pushers, known.complete), headSha, record };
       }
       policy = floorOnlyPolicy(resolution.searched);
     } else {
       policy = resolution.policy;
     }
-    const [snapshot, prConfigErrors, recordWarnings] = await Promise.all([
+    const [snapshot, prConfigErrors, recordWarnings, pushed] = await Promise.all([
       buildSnapshot(data, policy, data.repository),
       pullRequestPolicyErrors(data),
       data.recordWarnings(),
+      data.pushers(),
     ]);
     const verdict = evaluate(policy, snapshot, { now, prConfigErrors });
     const record = {
@@ -376,17 +388,21 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       fallback: verdict.policy.fallback_reason !== undefined,
     };
     const decision = decide({ kind: "verdict", verdict, warnings: recordWarnings.map(describeRecordWarning) });
-    return { decision, output: renderDecision(decision), headSha: snapshot.pull_request.head_sha, verdict, record };
+    // The verdict names the pushers; the marker also records whether they are all of them.
+    return { decision, output: renderDecision(decision, [], pushed.complete), headSha: snapshot.pull_request.head_sha, verdict, record };
   } catch (error) {
     const report = describeError(error);
     const level = error instanceof IncompleteDataError ? "warn" : "error";
     deps.log[level]({ err: error, repository: data.repository, pr: data.options.number }, `provenance-gate: evaluation failed (${report.kind})`);
     const record = { repository: data.repository, pr: data.options.number, head_sha: data.loadedHeadSha ?? null, error: report.kind };
-    // The pushers known so far stay recorded, even on a failure run.
-    // When they cannot be judged, every push's sender counts.
-    const pushers = await data.pushers().catch(() => [...(data.options.pushers ?? []), ...(data.options.pushes ?? []).map((p) => p.login)]);
+    // The pushers known so far stay recorded, even on a failure run: those GitHub's activity
+    // would add are asked for again next time. When they cannot be judged, every push's sender counts.
+    const known = await data
+      .pushers()
+      .catch(() => data.knownPushers())
+      .catch(() => ({ pushers: [...(data.options.pushers ?? []), ...(data.options.pushes ?? []).map((p) => p.login)], complete: false }));
     const decision = decide({ kind: "error", problem: report });
-    return { decision, output: renderDecision(decision, pushers), headSha: data.loadedHeadSha, error, record };
+    return { decision, output: renderDecision(decision, known.pushers, known.complete), headSha: data.loadedHeadSha, error, record };
   }
 }
 

@@ -78,7 +78,7 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
 
 /** The failure posted in place of a result that could not be posted; the pushers stay recorded. */
 function failureInstead(result: CheckRunOutput, problem: EvaluationProblem, what: string): CheckRunOutput {
-  return renderDecision(decide({ kind: "error", problem: { ...problem, message: `${what}: ${problem.message}` } }), result.pushers);
+  return renderDecision(decide({ kind: "error", problem: { ...problem, message: `${what}: ${problem.message}` } }), result.pushers, result.allPushes);
 }
 
 /** Bad credentials, or an exhausted quota: another write now would fail the same way. */

@@ -88,6 +88,7 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
         headSha: pr.head.sha,
         eventTime: pushed ? eventTime(pr.updated_at, options.now()) : undefined,
         ...(payload.action === "synchronize" ? { ...pusherOf(payload.sender), push: { before: payload.before, after: payload.after } } : {}),
+        ...(payload.action === "opened" ? { openedHead: pr.head.sha } : {}),
         assignees: assigneesOf(pr.assignees),
         // These put the pull request on a commit that may already show another one's result.
         holdSharedHead: payload.action === "opened" || payload.action === "reopened" || (payload.action === "edited" && payload.changes.base !== undefined),

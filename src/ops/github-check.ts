@@ -19,6 +19,8 @@ export class GitHubCheck {
   private lastOk?: number;
   private last?: ProbeResult;
   private timer?: NodeJS.Timeout;
+  // A shutdown must not wait out a probe GitHub is slow to answer.
+  private readonly stopped = new AbortController();
   private readonly intervalMs: number;
   private readonly freshMs: number;
   private readonly timeoutMs: number;
@@ -35,7 +37,7 @@ export class GitHubCheck {
   async probe(): Promise<ProbeResult> {
     let result: ProbeResult;
     try {
-      await this.options.probe(AbortSignal.timeout(this.timeoutMs));
+      await this.options.probe(AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopped.signal]));
       this.lastOk = this.now();
       result = { ok: true };
     } catch (error) {
@@ -54,6 +56,7 @@ export class GitHubCheck {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.stopped.abort();
   }
 
   /** Readiness check "github": null when GitHub answered within `freshMs`. */

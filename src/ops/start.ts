@@ -25,6 +25,12 @@ export interface StartOptions {
   probeIntervalMs?: number;
   /** The logger (default: Probot's, from LOG_LEVEL and LOG_FORMAT). */
   log?: Logger;
+  /**
+   * Called with `shutdown` as soon as the server listens, before the first `GET /app`: from then
+   * on deliveries may be in flight, so a SIGTERM must already drain (`node lib/server.js`
+   * installs its signal handlers here).
+   */
+  onListening?: (shutdown: (signal: string) => Promise<number>) => void;
 }
 
 export interface Running {
@@ -42,7 +48,9 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
   const mode = checkConfiguration(env, cwd);
   if (mode.kind === "setup") {
     const server = await run(provenanceGateApp, { Octokit: GateOctokit, env });
-    return { server, shutdown: async () => (await server.stop(), 0) };
+    const shutdown = async () => (await server.stop(), 0);
+    options.onListening?.(shutdown);
+    return { server, shutdown };
   }
 
   let probot: Probot | undefined;
@@ -81,15 +89,6 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
   for (const listener of process.listeners("SIGINT")) if (!sigintBefore.includes(listener)) process.off("SIGINT", listener);
   const log = probot!.log;
 
-  const first = await github!.start();
-  if (!first.ok && first.rejected) {
-    github!.stop();
-    await server.stop();
-    throw new StartupError(`cannot start: ${first.reason} (APP_ID=${mode.appId}).`);
-  }
-  if (!first.ok) log.warn(`provenance-gate: not ready yet: ${first.reason}`);
-  else log.info("provenance-gate: GitHub accepted the app's credentials; ready");
-
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> =>
     (stopping ??= (async () => {
@@ -111,5 +110,17 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       log.info("provenance-gate: stopped cleanly");
       return hookErrors.length > 0 ? 1 : 0;
     })());
+  options.onListening?.(shutdown);
+
+  const first = await github!.start();
+  // A signal while GitHub was first asked: the shutdown under way decides the exit, not this answer.
+  if (stopping) return { server, github, shutdown };
+  if (!first.ok && first.rejected) {
+    github!.stop();
+    await server.stop();
+    throw new StartupError(`cannot start: ${first.reason} (APP_ID=${mode.appId}).`);
+  }
+  if (!first.ok) log.warn(`provenance-gate: not ready yet: ${first.reason}`);
+  else log.info("provenance-gate: GitHub accepted the app's credentials; ready");
   return { server, github, shutdown };
 }

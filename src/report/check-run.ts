@@ -18,7 +18,7 @@ export const SUMMARY_LIMIT = 65_535;
 export const TITLE_LIMIT = 200;
 export const HASH_MARKER_PREFIX = "<!-- provenance-gate:sha256=";
 // Anchored at the end: the marker this module appends is always last, so text quoted from a commit cannot forge it.
-const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))?(?: pushers=([A-Za-z0-9\-[\],]{0,4000}))?(?: counted=([A-Za-z0-9\-[\],]{0,4000}))? -->$/;
+const HASH_MARKER = /<!-- provenance-gate:sha256=([0-9a-f]{64}) annotations=([0-9a-f]{64})(?: own=(success|action_required|failure))?(?: pushers=([A-Za-z0-9\-[\],]{0,4000}))?(?: pushes=(all))?(?: counted=([A-Za-z0-9\-[\],]{0,4000}))? -->$/;
 /** A GitHub login as the marker may carry it (letters, digits, hyphens, an app's `[bot]`). */
 const MARKER_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
 /** The pusher list is state, not a report: it is capped so it cannot crowd out the summary. */
@@ -61,17 +61,25 @@ export interface CheckRunOutput {
    */
   pushers: string[];
   /**
+   * Whether `pushers` names the sender of every push to the head branch since the pull request
+   * was opened (`pushes=all` in the marker): then the next run need not ask GitHub's activity.
+   */
+  allPushes: boolean;
+  /**
    * Whose approvals this pull request's own result counted, in the marker too: when one of them
    * loses access, the app finds the pull requests to re-evaluate from its runs alone.
    */
   counted: string[];
 }
 
-/** The check run that shows a decision; `pushers` are recorded in the marker when no verdict names them. */
-export function renderDecision(decision: Decision, pushers: readonly string[] = []): CheckRunOutput {
+/**
+ * The check run that shows a decision; `pushers` are recorded in the marker when no verdict names
+ * them, and `allPushes` says whether they are the senders of every push since the pull request was opened.
+ */
+export function renderDecision(decision: Decision, pushers: readonly string[] = [], allPushes = false): CheckRunOutput {
   const shown = renderInput(decision, pushers);
   const banner = decision.blockedBy.length > 0 ? siblingsBanner(decision) : "";
-  return finishOutput(decision.conclusion, decision.title, banner + shown.body, shown.annotations, banner + shown.hashed, decision.own, shown.pushers, shown.counted);
+  return finishOutput(decision.conclusion, decision.title, banner + shown.body, shown.annotations, banner + shown.hashed, decision.own, shown.pushers, shown.counted, allPushes);
 }
 
 interface Shown {
@@ -199,11 +207,18 @@ export function renderHold(number: number, baseRef: string | undefined, others: 
 /** The hashes (and the pull request's own conclusion) hidden in a summary this module wrote, if any. */
 export function summaryHashes(
   summary: string | null | undefined,
-): { hash: string; annotationsHash: string; own?: Conclusion; pushers: string[]; counted: string[] } | undefined {
+): { hash: string; annotationsHash: string; own?: Conclusion; pushers: string[]; allPushes: boolean; counted: string[] } | undefined {
   const match = summary ? HASH_MARKER.exec(summary) : null;
   if (!match) return undefined;
   const logins = (list: string | undefined) => (list ?? "").split(",").filter((l) => MARKER_LOGIN.test(l));
-  return { hash: match[1], annotationsHash: match[2], ...(match[3] ? { own: match[3] as Conclusion } : {}), pushers: logins(match[4]), counted: logins(match[5]) };
+  return {
+    hash: match[1],
+    annotationsHash: match[2],
+    ...(match[3] ? { own: match[3] as Conclusion } : {}),
+    pushers: logins(match[4]),
+    allPushes: match[5] === "all",
+    counted: logins(match[6]),
+  };
 }
 
 // ---------- building blocks ----------
@@ -221,18 +236,24 @@ export function finishOutput(
   pushers: readonly string[] = [],
   /** Whose approvals counted (already part of the body, so not hashed again). */
   counted: readonly string[] = [],
+  /** `pushers` are the senders of every push since the pull request was opened. */
+  allPushes = false,
 ): CheckRunOutput {
   const oneLine = singleLine(title);
-  const markerLogins = (logins: readonly string[]) => [...new Set(logins.map((l) => l.toLowerCase()))].filter((l) => MARKER_LOGIN.test(l)).sort().slice(0, MAX_MARKER_PUSHERS);
+  const unique = (logins: readonly string[]) => [...new Set(logins.map((l) => l.toLowerCase()))];
+  const markerLogins = (logins: readonly string[]) => unique(logins).filter((l) => MARKER_LOGIN.test(l)).sort().slice(0, MAX_MARKER_PUSHERS);
   const kept = markerLogins(pushers);
   const countedKept = markerLogins(counted);
+  // A list the marker could not hold whole is no longer every pusher.
+  const complete = allPushes && kept.length === unique(pushers).length;
   const hash = createHash("sha256")
-    .update(JSON.stringify({ conclusion, own, title: oneLine, body: hashedBody, annotations, ...(kept.length > 0 ? { pushers: kept } : {}) }))
+    .update(JSON.stringify({ conclusion, own, title: oneLine, body: hashedBody, annotations, ...(kept.length > 0 ? { pushers: kept } : {}), ...(complete ? { allPushes: true } : {}) }))
     .digest("hex");
   const annotationsHash = createHash("sha256").update(JSON.stringify(annotations)).digest("hex");
-  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} own=${own}${kept.length > 0 ? ` pushers=${kept.join(",")}` : ""}${countedKept.length > 0 ? ` counted=${countedKept.join(",")}` : ""} -->`;
+  const state = `${kept.length > 0 ? ` pushers=${kept.join(",")}` : ""}${complete ? " pushes=all" : ""}${countedKept.length > 0 ? ` counted=${countedKept.join(",")}` : ""}`;
+  const marker = `\n\n${HASH_MARKER_PREFIX}${hash} annotations=${annotationsHash} own=${own}${state} -->`;
   const summary = truncateSummary(body, SUMMARY_LIMIT - marker.length) + marker;
-  return { conclusion, own, title: oneLine, body, summary, annotations, hash, annotationsHash, pushers: kept, counted: countedKept };
+  return { conclusion, own, title: oneLine, body, summary, annotations, hash, annotationsHash, pushers: kept, allPushes: complete, counted: countedKept };
 }
 
 const TRUNCATION_NOTE =

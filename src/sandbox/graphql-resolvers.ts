@@ -341,6 +341,8 @@ const PullRequest: Fields<PullSource> = {
   headRefName: ({ pr }) => pr.head_ref,
   baseRefOid: ({ repo, pr }) => repo.branches.get(pr.base_ref) ?? pr.base_sha,
   headRefOid: ({ pr }) => pr.head_sha,
+  // The sandbox has no forks: every head branch is in the pull request's repository.
+  isCrossRepository: () => false,
   baseRef: ({ repo, pr }) => ({ repo, name: pr.base_ref, sha: repo.branches.get(pr.base_ref) ?? pr.base_sha }) satisfies RefSource,
   headRef: ({ repo, pr }) => branchRef(repo, pr.head_ref),
   changedFiles: ({ repo, pr }, _a, { state }) => state.pullFiles(repo, pr).length,

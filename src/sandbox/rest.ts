@@ -445,6 +445,72 @@ route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "teams.getM
 
 route("GET", "/repos/{owner}/{repo}", "repos.get", "token", (host, req) => json(repoJson(host.state, repoFor(host, req))));
 
+// ── Repository activity ───────────────────────────────────────────────────────────────────────
+
+const ACTIVITY_TYPES = new Set(["push", "force_push", "branch_creation", "branch_deletion", "pr_merge", "merge_queue_merge"]);
+const TIME_PERIOD_HOURS: Record<string, number> = { day: 24, week: 168, month: 720, quarter: 2160, year: 8760 };
+const activityCursor = (id: number) => Buffer.from(`cursor:v2:${id}`).toString("base64");
+
+/**
+ * Every change of a ref with who made it, newest first unless `direction=asc`, filtered by ref
+ * (`refs/heads/<b>` or `<b>`), actor, activity type and time period; paged by opaque `after` /
+ * `before` cursors that the `Link` header carries (`rel="next"`, `rel="prev"`), as GitHub does.
+ */
+route("GET", "/repos/{owner}/{repo}/activity", "repos.listActivities", "token", (host, req) => {
+  const repo = repoFor(host, req);
+  const q = (name: string) => req.query.get(name) ?? undefined;
+  const invalid = (field: string) => new SandboxError(422, "Validation Failed", [{ resource: "Activity", field, code: "invalid" }]);
+  const direction = q("direction") ?? "desc";
+  if (direction !== "asc" && direction !== "desc") throw invalid("direction");
+  const type = q("activity_type");
+  if (type !== undefined && !ACTIVITY_TYPES.has(type)) throw invalid("activity_type");
+  const period = q("time_period");
+  if (period !== undefined && TIME_PERIOD_HOURS[period] === undefined) throw invalid("time_period");
+  const ref = q("ref");
+  const fullRef = ref === undefined ? undefined : ref.startsWith("refs/") ? ref : `refs/heads/${ref}`;
+  const actor = q("actor")?.toLowerCase();
+  const since = period === undefined ? undefined : host.state.clock.now().getTime() - TIME_PERIOD_HOURS[period] * 3600_000;
+  const list = repo.activity
+    .filter((a) => (fullRef === undefined || a.ref === fullRef) && (type === undefined || a.activity_type === type))
+    .filter((a) => (actor === undefined || a.actor?.toLowerCase() === actor) && (since === undefined || Date.parse(a.timestamp) >= since));
+  if (direction === "desc") list.reverse();
+  const per = Math.min(Math.max(Number(q("per_page") ?? 30) || 30, 1), 100);
+  const position = (cursor: string) => {
+    const id = Number(/^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, "base64").toString())?.[1]);
+    const at = list.findIndex((a) => a.id === id);
+    if (at < 0) throw invalid("cursor");
+    return at;
+  };
+  const after = q("after");
+  const before = q("before");
+  const start = after !== undefined ? position(after) + 1 : before !== undefined ? Math.max(position(before) - per, 0) : 0;
+  const end = before !== undefined && after === undefined ? position(before) : start + per;
+  const slice = list.slice(start, Math.min(end, start + per));
+  const link = (rel: string, cursor: Record<string, string>) => {
+    const u = new URL(req.url);
+    for (const name of ["after", "before", "page"]) u.searchParams.delete(name);
+    for (const [name, value] of Object.entries(cursor)) u.searchParams.set(name, value);
+    return `<${u.toString()}>; rel="${rel}"`;
+  };
+  const links: string[] = [];
+  if (slice.length > 0 && start + slice.length < list.length) links.push(link("next", { after: activityCursor(slice[slice.length - 1].id) }));
+  if (slice.length > 0 && start > 0) links.push(link("prev", { before: activityCursor(slice[0].id) }));
+  return json(
+    slice.map((a) => ({
+      id: a.id,
+      node_id: Buffer.from(`010:Activity${a.id}`).toString("base64"),
+      before: a.before,
+      after: a.after,
+      ref: a.ref,
+      timestamp: a.timestamp,
+      activity_type: a.activity_type,
+      actor: a.actor === null ? null : userJson(host.state, a.actor),
+    })) satisfies Array<Subset<GitHubItem<"repos", "listActivities">>>,
+    200,
+    links.length > 0 ? { link: links.join(", ") } : undefined,
+  );
+});
+
 // ── Check runs ────────────────────────────────────────────────────────────────────────────────
 
 function rejectInvalidCheckRun(body: Record<string, unknown>, creating: boolean): void {

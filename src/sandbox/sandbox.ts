@@ -240,12 +240,17 @@ export class Sandbox {
     return { action, number: pr.number, pull_request: pullJson(this.state, r, pr), ...this.envelope(r, pr.author) };
   }
 
-  /** Pushes commits to the PR's head branch (a new head SHA) and sends `pull_request.synchronize`. */
-  async pushCommits(repo: string, number: number, commits: CommitSpec[], pusher?: string): Promise<{ head_sha: string; delivery?: Delivery }> {
+  /**
+   * `pusher` (default: the PR's author) pushes commits to the PR's head branch (a new head SHA);
+   * GitHub sends `pull_request.synchronize`, unless `deliver` is false (a delivery the app never
+   * received, and that nobody redelivers).
+   */
+  async pushCommits(repo: string, number: number, commits: CommitSpec[], pusher?: string, opts: { deliver?: boolean } = {}): Promise<{ head_sha: string; delivery?: Delivery }> {
     this.state.clock.tick();
     const r = this.repo(repo);
     const pr = this.state.pull(r, number);
-    const { before } = this.state.pushToPull(r, pr, commits);
+    const { before } = this.state.pushToPull(r, pr, commits, pusher ?? pr.author);
+    if (opts.deliver === false) return { head_sha: pr.head_sha };
     const delivery = await this.send("pull_request", {
       action: "synchronize",
       number: pr.number,
@@ -296,7 +301,7 @@ export class Sandbox {
     this.state.clock.tick();
     const r = this.repo(repo);
     const pr = this.state.pull(r, number);
-    const { before } = this.state.forcePushPull(r, pr, sha);
+    const { before } = this.state.forcePushPull(r, pr, sha, opts.pusher ?? pr.author);
     if (opts.deliver === false) return undefined;
     return this.send("pull_request", {
       action: "synchronize",
@@ -396,6 +401,7 @@ export class Sandbox {
         files: [content === null ? { filename: path, status: "removed" } : { filename: path, status: exists ? "modified" : "added", content }],
       },
     ]);
+    this.state.recordActivity(r, branch, { before, after: c.sha, activity_type: "push", actor: author });
     const u = userJson(this.state, author);
     const commitPayload = {
       id: c.sha,
@@ -478,9 +484,11 @@ export class Sandbox {
     const r = this.repo(repo);
     const pr = this.state.pull(r, number);
     if (pr.state !== "open") throw new SandboxError(405, "Pull Request is not mergeable");
+    const before = r.branches.get(pr.base_ref)!;
     const [c] = this.state.commitToBranch(r, pr.base_ref, [
       { message: `Merge pull request #${pr.number} from ${r.owner}/${pr.head_ref}\n\n${pr.title}`, author: by, files: this.state.pullFiles(r, pr) },
     ]);
+    this.state.recordActivity(r, pr.base_ref, { before, after: c.sha, activity_type: "pr_merge", actor: by });
     const at = isoSeconds(this.state.clock.now());
     pr.state = "closed";
     pr.merged = { sha: c.sha, by, at };

@@ -155,6 +155,22 @@ export interface SandboxCheckRun {
   writes: number;
 }
 
+/** One change of a ref, as GitHub's repository activity lists it (`GET /repos/{o}/{r}/activity`). */
+export interface SandboxActivity {
+  id: number;
+  /** The full ref: `refs/heads/<branch>`. */
+  ref: string;
+  before: string;
+  after: string;
+  timestamp: string;
+  activity_type: "push" | "force_push" | "branch_creation" | "branch_deletion" | "pr_merge" | "merge_queue_merge";
+  /** Who did it; null when no account did (a deploy key). */
+  actor: string | null;
+}
+
+/** git's SHA of nothing: the `before` of a branch's creation. */
+export const NO_COMMIT = "0".repeat(40);
+
 export interface SandboxRepo {
   id: number;
   owner: string;
@@ -168,6 +184,8 @@ export interface SandboxRepo {
   /** Issues, numbered from 1001 so they never meet a pull request's number (GitHub shares one sequence). */
   issues: Map<number, SandboxIssue>;
   checkRuns: SandboxCheckRun[];
+  /** Every change of a branch, oldest first, with who made it. */
+  activity: SandboxActivity[];
 }
 
 export interface SandboxIssue {
@@ -274,6 +292,7 @@ export class SandboxState {
       pulls: new Map(),
       issues: new Map(),
       checkRuns: [],
+      activity: [],
     };
     this.repos.set(key, repo);
     const initial = this.makeCommit(repo, [], {
@@ -368,6 +387,16 @@ export class SandboxState {
   }
 
   private readonly trees = new WeakMap<SandboxCommit, Map<string, { entries: SandboxTreeEntry[]; oid: string }>>();
+  /** A change's blob id, hashed once: every later commit's tree holds the same change. */
+  private readonly blobs = new WeakMap<FileChange, string>();
+
+  private blobOf(file: FileChange): string {
+    const known = this.blobs.get(file);
+    if (known !== undefined) return known;
+    const oid = blobSha(file.content ?? "");
+    this.blobs.set(file, oid);
+    return oid;
+  }
   private readonly objects = new WeakMap<SandboxRepo, Map<string, { tree: { sha: string; folder: string } } | { blob: string }>>();
 
   private objectIndex(repo: SandboxRepo) {
@@ -383,16 +412,23 @@ export class SandboxState {
     const cached = this.trees.get(commit);
     if (cached) return cached;
     const folders = new Map<string, Map<string, SandboxTreeEntry>>([["", new Map()]]);
+    const folderOf = (folder: string) => {
+      let entries = folders.get(folder);
+      if (!entries) folders.set(folder, (entries = new Map()));
+      return entries;
+    };
     for (const [path, file] of this.filesAt(repo, sha)) {
-      const parts = path.split("/");
-      parts.forEach((name, i) => {
-        const folder = parts.slice(0, i).join("/");
-        const entries = folders.get(folder) ?? new Map<string, SandboxTreeEntry>();
-        folders.set(folder, entries);
-        const content = file.content ?? "";
-        const mode = file.mode ?? "100644";
-        entries.set(name, i < parts.length - 1 ? { name, mode: "040000", oid: "" } : { name, mode, content, oid: mode === "160000" ? content : blobSha(content) });
-      });
+      // Each folder on the way down, then the file in the last one.
+      let start = 0;
+      for (let slash = path.indexOf("/"); slash >= 0; start = slash + 1, slash = path.indexOf("/", start)) {
+        const entries = folderOf(start === 0 ? "" : path.slice(0, start - 1));
+        const name = path.slice(start, slash);
+        if (!entries.has(name)) entries.set(name, { name, mode: "040000", oid: "" });
+      }
+      const content = file.content ?? "";
+      const mode = file.mode ?? "100644";
+      const name = path.slice(start);
+      folderOf(start === 0 ? "" : path.slice(0, start - 1)).set(name, { name, mode, content, oid: mode === "160000" ? content : this.blobOf(file) });
     }
     const index = this.objectIndex(repo);
     const trees = new Map<string, { entries: SandboxTreeEntry[]; oid: string }>();
@@ -409,6 +445,11 @@ export class SandboxState {
     }
     this.trees.set(commit, trees);
     return trees;
+  }
+
+  /** Records a change of `branch` in the repository's activity, now. */
+  recordActivity(repo: SandboxRepo, branch: string, change: Pick<SandboxActivity, "before" | "after" | "activity_type" | "actor">): void {
+    repo.activity.push({ id: this.nextId(), ref: `refs/heads/${branch}`, timestamp: isoSeconds(this.clock.now()), ...change });
   }
 
   resolveRef(repo: SandboxRepo, ref: string): string | undefined {
@@ -451,6 +492,7 @@ export class SandboxState {
     } else {
       repo.branches.set(spec.head, baseSha);
       made = this.commitToBranch(repo, spec.head, spec.commits);
+      this.recordActivity(repo, spec.head, { before: NO_COMMIT, after: made[made.length - 1].sha, activity_type: "branch_creation", actor: spec.author });
     }
     const number = repo.pulls.size + 1;
     const head_sha = made[made.length - 1].sha;
@@ -487,10 +529,12 @@ export class SandboxState {
     return pr;
   }
 
-  pushToPull(repo: SandboxRepo, pr: SandboxPull, specs: CommitSpec[]): { before: string; commits: SandboxCommit[] } {
+  /** `actor` pushes `specs` to the pull request's head branch. */
+  pushToPull(repo: SandboxRepo, pr: SandboxPull, specs: CommitSpec[], actor: string): { before: string; commits: SandboxCommit[] } {
     const before = pr.head_sha;
     const made = this.commitToBranch(repo, pr.head_ref, specs);
     pr.head_sha = made[made.length - 1].sha;
+    this.recordActivity(repo, pr.head_ref, { before, after: pr.head_sha, activity_type: "push", actor });
     pr.commits.push(...made.map((c) => c.sha));
     const now = isoSeconds(this.clock.now());
     pr.updated_at = now;
@@ -523,6 +567,7 @@ export class SandboxState {
     });
     commit.signedByGitHub = true;
     repo.branches.set(pr.head_ref, commit.sha);
+    this.recordActivity(repo, pr.head_ref, { before, after: commit.sha, activity_type: "push", actor: opts.by });
     pr.head_sha = commit.sha;
     pr.commits.push(commit.sha);
     // The pull request's diff starts from the new merge base: what the base brought is not in it.
@@ -546,14 +591,15 @@ export class SandboxState {
     return seen;
   }
 
-  /** Force-pushes the PR's head back to one of its earlier commits (the later ones leave the PR). */
-  forcePushPull(repo: SandboxRepo, pr: SandboxPull, sha: string): { before: string } {
+  /** `actor` force-pushes the PR's head back to one of its earlier commits (the later ones leave the PR). */
+  forcePushPull(repo: SandboxRepo, pr: SandboxPull, sha: string, actor: string): { before: string } {
     const keep = pr.commits.indexOf(sha);
     if (keep < 0) throw new SandboxError(422, `${sha} is not a commit of pull request #${pr.number}`);
     const before = pr.head_sha;
     pr.commits = pr.commits.slice(0, keep + 1);
     pr.head_sha = sha;
     repo.branches.set(pr.head_ref, sha);
+    this.recordActivity(repo, pr.head_ref, { before, after: sha, activity_type: "force_push", actor });
     const now = isoSeconds(this.clock.now());
     pr.updated_at = now;
     pr.pushes.push({ at: now, head_sha: sha, before, forced: true });

@@ -23,6 +23,7 @@ import {
   example,
   filesConnection,
   graphqlData,
+  mockActivity,
   mockCheckRuns,
   mockReviewComments,
   mockCommitFiles,
@@ -238,7 +239,7 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
       policyExprs.push(expr);
       const ref = expr.slice(0, expr.lastIndexOf(":")).replace(/^refs\/heads\//, "");
       const text = policyFor(ref);
-      const data = graphqlData({ ...spec, policy: text, runs: runsFor(event, twin) }, firstPage);
+      const data = graphqlData({ ...spec, policy: text, runs: runsFor(event, twin) }, firstPage, body.variables);
       if (spec.commits.length > 100) data.repository.pullRequest.commits.pageInfo = { hasNextPage: true, endCursor: "c-1" };
       decorateCommits(data.repository.pullRequest.commits.nodes, spec.commits);
       twin.mutate?.(data);
@@ -312,6 +313,8 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
     }
   }
 
+  if (readsActivity(spec, twin, event, policy)) mockActivity(api, spec);
+
   if (twin.headPolicy !== undefined) {
     api
       .get(`/repos/${OWNER}/${REPO}/contents/.provenance.yml`)
@@ -327,6 +330,19 @@ function mockReads(api: nock.Scope, spec: PrSpec & { commits: AttackCommit[] }, 
   }
 
   if (followUps) mockPull(api, spec.number, spec.headSha, spec.baseRef);
+}
+
+/**
+ * Whether the app asks GitHub's activity for pushes it did not see: not for a fork's head, not
+ * when it handles the opening itself, not while no policy applies, not when one of its runs on
+ * the head records every push (`pushes=all`), and not when the pull request itself cannot be read.
+ */
+function readsActivity(spec: PrSpec, twin: Twin, event: AttackEvent, policy: Policy | null): boolean {
+  if (spec.fork || (event.kind === "pull_request" && event.action === "opened")) return false;
+  if (spec.commits.length > 100 && twin.commitPaging === "short") return false;
+  const addsPolicy = spec.files.some((f) => f.filename === ".provenance.yml" && f.status !== "removed");
+  if (!policy && !addsPolicy) return false;
+  return !runsFor(event, twin).some((run) => run.external_id === String(spec.number) && / pushes=all /.test(run.summary ?? ""));
 }
 
 /** More files than GitHub lists, or a count that does not match: the app reads no further page. */

@@ -24,6 +24,7 @@ import { promisify } from "node:util";
 import nock from "nock";
 import { isGitHubApiUrl, validateGitHubRequest, validateGitHubResponse, type GitHubRequest, type ValidateOptions } from "../../src/load/github/schema/rest.js";
 import { validateGraphqlAnswer, validateGraphqlDocument } from "../../src/load/github/schema/graphql.js";
+import { checkInstalled, checkStopped, type NockRequestLike } from "./unchecked-mocks.js";
 
 export { isGitHubApiUrl, validateGitHubRequest, type GitHubRequest, type ValidateOptions } from "../../src/load/github/schema/rest.js";
 
@@ -75,6 +76,7 @@ export function installGitHubSchemaCheck(options: ValidateOptions = {}): GitHubS
     },
   };
   listeners.add(listener);
+  checkInstalled();
   ensurePatched();
   let stopped = false;
   return {
@@ -87,6 +89,7 @@ export function installGitHubSchemaCheck(options: ValidateOptions = {}): GitHubS
       if (stopped) return;
       stopped = true;
       listeners.delete(listener);
+      checkStopped();
       if (listeners.size === 0) {
         unpatch?.();
         unpatch = null;
@@ -95,11 +98,6 @@ export function installGitHubSchemaCheck(options: ValidateOptions = {}): GitHubS
   };
 }
 
-interface NockRequestLike {
-  method?: string;
-  path?: string;
-  options?: { proto?: string; protocol?: string; hostname?: string; host?: string; port?: number | string };
-}
 
 function announce(req: NockRequestLike | undefined, body: unknown, fallbackBase?: string): void {
   if (!req?.method || typeof req.path !== "string") return;

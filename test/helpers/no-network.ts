@@ -1,9 +1,11 @@
 /**
  * Every test file runs with the network off (vitest `setupFiles`): a request to any host but this
  * machine fails at once with nock's `NetConnectNotAllowedError`, so a test can only talk to a nock
- * mock or to a server it started itself (the sandbox GitHub, Redis, PostgreSQL, Chromium).
+ * mock or to a server it started itself (the sandbox GitHub, Redis, PostgreSQL, Chromium) — and a
+ * mock of GitHub's API answers only under the schema check (./unchecked-mocks.ts).
  */
 import nock from "nock";
+import "./unchecked-mocks.js";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)(:\d+)?$/i;
 

@@ -8,7 +8,7 @@
 import { CHECK_NAME } from "../../model/check-name.js";
 import type { GitHubClient, RepoRef, RequestCache } from "./client.js";
 import { nextRestPage, readCompleteList } from "./pager.js";
-import type { GqlHeadRuns } from "./queries.js";
+import type { GqlCommitRuns, GqlHeadRuns } from "./queries.js";
 
 export interface ExistingCheckRun {
   id: number;
@@ -33,9 +33,13 @@ const cacheKey = (sha: string) => `check-runs:${sha}`;
  * list (more suites or runs than one page holds): then the REST listing reads them.
  */
 export function runsFromQuery(head: GqlHeadRuns | null | undefined, headSha: string, appId: number): ExistingCheckRun[] | undefined {
-  const commit = head?.nodes?.[0]?.commit;
+  return runsOnCommit(head?.nodes?.[0]?.commit, headSha, appId);
+}
+
+/** The same for any commit a query brought with its runs (`COMMIT_RUNS` in queries.ts). */
+export function runsOnCommit(commit: Partial<GqlCommitRuns> | null | undefined, sha: string, appId: number): ExistingCheckRun[] | undefined {
   const suites = commit?.checkSuites;
-  if (!commit || commit.oid !== headSha || !suites || suites.totalCount !== suites.nodes.length) return undefined;
+  if (!commit || commit.oid !== sha || !suites || suites.totalCount !== suites.nodes.length) return undefined;
   const runs: ExistingCheckRun[] = [];
   for (const suite of suites.nodes) {
     if (!suite?.checkRuns) return undefined;
@@ -46,7 +50,7 @@ export function runsFromQuery(head: GqlHeadRuns | null | undefined, headSha: str
       if (!run || run.name !== CHECK_NAME || typeof run.databaseId !== "number") continue;
       runs.push({
         id: run.databaseId,
-        head_sha: commit.oid,
+        head_sha: sha,
         external_id: run.externalId ?? null,
         // GraphQL spells the enums in upper case; REST, which the rest of the app reads, in lower.
         status: run.status.toLowerCase(),

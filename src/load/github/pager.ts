@@ -96,6 +96,20 @@ export function nextRestPage(page: number, link: string | undefined, count: numb
   return count === perPage ? page + 1 : null;
 }
 
+/**
+ * The cursor of the next page of a cursor-paged REST listing (`after`, `cursor`…), from the
+ * `Link` header's `rel="next"` URL; null when there is no next page. A next page without a
+ * cursor cannot be read, so it ends the list as incomplete rather than as its last page.
+ */
+export function nextRestCursor(link: string | undefined, name: string, what: string): string | null {
+  const next = (link ?? "").split(",").find((part) => /;\s*rel="next"/.test(part));
+  if (!next) return null;
+  const url = /<([^>]+)>/.exec(next)?.[1];
+  const cursor = url && URL.canParse(url, "https://api.github.com") ? new URL(url, "https://api.github.com").searchParams.get(name) : null;
+  if (!cursor) throw new IncompleteDataError(`GitHub's link to the next page of the ${what} names no \`${name}\` cursor.`, RETRY_REMEDY);
+  return cursor;
+}
+
 /** A GraphQL connection as the pager reads it; without `totalCount`, `hasNextPage` alone ends it. */
 export interface Connection<N> {
   totalCount?: number;

@@ -17,7 +17,6 @@ import { connectionPage, nextRestPage, readCompleteList, RETRY_REMEDY, SPLIT_REM
 import { GitHubPolicySource } from "./policy-source.js";
 import { PullRequestQuery, actorLogin, actorType } from "./pull-request-query.js";
 import { lastPushAt } from "./push-time.js";
-import { summaryHashes } from "../../report/check-run.js";
 import { commitsWithAiRecords } from "./ai-records.js";
 import type { RecordWarning } from "../../provenance-records/record.js";
 import { readCommitFiles, readRunFiles } from "./commit-files.js";
@@ -25,6 +24,8 @@ import { readCommitChanges } from "./tree-walk.js";
 import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest } from "./queries.js";
 import { readFileModes, type FileMode } from "./file-modes.js";
 import { isUpdateBranchMerge, looksLikeUpdateBranch, type Push } from "./update-branch.js";
+import { pushedFrom, recordedPushers, recordsAllPushes } from "./pushers.js";
+import { pushesSince } from "./push-activity.js";
 import { mentionAnswererAtWork, mentionedAgents } from "../../evaluate/requesters.js";
 
 /** GitHub lists at most 3,000 files of a pull request, and of a commit. */
@@ -58,6 +59,8 @@ export interface GitHubPullRequestDataOptions extends RepoRef {
   pushers?: string[];
   /** Pushes whose sender is a pusher unless the push only added GitHub's "Update branch" merge. */
   pushes?: Push[];
+  /** The head the pull request was opened at, when this process handled its `opened`: no push came before it. */
+  openedHead?: string;
   /** The pull request's assignees, from the event (for an agent's pull request: who asked it). */
   assignees?: string[];
 }
@@ -68,6 +71,8 @@ export class GitHubPullRequestData implements PullRequestData {
   readonly policy: GitHubPolicySource;
   readonly #repo: RepoRef;
   readonly #query: PullRequestQuery;
+  /** The pushes this process saw that lead to the newest one (see `pushers.ts`). */
+  readonly #pushed: { from: string; to: string } | undefined;
   #readAfterQuery = false;
 
   constructor(
@@ -76,7 +81,10 @@ export class GitHubPullRequestData implements PullRequestData {
   ) {
     this.cache = options.cache ?? new RequestCache();
     this.#repo = { owner: options.owner, repo: options.repo };
-    this.#query = new PullRequestQuery(gh, { ...this.#repo, number: options.number, baseRef: options.baseRef, appId: options.appId }, this.cache);
+    this.#pushed = pushedFrom(options.pushes ?? []);
+    // The runs on the head those pushes started from come with the main query, unless the pull request was opened there.
+    const before = this.#pushed && this.#pushed.from !== options.openedHead ? this.#pushed.from : undefined;
+    this.#query = new PullRequestQuery(gh, { ...this.#repo, number: options.number, baseRef: options.baseRef, appId: options.appId, ...(before ? { before } : {}) }, this.cache);
     this.policy = new GitHubPolicySource(gh, this.#repo, this.#query, this.cache);
   }
 
@@ -99,7 +107,7 @@ export class GitHubPullRequestData implements PullRequestData {
   // ---------- PullRequestData ----------
 
   async pullRequest(): Promise<SnapshotPullRequest> {
-    const [{ pr, requesters: recorded, commits }, lastPush, pushers] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
+    const [{ pr, requesters: recorded, commits }, lastPush, { pushers }] = await Promise.all([this.#query.core(), this.pushTime(), this.pushers()]);
     const author = actorLogin(pr.author);
     // Inline review comments cost a request of their own: read only where a mention could count.
     const inline = mentionAnswererAtWork({ author: author ?? "ghost", pushers }, commits) ? await this.#inlineMentions(pr.number) : [];
@@ -123,16 +131,44 @@ export class GitHubPullRequestData implements PullRequestData {
   }
 
   /**
-   * Everyone known to have pushed to the head branch: the senders of the events this process
-   * handled, and the pushers this app recorded on its runs on the head — so the list survives
-   * restarts and is the same on every replica once a run on the head holds it.
+   * Everyone who pushed to the head branch since the pull request was opened (see `pushers.ts`),
+   * and whether that is known to be all of them: what the app knows, and where that may not be
+   * everyone, the pushes GitHub's activity lists for a same-repository head (`push-activity.ts`).
+   * A fork's pushes happen in the fork, so for a fork head the known ones are all there is.
    */
-  async pushers(): Promise<string[]> {
-    const { pr } = await this.#query.core();
-    const runs = await this.checkRuns(pr.headRefOid);
-    const recorded = runs.flatMap((run) => summaryHashes(run.output.summary)?.pushers ?? []);
-    const pushed = await Promise.all((this.options.pushes ?? []).map(async (push) => ((await this.#onlyUpdatedBranch(push)) ? [] : [push.login])));
-    return [...new Set([...(this.options.pushers ?? []), ...recorded, ...pushed.flat()].map((l) => l.toLowerCase()))].sort();
+  pushers(): Promise<KnownPushers> {
+    return this.cache.get("pushers", async () => {
+      const known = await this.knownPushers();
+      const { pr } = await this.#query.core();
+      if (known.complete || pr.isCrossRepository) return known;
+      const unseen = await this.cache.get("push-activity", () => pushesSince(this.gh, this.#repo, pr.headRefName, pr.createdAt));
+      return { pushers: unique([...known.pushers, ...(await this.#pushersOf(unseen))]), complete: true };
+    });
+  }
+
+  /**
+   * The pushers known without GitHub's activity: the senders of the events this process handled,
+   * and the pushers this app recorded on its runs on the head and on the head those pushes started
+   * from — so the list survives restarts and is the same on every replica once a run holds it.
+   */
+  knownPushers(): Promise<KnownPushers> {
+    return this.cache.get("known-pushers", async () => {
+      const { pr } = await this.#query.core();
+      const head = pr.headRefOid;
+      const pushed = this.#pushed?.to === head ? this.#pushed : undefined;
+      const opened = this.options.openedHead;
+      const [headRuns, fromRuns] = await Promise.all([this.checkRuns(head), pushed && pushed.from !== opened ? this.checkRuns(pushed.from) : Promise.resolve([])]);
+      const complete =
+        opened === head || recordsAllPushes(headRuns, pr.number) || (pushed !== undefined && (pushed.from === opened || recordsAllPushes(fromRuns, pr.number)));
+      const pushers = [...(this.options.pushers ?? []), ...recordedPushers(headRuns), ...recordedPushers(fromRuns), ...(await this.#pushersOf(this.options.pushes ?? []))];
+      return { pushers: unique(pushers), complete };
+    });
+  }
+
+  /** The senders of `pushes`, but for a push that only added GitHub's "Update branch" merge. */
+  async #pushersOf(pushes: readonly Push[]): Promise<string[]> {
+    const judged = await Promise.all(pushes.map(async (push) => ((await this.#onlyUpdatedBranch(push)) ? [] : [push.login])));
+    return judged.flat();
   }
 
   /** See `update-branch.ts`: read further only when the pushed head looks like GitHub's base merge. */
@@ -335,6 +371,16 @@ export class GitHubPullRequestData implements PullRequestData {
       }
     });
   }
+}
+
+/** Who pushed to the head branch; `complete` when that is every push since the pull request was opened. */
+export interface KnownPushers {
+  pushers: string[];
+  complete: boolean;
+}
+
+function unique(logins: readonly string[]): string[] {
+  return [...new Set(logins.map((l) => l.toLowerCase()))].sort();
 }
 
 /** Labels decide PR-level AI marks, so a list GitHub cut short must not pass as complete. */

@@ -11,7 +11,7 @@ import { POLICY_PATH } from "../../model/policy.js";
 import { resolveIdentity } from "../../shared/identity.js";
 import { CHECK_NAME } from "../../model/check-name.js";
 import type { GitHubClient, RepoRef, RequestCache } from "./client.js";
-import { rememberCheckRuns, runsFromQuery } from "./check-runs.js";
+import { rememberCheckRuns, runsFromQuery, runsOnCommit } from "./check-runs.js";
 import { IncompleteDataError } from "../pull-request-data.js";
 import { connectionPage, HEAD_MOVED_REMEDY, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection } from "./pager.js";
 import { shortSha } from "../../shared/format.js";
@@ -24,6 +24,7 @@ import {
   type GqlActor,
   type GqlAssignmentConnection,
   type GqlBlob,
+  type GqlCommitRuns,
   type GqlGitActor,
   type GqlPullRequest,
   type PullRequestPageResponse,
@@ -39,6 +40,8 @@ export interface PullRequestQueryOptions extends RepoRef {
   baseRef?: string;
   /** Whose runs on the head the query brings. */
   appId: number;
+  /** A commit whose runs of this app the query brings too: the head before the pushes this process saw. */
+  before?: string;
 }
 
 export interface PullRequestCore {
@@ -93,6 +96,12 @@ export class PullRequestQuery {
     this.#loadedHeadSha = pr.headRefOid;
     const headRuns = runsFromQuery(pr.headCommit, pr.headRefOid, this.options.appId);
     if (headRuns) rememberCheckRuns(this.cache, pr.headRefOid, headRuns);
+    const { before } = this.options;
+    if (before && first.before !== undefined) {
+      // No such commit has no runs; an answer that may not hold them all leaves them to the REST listing.
+      const beforeRuns = first.before === null ? [] : runsOnCommit(first.before, before, this.options.appId);
+      if (beforeRuns) rememberCheckRuns(this.cache, before, beforeRuns);
+    }
     const of = `of pull request #${pr.number}`;
     const [commitNodes, reviewNodes, assignmentNodes, commentNodes] = await Promise.all([
       readCompleteList({
@@ -146,7 +155,9 @@ export class PullRequestQuery {
     return data.base.ref;
   }
 
-  async #snapshotQuery(baseRef: string): Promise<{ pr: GqlPullRequest; policy: Partial<GqlBlob> | null; fallback: Partial<GqlBlob> | null; notesRefs: string[] }> {
+  async #snapshotQuery(
+    baseRef: string,
+  ): Promise<{ pr: GqlPullRequest; policy: Partial<GqlBlob> | null; fallback: Partial<GqlBlob> | null; notesRefs: string[]; before?: Partial<GqlCommitRuns> | null }> {
     const variables = {
       owner: this.options.owner,
       name: this.options.repo,
@@ -156,6 +167,8 @@ export class PullRequestQuery {
       policyExpr: `refs/heads/${baseRef}:${POLICY_PATH}`,
       appId: this.options.appId,
       checkName: CHECK_NAME,
+      before: this.options.before ?? null,
+      withBefore: this.options.before !== undefined,
     };
     let data: PullRequestSnapshotResponse;
     try {
@@ -166,7 +179,7 @@ export class PullRequestQuery {
     const pr = data.repository?.pullRequest;
     if (!pr) throw new Error(`GitHub returned no pull request #${this.options.number} in ${this.options.owner}/${this.options.repo}.`);
     const notesRefs = [data.repository?.aiNotes ? "refs/notes/ai" : "", data.repository?.traceNotes ? "refs/notes/agent-trace" : ""].filter(Boolean);
-    return { pr, policy: data.repository?.policy ?? null, fallback: data.fallbackRepo?.object ?? null, notesRefs };
+    return { pr, policy: data.repository?.policy ?? null, fallback: data.fallbackRepo?.object ?? null, notesRefs, before: data.repository?.before };
   }
 
   /**

@@ -58,12 +58,9 @@ const FILE_FIELDS = `
   pageInfo { hasNextPage endCursor }
   nodes { path changeType }`;
 
-// This app's runs on the head commit (the PR's last commit): GitHub filters the suites by app and
-// the runs by name, so a run of the same name posted by anyone else is not among them.
-const HEAD_RUNS = `
-      headCommit: commits(last: 1) {
-        nodes {
-          commit {
+// This app's runs on a commit: GitHub filters the suites by app and the runs by name, so a run of
+// the same name posted by anyone else is not among them.
+const COMMIT_RUNS = `
             oid
             checkSuites(first: 10, filterBy: {appId: $appId}) {
               totalCount
@@ -74,19 +71,28 @@ const HEAD_RUNS = `
                   nodes { databaseId name externalId status conclusion startedAt title summary }
                 }
               }
-            }
+            }`;
+
+// The runs on the head commit (the PR's last commit).
+const HEAD_RUNS = `
+      headCommit: commits(last: 1) {
+        nodes {
+          commit {${COMMIT_RUNS}
           }
         }
       }`;
 
 // `aiNotes`, `traceNotes` and `headRef…traceFile` ask for the line-level AI attestations (SPEC §9):
 // whether the notes refs exist (their blobs are read only then, see `ai-records.ts`) and the
-// traces file at the head.
+// traces file at the head. `before` brings this app's runs on the head before the pushes this
+// process saw, whose marker names who pushed until then (see `pushers.ts`).
 export const PULL_REQUEST_SNAPSHOT_QUERY = `
-query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $policyExpr: String!, $appId: Int!, $checkName: String!) {
+query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $policyExpr: String!, $appId: Int!, $checkName: String!, $before: GitObjectID, $withBefore: Boolean!) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       number
+      createdAt
+      isCrossRepository
       headRefOid
       headRefName
       baseRefName
@@ -120,6 +126,10 @@ query PullRequestSnapshot($owner: String!, $name: String!, $number: Int!, $polic
     }
     policy: object(expression: $policyExpr) {
       ... on Blob { oid text isTruncated }
+    }
+    before: object(oid: $before) @include(if: $withBefore) {
+      ... on Commit {${COMMIT_RUNS}
+      }
     }
     aiNotes: ref(qualifiedName: "refs/notes/ai") { name }
     traceNotes: ref(qualifiedName: "refs/notes/agent-trace") { name }
@@ -227,16 +237,17 @@ export interface GqlCheckRun {
   summary: string | null;
 }
 
+/** A commit with this app's runs on it. */
+export interface GqlCommitRuns {
+  oid: string;
+  checkSuites: {
+    totalCount: number;
+    nodes: Array<{ app: { databaseId: number | null } | null; checkRuns: { totalCount: number; nodes: Array<GqlCheckRun | null> } | null } | null>;
+  } | null;
+}
+
 export interface GqlHeadRuns {
-  nodes: Array<{
-    commit: {
-      oid: string;
-      checkSuites: {
-        totalCount: number;
-        nodes: Array<{ app: { databaseId: number | null } | null; checkRuns: { totalCount: number; nodes: Array<GqlCheckRun | null> } | null } | null>;
-      } | null;
-    };
-  } | null>;
+  nodes: Array<{ commit: GqlCommitRuns } | null>;
 }
 
 export interface GqlBlob {
@@ -247,6 +258,9 @@ export interface GqlBlob {
 
 export interface GqlPullRequest {
   number: number;
+  createdAt: string;
+  /** The head branch is in a fork: its pushes happen there, out of this repository's activity. */
+  isCrossRepository: boolean;
   headRefOid: string;
   headRefName: string;
   baseRefName: string;
@@ -277,6 +291,8 @@ export interface PullRequestSnapshotResponse {
     pullRequest: GqlPullRequest | null;
     /** Empty object when the expression names something other than a blob. */
     policy: Partial<GqlBlob> | null;
+    /** Asked for only with a `before` commit; null when GitHub knows no such commit. */
+    before?: Partial<GqlCommitRuns> | null;
     /** Present when the repository has the notes ref (SPEC §9). */
     aiNotes?: { name: string } | null;
     traceNotes?: { name: string } | null;
