@@ -14,7 +14,8 @@ export interface RaceReplica {
   deliver(event: string, payload: Record<string, unknown>): Promise<Delivery>;
 }
 
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
+/** Resolves once `condition()` holds; throws after `ms`. */
+export async function until(condition: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error("condition not met in time");
