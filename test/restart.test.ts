@@ -212,7 +212,9 @@ describe("node lib/server.js, stopped mid-evaluation", () => {
     replica.kill("SIGTERM");
     expect(await replica.exited).toBe(0);
     const ms = Date.now() - signalled;
-    expect(await Promise.all(deliveries)).toEqual(prs.map(() => 200));
+    // Accepted, every one: 200, or 202 where Probot stopped waiting for the evaluation after 9 s
+    // (a busy machine) — the drain finishes those as well, which the runs below prove.
+    expect((await Promise.all(deliveries)).map((status) => (status === 200 || status === 202 ? "accepted" : status))).toEqual(prs.map(() => "accepted"));
     for (const pr of prs) expect(conclusions(sb, pr.repo, pr.head_sha), pr.repo).toEqual(["action_required"]);
     expect(replica.output()).toContain("provenance-gate: stopped cleanly");
     // Within the drain's bound (25 s), which the process enforces itself.
