@@ -109,3 +109,37 @@ describe("a restart between two pushes", () => {
     expect(sb.latestCheckRun(repo, sb.pull(repo, number).head_sha)!.conclusion).toBe("success");
   });
 });
+
+/**
+ * Carol's pull request at A; Mallory pushes an AI commit under Carol's name (B); Carol force-pushes
+ * the branch back to A. One of the two deliveries is lost, and the app may restart in between:
+ * A's run from before Mallory's push still says it knew every push, which no longer holds.
+ */
+async function backToA(repo: string, lost: "mallory" | "force-push") {
+  sb.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY }, collaborators: { bob: "write", carol: "write", mallory: "write" } });
+  const { number } = await sb.openPullRequest(repo, { author: "carol", head: `feat-${++n}`, commits: [aiCommit("carol", "evals/a.yaml")] });
+  const a = sb.pull(repo, number).head_sha;
+  await sb.pushCommits(repo, number, [aiCommit("carol", "evals/b.yaml")], "mallory", { deliver: lost !== "mallory" });
+  if (lost === "force-push") await sandboxApp.restart();
+  await sb.forcePush(repo, number, a, { deliver: lost !== "force-push", pusher: "carol" });
+  if (lost === "force-push") await sandboxApp.restart();
+  return { number, a };
+}
+
+describe("a force-push back to an earlier head", () => {
+  it.each(["mallory", "force-push"] as const)("attack: Mallory pushes, Carol force-pushes back to the first head (the %s delivery lost), Mallory approves: not counted", async (lost) => {
+    const repo = `acme/pushers-back-${lost}`;
+    const { number, a } = await backToA(repo, lost);
+    await sb.submitReview(repo, number, "mallory", "APPROVE");
+    const run = sb.latestCheckRun(repo, a)!;
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("@mallory is an AI-session author: pushed to the head branch");
+  });
+
+  it("twin: the same force-push back with Mallory's push lost, Bob (who never pushed) approves: counted", async () => {
+    const repo = "acme/pushers-back-twin";
+    const { number, a } = await backToA(repo, "mallory");
+    await sb.submitReview(repo, number, "bob", "APPROVE");
+    expect(sb.latestCheckRun(repo, a)!.conclusion).toBe("success");
+  });
+});

@@ -158,8 +158,14 @@ export class GitHubPullRequestData implements PullRequestData {
       const pushed = this.#pushed?.to === head ? this.#pushed : undefined;
       const opened = this.options.openedHead;
       const [headRuns, fromRuns] = await Promise.all([this.checkRuns(head), pushed && pushed.from !== opened ? this.checkRuns(pushed.from) : Promise.resolve([])]);
+      // A force-push can take the branch back to a head it had before (push A, lost push B, force
+      // back to A): what was recorded, or known at the opening, before the latest force-push says
+      // nothing about the pushes since. Only a record of a push at or after it still counts.
+      const forced = latestForcePush(pr);
+      const since = (runs: ExistingCheckRun[]) => (forced === undefined ? runs : runs.filter((run) => run.started_at !== null && Date.parse(run.started_at) >= forced));
+      const openedAt = (sha: string | undefined) => forced === undefined && sha !== undefined && sha === opened;
       const complete =
-        opened === head || recordsAllPushes(headRuns, pr.number) || (pushed !== undefined && (pushed.from === opened || recordsAllPushes(fromRuns, pr.number)));
+        openedAt(head) || recordsAllPushes(since(headRuns), pr.number) || (pushed !== undefined && (openedAt(pushed.from) || recordsAllPushes(since(fromRuns), pr.number)));
       const pushers = [...(this.options.pushers ?? []), ...recordedPushers(headRuns), ...recordedPushers(fromRuns), ...(await this.#pushersOf(this.options.pushes ?? []))];
       return { pushers: unique(pushers), complete };
     });
@@ -404,6 +410,12 @@ function forcePushOnto(pr: GqlPullRequest): Date | undefined {
   if (!push?.createdAt || push.afterCommit?.oid !== pr.headRefOid) return undefined;
   const t = Date.parse(push.createdAt);
   return Number.isFinite(t) ? new Date(t) : undefined;
+}
+
+/** When the head branch was last force-pushed, to any commit (GitHub's timeline), in milliseconds. */
+function latestForcePush(pr: GqlPullRequest): number | undefined {
+  const t = Date.parse(pr.forcePushes?.nodes?.[0]?.createdAt ?? "");
+  return Number.isFinite(t) ? t : undefined;
 }
 
 function latest(...dates: Array<Date | undefined>): Date | undefined {
