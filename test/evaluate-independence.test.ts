@@ -248,6 +248,9 @@ describe("pushers and the people who asked an agent are AI-session authors", () 
     expect(requestedBy("Requested by: Alice (@alice)")).toEqual([{ login: "alice" }]);
     expect(requestedBy("> **Requested by:** @Alice-B, @bob.")).toEqual([{ login: "Alice-B" }, { login: "bob" }]);
     expect(requestedBy("Requested by: alice@acme.example")).toEqual([{ login: null, email: "alice@acme.example" }]);
+    expect(requestedBy("Requested by: [Alice](https://github.com/alice)")).toEqual([{ login: "alice" }]);
+    expect(requestedBy("**Requested by:** [Alice B](http://www.github.com/Alice-B/), github.com/bob")).toEqual([{ login: "Alice-B" }, { login: "bob" }]);
+    expect(requestedBy("Requested by: [Alice](https://github.com/alice/repo) https://gitlab.com/alice")).toEqual([]);
     expect(requestedBy("Requested by: @-bad a@b @ x@y@z bare")).toEqual([]);
     expect(requestedBy("Not requested by: @alice\nRequested: @bob")).toEqual([]);
     expect(requestedBy(`Requested by: @alice ${"x".repeat(5000)}`)).toEqual([]);

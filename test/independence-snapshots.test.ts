@@ -222,6 +222,23 @@ const SCENARIOS: Scenario[] = [
     notCounted: /^@alice is an AI-session author: asked Devin for this pull request$/,
   },
   {
+    name: "Devin's pull request links the requester's profile, `Requested by: [Alice](https://github.com/alice)`; Alice approves",
+    attack: snapshot({
+      pr: { author: "devin-ai-integration[bot]", author_type: "Bot", body: "Link to Devin run: https://app.devin.ai/sessions/0a1b\nRequested by: [Alice](https://github.com/alice)" },
+      files: [{ filename: "evals/t1.yaml", status: "modified" }],
+      commits: [commit(PLAIN_SHA, who("devin-ai-integration[bot]"), ["evals/t1.yaml"])],
+      reviews: [approval("alice")],
+    }),
+    twin: snapshot({
+      pr: { author: "devin-ai-integration[bot]", author_type: "Bot", body: "Link to Devin run: https://app.devin.ai/sessions/0a1b\nRequested by: [Alice](https://github.com/alice)" },
+      files: [{ filename: "evals/t1.yaml", status: "modified" }],
+      commits: [commit(PLAIN_SHA, who("devin-ai-integration[bot]"), ["evals/t1.yaml"])],
+      reviews: [approval("bob")],
+    }),
+    blockedBy: "ai-in-eval-and-data",
+    notCounted: /^@alice is an AI-session author: asked Devin for this pull request$/,
+  },
+  {
     name: "Copilot's pull request is assigned to the person who asked for it; they approve",
     attack: snapshot({ pr: { author: "Copilot", author_type: "Bot", assignees: ["alice", "Copilot"] }, files: [{ filename: "evals/t1.yaml", status: "modified" }], commits: [commit(PLAIN_SHA, who("Copilot"), ["evals/t1.yaml"])], reviews: [approval("alice")] }),
     twin: snapshot({ pr: { author: "Copilot", author_type: "Bot", assignees: ["alice", "Copilot"] }, files: [{ filename: "evals/t1.yaml", status: "modified" }], commits: [commit(PLAIN_SHA, who("Copilot"), ["evals/t1.yaml"])], reviews: [approval("bob")] }),

@@ -125,6 +125,8 @@ export function commitPeople(commit: SnapshotCommit, known: Map<string, string>,
 const REQUESTED_BY = /^[\s>*_#-]{0,16}requested[ \t]+by[\s*_]{0,8}:([\s\S]*)$/i;
 // A GitHub login as written after `@`; decoration around it (`**`, `.`, `,`) is trimmed first.
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+// A link to the person's profile, as Markdown writes `[Alice](https://github.com/alice)`.
+const PROFILE = /^(?:https?:\/\/)?(?:www\.)?github\.com\/([A-Za-z0-9][A-Za-z0-9-]{0,38})\/?$/i;
 /** Longer lines are never a trailer (SPEC §3); skipping them keeps the scan linear. */
 const MAX_LINE = 4096;
 
@@ -135,8 +137,8 @@ export interface Requester {
 }
 
 /**
- * Every person on a `Requested by:` line of a pull request's body: `@login` mentions, and bare
- * addresses (`Alice (alice@acme.example)`). Tokens are split once and tested with anchored
+ * Every person on a `Requested by:` line of a pull request's body: `@login` mentions, links to a
+ * GitHub profile (`[Alice](https://github.com/alice)`), and bare addresses (`Alice (alice@acme.example)`). Tokens are split once and tested with anchored
  * patterns, so the scan is linear in the body's length.
  */
 export function requestedBy(body: string): Requester[] {
@@ -148,7 +150,10 @@ export function requestedBy(body: string): Requester[] {
     for (const raw of m[1].split(/[\s<>(),;[\]]+/)) {
       const token = trimDecoration(raw);
       const at = token.indexOf("@");
-      if (at === 0) {
+      const profile = PROFILE.exec(token);
+      if (profile) {
+        out.push({ login: profile[1] });
+      } else if (at === 0) {
         if (LOGIN.test(token.slice(1))) out.push({ login: token.slice(1) });
       } else if (at > 0 && token.indexOf("@", at + 1) < 0 && token.slice(at + 1).includes(".")) {
         out.push({ login: noreplyLogin(token) ?? null, email: token.toLowerCase() });
