@@ -406,10 +406,8 @@ function labelsOf(pr: GqlPullRequest): string[] {
  * not depend on the app having received the webhook (a SHA pushed away and back again).
  */
 function forcePushOnto(pr: GqlPullRequest): Date | undefined {
-  const push = pr.forcePushes?.nodes?.[0];
-  if (!push?.createdAt || push.afterCommit?.oid !== pr.headRefOid) return undefined;
-  const t = Date.parse(push.createdAt);
-  return Number.isFinite(t) ? new Date(t) : undefined;
+  const t = latestForcePush(pr);
+  return t !== undefined && pr.forcePushes?.nodes?.[0]?.afterCommit?.oid === pr.headRefOid ? new Date(t) : undefined;
 }
 
 /** When the head branch was last force-pushed, to any commit (GitHub's timeline), in milliseconds. */
