@@ -45,6 +45,9 @@ export class SpacedQueues {
                 });
             },
           });
+          // A job joining an idle queue waits on its clean-up timer, unref'd while nothing waited:
+          // it now keeps the process alive until the job has run.
+          slot.timer?.ref();
           this.#pump(id, slot);
         }),
     };
