@@ -10,6 +10,7 @@ import { ProbotOctokit } from "probot";
 import { checkGitHubExchanges } from "../load/github/exchange-check.js";
 import { DEFAULT_DEADLINES, fetchWithDeadlines, type Deadlines } from "./deadlines.js";
 import { githubMetrics } from "../ops/github-metrics.js";
+import { queryPassingRetryLimiter } from "./query-lane.js";
 import { SHIPPED_QUEUES, withUrgency } from "./urgency.js";
 
 /**
@@ -80,6 +81,8 @@ export function withGateOptions(options: Record<string, any> = {}, tuning: GateT
       id: installation === undefined ? "provenance-gate" : `provenance-gate:installation:${installation}`,
       // The plugin's queues, with urgent evaluations' requests first (urgency.ts).
       write: withUrgency(options.throttle?.write ?? SHIPPED_QUEUES.write),
+      // GraphQL queries pass the write queue (query-lane.ts): GitHub spaces mutative requests only.
+      retryLimiter: queryPassingRetryLimiter(),
       global: withUrgency(options.throttle?.global ?? SHIPPED_QUEUES.global),
     },
   };
