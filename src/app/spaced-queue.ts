@@ -1,9 +1,10 @@
 /**
  * The write queue of the throttling plugin (every write of one installation, one at a time,
- * `spacingMs` apart; GraphQL queries pass it, see query-lane.ts), made so that priority counts when a slot comes free. A
- * Bottleneck limiter picks the job for the next slot as soon as the previous one starts and then
- * waits out the spacing, so a job queued in that second with a higher priority still waits a slot
- * more; here the next job is chosen when its slot is due. Jobs of equal priority keep their order.
+ * `spacingMs` apart; GraphQL queries pass it, see query-lane.ts), made so that priority counts
+ * when a slot comes free. A Bottleneck limiter picks the job for the next slot as soon as the
+ * previous one starts and then waits out the spacing, so a job queued in that second with a higher
+ * priority still waits a slot more; here the next job is chosen when its slot is due. Jobs of
+ * equal priority keep their order.
  */
 interface Waiting {
   priority: number;

@@ -1,8 +1,8 @@
 /**
  * Urgent evaluations go first in the client's request queues. Every write of one installation
  * (GraphQL queries pass, see query-lane.ts) waits its turn in one queue, a second apart (the
- * throttling plugin's spacing, which GitHub asks for); a backlog of other pull requests' evaluations would otherwise hold an
- * urgent one back by a second per queued request. Urgent is an evaluation whose delay lets a
+ * throttling plugin's spacing, which GitHub asks for); a backlog of other pull requests'
+ * evaluations would otherwise hold an urgent one back by a second per queued request. Urgent is an evaluation whose delay lets a
  * commit show another pull request's green for longer (see shared-head.ts); all its requests, made
  * inside `urgently`, are scheduled ahead of the queued ones, though after the request in flight
  * and still a second apart: the spacing stays.
@@ -61,8 +61,8 @@ export function withUrgency(group: LimiterGroup): LimiterGroup {
 const TIMEOUT_MS = 120_000;
 
 /**
- * The shipped queues, one per process as the plugin's are: `write` (writes, one
- * at a time, a second apart, per installation) and `global` (every request, 10 in flight).
+ * The shipped queues, one per process as the plugin's are: `write` (writes, one at a time, a
+ * second apart, per installation) and `global` (every request, 10 in flight).
  */
 export const SHIPPED_QUEUES = {
   write: new SpacedQueues(1_000),
