@@ -138,8 +138,9 @@ export interface Requester {
 
 /**
  * Every person on a `Requested by:` line of a pull request's body: `@login` mentions, links to a
- * GitHub profile (`[Alice](https://github.com/alice)`), and bare addresses (`Alice (alice@acme.example)`). Tokens are split once and tested with anchored
- * patterns, so the scan is linear in the body's length.
+ * GitHub profile (`[Alice](https://github.com/alice)`), and bare addresses
+ * (`Alice (alice@acme.example)`). Tokens are split once and tested with anchored patterns, so the
+ * scan is linear in the body's length.
  */
 export function requestedBy(body: string): Requester[] {
   const out: Requester[] = [];
