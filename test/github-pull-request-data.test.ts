@@ -97,6 +97,64 @@ describe("files", () => {
     expect(data.readAfterQuery).toBe(false);
   });
 
+  it("pages the commits inside the files' pages while both have pages left, then each on its own", async () => {
+    const files = dataFiles(250);
+    const commits = manyCommits(350);
+    snapshotReply(typicalPr({ files, commits }), commits.slice(0, 100));
+    const commitNodes = (list: SpecCommit[]) => list.map((c) => ({ commit: { oid: c.sha, message: c.message, author: null, committer: null } }));
+    const connection = (list: SpecCommit[], endCursor: string | null) => ({ totalCount: 350, pageInfo: { hasNextPage: endCursor !== null, endCursor }, nodes: commitNodes(list) });
+    const asked: unknown[] = [];
+    for (const [after, commitsAfter, slice, filesEnd, commitsEnd] of [
+      ["files-1", "cursor-1", [100, 200], "files-2", "cursor-2"],
+      ["files-2", "cursor-2", [200, 300], null, "cursor-3"],
+    ] as const) {
+      nock(API)
+        .post("/graphql", (b: any) => String(b.query).includes("query PullRequestFiles") && b.variables.after === after && b.variables.commitsAfter === commitsAfter && b.variables.withCommits === true)
+        .reply(200, (_uri: string, body: any) => {
+          asked.push(body.variables);
+          return { data: { repository: { pullRequest: { headRefOid: HEAD, files: filesConnection(files.slice(slice[0], slice[1]), 250, filesEnd), commits: connection(commits.slice(slice[0], slice[1]), commitsEnd) } } } };
+        });
+    }
+    commitsPage(commits.slice(300), false, null, 350);
+    const data = loader();
+    const [readFiles, readCommits] = await Promise.all([data.files(), data.commits()]);
+    expect(readFiles.map((f) => f.filename)).toEqual(files.map((f) => f.filename));
+    expect(readCommits.map((c) => c.sha)).toEqual(commits.map((c) => c.sha));
+    expect(asked).toHaveLength(2);
+  });
+
+  it("fails closed when the head moves under a page of files and commits read together", async () => {
+    const files = dataFiles(150);
+    const commits = manyCommits(150);
+    snapshotReply(typicalPr({ files, commits }), commits.slice(0, 100));
+    nock(API)
+      .post("/graphql", (b: any) => String(b.query).includes("query PullRequestFiles") && b.variables.withCommits === true)
+      .reply(200, { data: { repository: { pullRequest: { headRefOid: "9".repeat(40), files: filesConnection(files.slice(100), 150, null), commits: { totalCount: 150, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } } } } });
+    await expect(loader().commits()).rejects.toThrow(/moved from 1111111 to 9999999 while its commits and changed files were read/);
+  });
+
+  it("checks a page of files that came with the commits as any other: one that does not add up fails closed", async () => {
+    const files = dataFiles(150);
+    const commits = manyCommits(150);
+    snapshotReply(typicalPr({ files, commits }), commits.slice(0, 100));
+    nock(API)
+      .post("/graphql", (b: any) => String(b.query).includes("query PullRequestFiles") && b.variables.withCommits === true)
+      .reply(200, {
+        data: {
+          repository: {
+            pullRequest: {
+              headRefOid: HEAD,
+              files: filesConnection(files.slice(100, 140), 150, null),
+              commits: { totalCount: 150, pageInfo: { hasNextPage: false, endCursor: null }, nodes: commits.slice(100).map((c) => ({ commit: { oid: c.sha, message: c.message, author: null, committer: null } })) },
+            },
+          },
+        },
+      });
+    const data = loader();
+    expect(await data.commits()).toHaveLength(150);
+    await expect(data.files()).rejects.toThrow(/listed 140 changed files .*reports 150/);
+  });
+
   it("fails closed when the head moves between pages of files", async () => {
     const files = dataFiles(150);
     snapshotReply(typicalPr({ files }), typicalPr().commits);

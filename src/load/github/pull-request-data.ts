@@ -21,7 +21,7 @@ import { commitsWithAiRecords } from "./ai-records.js";
 import type { RecordWarning } from "../../provenance-records/record.js";
 import { readCommitFiles, readRunFiles } from "./commit-files.js";
 import { readCommitChanges } from "./tree-walk.js";
-import { PULL_REQUEST_FILES_QUERY, type GqlPullRequest } from "./queries.js";
+import type { GqlPullRequest } from "./queries.js";
 import { readFileModes, type FileMode } from "./file-modes.js";
 import { isUpdateBranchMerge, looksLikeUpdateBranch, type Push } from "./update-branch.js";
 import { pushedFrom, recordedPushers, recordsAllPushes } from "./pushers.js";
@@ -308,7 +308,7 @@ export class GitHubPullRequestData implements PullRequestData {
       first: connectionPage(pr.files, ""),
       maxPages: MAX_PR_FILES / FILES_PAGE,
       key: (node) => node?.path ?? "an empty entry",
-      read: (after) => this.#query.nextPage(PULL_REQUEST_FILES_QUERY, after, "changed files", (page) => page.files),
+      read: (after) => this.#query.filesPage(after),
     });
     const files = nodes.flatMap((node) => (node ? [{ filename: node.path, status: fileStatus(node.changeType) }] : []));
     // GitHub's own count of the pull request's files, besides the connection's.

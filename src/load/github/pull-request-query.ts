@@ -13,18 +13,21 @@ import { CHECK_NAME } from "../../model/check-name.js";
 import type { GitHubClient, RepoRef, RequestCache } from "./client.js";
 import { rememberCheckRuns, runsFromQuery, runsOnCommit } from "./check-runs.js";
 import { IncompleteDataError } from "../pull-request-data.js";
-import { connectionPage, HEAD_MOVED_REMEDY, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection } from "./pager.js";
+import { connectionPage, HEAD_MOVED_REMEDY, readCompleteList, RETRY_REMEDY, SPLIT_REMEDY, type Connection, type Page } from "./pager.js";
+import { GITHUB_MAX_PR_FILES } from "../../model/snapshot.js";
 import { shortSha } from "../../shared/format.js";
 import {
   PULL_REQUEST_ASSIGNMENTS_QUERY,
   PULL_REQUEST_COMMENTS_QUERY,
   PULL_REQUEST_COMMITS_QUERY,
+  PULL_REQUEST_FILES_QUERY,
   PULL_REQUEST_REVIEWS_QUERY,
   PULL_REQUEST_SNAPSHOT_QUERY,
   type GqlActor,
   type GqlAssignmentConnection,
   type GqlBlob,
   type GqlCommitRuns,
+  type GqlFileConnection,
   type GqlGitActor,
   type GqlPullRequest,
   type PullRequestPageResponse,
@@ -65,8 +68,12 @@ interface GraphqlErrorLike {
   path?: Array<string | number>;
 }
 
+type FileNode = GqlFileConnection["nodes"][number];
+
 export class PullRequestQuery {
   #loadedHeadSha: string | undefined;
+  /** Pages of changed files that came with a page of commits, by the cursor each starts at (see `filesPage`). */
+  readonly #filePages = new Map<string, Page<FileNode, string>>();
 
   constructor(
     readonly gh: GitHubClient,
@@ -103,6 +110,23 @@ export class PullRequestQuery {
       if (beforeRuns) rememberCheckRuns(this.cache, before, beforeRuns);
     }
     const of = `of pull request #${pr.number}`;
+    // While the files have pages left too, each further page of commits comes with the next page
+    // of files, in one request (`filesPage` hands them to the files' pager, which checks them as
+    // any page). Past GitHub's listing limit the files are not read at all.
+    let filesAfter = pr.files && pr.changedFiles <= GITHUB_MAX_PR_FILES ? advancing(connectionPage(pr.files, ""), "") : null;
+    const commitsPage = async (after: string) => {
+      const files = filesAfter;
+      if (files === null) return this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", (page) => page.commits);
+      filesAfter = null;
+      const later = await this.#page(PULL_REQUEST_FILES_QUERY, { after: files, commitsAfter: after, withCommits: true }, "commits and changed files");
+      if (later?.files) {
+        const page = connectionPage(later.files, files);
+        this.#filePages.set(files, page);
+        filesAfter = advancing(page, files);
+      }
+      if (!later?.commits) throw new IncompleteDataError("GitHub stopped returning the pull request's commits.", RETRY_REMEDY);
+      return connectionPage(later.commits, after);
+    };
     const [commitNodes, reviewNodes, assignmentNodes, commentNodes] = await Promise.all([
       readCompleteList({
         what: `commits ${of}`,
@@ -112,8 +136,7 @@ export class PullRequestQuery {
         first: connectionPage(pr.commits, ""),
         maxPages: MAX_CONNECTION_PAGES,
         key: (node) => node?.commit.oid ?? "an empty commit",
-        read: (after) =>
-          this.nextPage(PULL_REQUEST_COMMITS_QUERY, after, "commits", (page) => page.commits),
+        read: commitsPage,
       }),
       this.#wholeConnection(`reviews ${of}`, pr.reviews, PULL_REQUEST_REVIEWS_QUERY, "reviews", (page) => page.reviews),
       this.#wholeConnection(`assignments ${of}`, pr.assignments, PULL_REQUEST_ASSIGNMENTS_QUERY, "assignments", (page) => page.assignments),
@@ -188,9 +211,24 @@ export class PullRequestQuery {
    * one list, so a push between pages fails the evaluation (its own event brings the new head).
    */
   async nextPage<N>(query: string, after: string, what: string, pick: (pr: PagedPullRequest) => Connection<N> | null | undefined) {
+    const later = await this.#page(query, { after }, what);
+    const connection = later ? pick(later) : undefined;
+    if (!connection) throw new IncompleteDataError(`GitHub stopped returning the pull request's ${what}.`, RETRY_REMEDY);
+    return connectionPage(connection, after);
+  }
+
+  /** The page of changed files at `after`: the one a page of commits brought, else a request of its own. */
+  filesPage(after: string): Promise<Page<FileNode, string>> {
+    const brought = this.#filePages.get(after);
+    if (!brought) return this.nextPage(PULL_REQUEST_FILES_QUERY, after, "changed files", (page) => page.files);
+    this.#filePages.delete(after);
+    return Promise.resolve(brought);
+  }
+
+  async #page(query: string, cursors: Record<string, string | boolean>, what: string): Promise<PagedPullRequest | undefined> {
     const { owner, repo, number } = this.options;
-    const data = await this.gh.graphql<PullRequestPageResponse>(query, { owner, name: repo, number, after });
-    const later = data.repository?.pullRequest;
+    const data = await this.gh.graphql<PullRequestPageResponse>(query, { owner, name: repo, number, ...cursors });
+    const later = data.repository?.pullRequest ?? undefined;
     const read = this.#loadedHeadSha;
     if (later && read !== undefined && later.headRefOid !== read) {
       throw new IncompleteDataError(
@@ -198,13 +236,16 @@ export class PullRequestQuery {
         HEAD_MOVED_REMEDY,
       );
     }
-    const connection = later ? pick(later) : undefined;
-    if (!connection) throw new IncompleteDataError(`GitHub stopped returning the pull request's ${what}.`, RETRY_REMEDY);
-    return connectionPage(connection, after);
+    return later;
   }
 }
 
 type PagedPullRequest = NonNullable<NonNullable<PullRequestPageResponse["repository"]>["pullRequest"]>;
+
+/** Where a page's successor starts, when there is one to read: a page that does not advance is left to its pager to refuse. */
+function advancing<N>(page: Page<N, string>, previous: string): string | null {
+  return page.next !== null && page.next !== previous && page.items.length > 0 ? page.next : null;
+}
 
 /**
  * GraphQL answers with partial data and errors together. The owner's `.github` repository is

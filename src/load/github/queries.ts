@@ -168,8 +168,23 @@ export const PULL_REQUEST_ASSIGNMENTS_QUERY = pageQuery("PullRequestAssignments"
 /** Further pages of comments, for pull requests with more than 100. */
 export const PULL_REQUEST_COMMENTS_QUERY = pageQuery("PullRequestComments", "comments(first: 100, after: $after)", COMMENT_FIELDS);
 
-/** Further pages of changed files, for pull requests with more than 100. */
-export const PULL_REQUEST_FILES_QUERY = pageQuery("PullRequestFiles", "files(first: 100, after: $after)", FILE_FIELDS);
+/**
+ * Further pages of changed files, for pull requests with more than 100; while the commits have
+ * pages left too, each also brings the next page of commits (`$withCommits`), so a large pull
+ * request pages both lists in the same requests.
+ */
+export const PULL_REQUEST_FILES_QUERY = `
+query PullRequestFiles($owner: String!, $name: String!, $number: Int!, $after: String, $commitsAfter: String, $withCommits: Boolean! = false) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      headRefOid
+      files(first: 100, after: $after) {${FILE_FIELDS}
+      }
+      commits(first: 100, after: $commitsAfter) @include(if: $withCommits) {${COMMIT_FIELDS}
+      }
+    }
+  }
+}`;
 
 // ---- response shapes (only what the loader reads) ----
 
