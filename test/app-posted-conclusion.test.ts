@@ -62,7 +62,6 @@ describe("the evaluation log line carries the posted conclusion", () => {
     const spec = typicalPr({ policy: null, fallback: "NOT_FOUND" });
     mockEvaluationReads(api, { ...spec, commits: [] });
     // Opening first looks for another pull request's run on the head.
-    mockCheckRuns(api, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
     await receive("pull_request", pullRequestPayload("opened", spec));

@@ -64,8 +64,6 @@ describe("pull_request events", () => {
     const { api, receive } = runApp();
     const spec = typicalPr();
     mockEvaluationReads(api, spec, pushed ? [] : [{ id: 7, external_id: "42", started_at: PUSHED }]);
-    // Opening or reopening first looks for another pull request's run on the head.
-    if (action === "opened" || action === "reopened") mockCheckRuns(api, HEAD);
     const posted = posts();
     if (pushed) mockCreate(api, posted);
     else mockUpdate(api, 7, posted);
@@ -80,13 +78,11 @@ describe("pull_request events", () => {
     ["base", { base: { ref: { from: "develop" } } }, true],
     ["body", { body: { from: "old body" } }, true],
     ["title only", { title: { from: "old title" } }, false],
-  ])("edited (%s changed) evaluates only when the base or the body changed", async (what, changes, evaluates) => {
+  ])("edited (%s changed) evaluates only when the base or the body changed", async (_what, changes, evaluates) => {
     const { api, receive } = runApp({ token: evaluates });
     const posted = posts();
     if (evaluates) {
       mockEvaluationReads(api, typicalPr());
-      // A new base first looks for another pull request's run on the head.
-      if (what === "base") mockCheckRuns(api, HEAD);
       mockCreate(api, posted);
     }
     await receive("pull_request", pullRequestPayload("edited", typicalPr(), { changes }));
@@ -152,7 +148,6 @@ describe("pull_request events", () => {
   it("writes one audit log line per evaluation", async () => {
     const { api, receive, logs } = runApp();
     mockEvaluationReads(api, typicalPr());
-    mockCheckRuns(api, HEAD);
     mockCreate(api, posts());
     await receive("pull_request", pullRequestPayload("opened", typicalPr()));
     const audit = logs.filter((l) => l.msg === "provenance-gate evaluation");
@@ -422,7 +417,6 @@ describe("where the policy comes from", () => {
     const { api, receive } = runApp();
     const spec = typicalPr({ policy: null, fallback: "NOT_FOUND" });
     mockEvaluationReads(api, { ...spec, commits: [] });
-    mockCheckRuns(api, HEAD);
     const posted = posts();
     mockCreate(api, posted);
     await receive("pull_request", pullRequestPayload("opened", spec));
@@ -436,7 +430,6 @@ describe("where the policy comes from", () => {
     const { api, receive } = runApp();
     const spec = typicalPr({ policy: null, fallback: "NOT_FOUND", files: [...typicalPr().files, { filename: ".provenance.yml", status: "added" }] });
     mockEvaluationReads(api, spec);
-    mockCheckRuns(api, HEAD);
     api
       .get(`/repos/acme/models/contents/.provenance.yml`)
       .query({ ref: HEAD })
@@ -453,7 +446,6 @@ describe("where the policy comes from", () => {
     const { api, receive } = runApp();
     const spec = typicalPr({ policy: null, fallback: POLICY, reviews: [] });
     mockEvaluationReads(api, spec);
-    mockCheckRuns(api, HEAD);
     const posted = posts();
     mockCreate(api, posted);
     await receive("pull_request", pullRequestPayload("opened", spec));
@@ -465,7 +457,6 @@ describe("where the policy comes from", () => {
     const { api, receive } = runApp();
     const spec = typicalPr({ policy: "version: 1\nclases:\n  eval: ['evals/**']\nrules: []\n", reviews: [] });
     mockEvaluationReads(api, spec);
-    mockCheckRuns(api, HEAD);
     const posted = posts();
     mockCreate(api, posted);
     await receive("pull_request", pullRequestPayload("opened", spec));

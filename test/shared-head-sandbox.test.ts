@@ -17,12 +17,29 @@ import { CLAUDE_TRAILER, DEMO_POLICY } from "../src/sandbox/story.js";
 const SPACING_MS = 200;
 const BACKLOG = 4;
 
+/** The shipped write queue, counting the jobs scheduled ahead of the queue's order (urgency.ts). */
+class CountingQueues extends SpacedQueues {
+  urgentJobs = 0;
+  override key(id: string) {
+    const queue = super.key(id);
+    return {
+      schedule: <A extends unknown[], R>(options: { priority?: number }, task: (...args: A) => R | Promise<R>, ...args: A): Promise<R> => {
+        if ((options.priority ?? DEFAULT_PRIORITY) < DEFAULT_PRIORITY) this.urgentJobs++;
+        return queue.schedule(options, task, ...args);
+      },
+    };
+  }
+}
+/** Bottleneck's default priority, which the throttling plugin gives a request that is not a retry. */
+const DEFAULT_PRIORITY = 5;
+
 let sb: Sandbox;
 let app: RunningApp;
+let write: CountingQueues;
 beforeAll(async () => {
   sb = await Sandbox.start();
   // The shipped queue's kind with a shorter spacing; new per class, so no other test shares it.
-  const write = new SpacedQueues(SPACING_MS);
+  write = new CountingQueues(SPACING_MS);
   const Octokit = GateOctokit.defaults((options: Record<string, any> = {}) => ({ ...options, throttle: { ...(options.throttle ?? {}), write } })) as typeof GateOctokit;
   app = await startAppAgainstSandbox(sb, { Octokit });
 });
@@ -83,7 +100,10 @@ describe("a pull request opened on a commit another pull request's green run is 
 
     const strict = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "main", deliver: false, commits: [] });
     expect(strict.head_sha).toBe(lenient.head_sha);
+    const urgentBefore = write.urgentJobs;
     const backlog = await afterBacklog(repo, strict);
+    // Its two writes, the holding run and the result, and none of the backlog's, went ahead of the queue.
+    expect(write.urgentJobs - urgentBefore).toBe(2);
 
     const order = writes(repo).slice(before);
     const firstOfStrict = order.findIndex((w) => w.pr === strict.number);
@@ -100,15 +120,19 @@ describe("a pull request opened on a commit another pull request's green run is 
 
   it("closes its holding run as a failure when the pull request's head moves on before the result is written", async () => {
     const repo = await repoWithScratch();
-    const lenient = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "scratch", commits: [aiCommit("evals/t.yaml")] });
+    // A rename: only the REST file list names its source, and a read by pull request number
+    // makes the app re-read the head before it writes.
+    const moveReadme = { message: "Move the readme", author: "carol", files: [{ filename: "docs/README.md", status: "renamed" as const, previous_filename: "README.md" }] };
+    const lenient = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "scratch", commits: [aiCommit("evals/t.yaml"), moveReadme] });
     expect((await sb.waitForCheckRun(repo, lenient.head_sha))?.conclusion).toBe("success");
     const strict = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "main", deliver: false, commits: [] });
-    // Its main query is answered only after the push below, so it reads the new head.
-    sb.http.faults.add({ operation: "graphql:PullRequestSnapshot", repo, fault: "slow", delayMs: 1_500, times: 1 });
+    // The file list is answered only after the push below, once the hold is on the old head.
+    sb.http.faults.add({ operation: "pulls.listFiles", repo, fault: "slow", delayMs: 1_500, times: 1 });
     const opened = sb.deliver("pull_request", sb.pullRequestEvent(repo, strict.number, "opened"));
     const ours = (run: { external_id: string | null }) => run.external_id === String(strict.number);
     expect((await sb.waitForCheckRun(repo, strict.head_sha, ours)).status).toBe("in_progress");
-    const pushed = await sb.pushCommits(repo, strict.number, [aiCommit("evals/late.yaml")]);
+    // It changes a file the pull request already changes: the file list keeps the count the main query read.
+    const pushed = await sb.pushCommits(repo, strict.number, [{ ...aiCommit("evals/t.yaml"), files: [{ filename: "evals/t.yaml", status: "modified" as const, content: "late: true\n" }] }]);
     expect((await opened).status).toBeLessThan(300);
     await sb.waitForIdle(60_000);
 
@@ -122,12 +146,12 @@ describe("a pull request opened on a commit another pull request's green run is 
     const repo = await repoWithScratch();
     const before = checkRunWrites(sb.repo(repo)).length;
     const plain = await sb.openPullRequest(repo, { author: "carol", head: "c", base: "main", deliver: false, commits: [aiCommit("evals/c.yaml")] });
-    const backlog = await afterBacklog(repo, plain, "synchronize");
+    const urgentBefore = write.urgentJobs;
+    await afterBacklog(repo, plain, "synchronize");
 
+    // Neither its write nor any other was scheduled ahead of the queue's order.
+    expect(write.urgentJobs - urgentBefore).toBe(0);
     const order = writes(repo).slice(before);
-    const firstOfPlain = order.findIndex((w) => w.pr === plain.number);
-    const firstOfBacklog = order.findIndex((w) => backlog.includes(w.pr));
-    expect(firstOfPlain).toBeGreaterThan(firstOfBacklog);
     expect(order.filter((w) => w.pr === plain.number)).toEqual([{ pr: plain.number, head: plain.head_sha, conclusion: "action_required" }]);
   }, 90_000);
 });

@@ -21,7 +21,6 @@ import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { publishCheckRun, readHead, type GitHubDeps, type PublishRequest, type PublishResult } from "./publish.js";
 import { holdSharedHead } from "./shared-head.js";
 import { urgently } from "./urgency.js";
-import { rememberCheckRuns } from "../load/github/check-runs.js";
 import { publishOrFallBack, type Posted } from "./fallback.js";
 import type { CoordinationError, Turn } from "./coordination/index.js";
 import { takeTurn, whenStoreRecovers } from "./coordination/turns.js";
@@ -231,17 +230,34 @@ async function postAndRecord(
 
 async function evaluateAndPublishNow(deps: AppDeps, target: PullRequestTarget, turn: Turn): Promise<Published> {
   const started = performance.now();
-  const cache = new RequestCache();
-  const hold = target.holdSharedHead ? await holdSharedHead(deps, target, turn) : undefined;
-  if (!hold) return evaluateAndPublishWith(deps, target, turn, started, cache);
-  rememberCheckRuns(cache, target.headSha!, hold.runs);
+  const data = pullRequestData(deps, target);
+  const hold = target.holdSharedHead ? await holdSharedHead(deps, target, turn, data) : undefined;
+  if (!hold) return evaluateAndPublishWith(deps, target, turn, started, data);
   // The rest of this evaluation goes ahead of other pull requests' queued requests too.
   return urgently(async () => {
-    const published = await evaluateAndPublishWith(deps, target, turn, started, cache);
+    const published = await evaluateAndPublishWith(deps, target, turn, started, data);
     const { publish } = published.outcome;
     const moved = publish.kind === "stale" ? publish.currentSha : publish.headSha !== target.headSha ? publish.headSha : undefined;
-    if (hold.run && moved) await releaseHold(deps, cache, target, moved);
+    if (hold.run && moved) await releaseHold(deps, data.cache, target, moved);
     return published;
+  });
+}
+
+function pullRequestData(deps: AppDeps, target: PullRequestTarget): GitHubPullRequestData {
+  return new GitHubPullRequestData(deps.gh, {
+    owner: target.owner,
+    repo: target.repo,
+    number: target.number,
+    appId: deps.appId,
+    baseRef: target.baseRef,
+    eventTime: target.eventTime,
+    eventHeadSha: target.headSha,
+    now: deps.now(),
+    cache: new RequestCache(),
+    ...(target.pushers ? { pushers: target.pushers } : {}),
+    ...(target.pushes ? { pushes: target.pushes } : {}),
+    ...(target.openedHead ? { openedHead: target.openedHead } : {}),
+    ...(target.assignees ? { assignees: target.assignees } : {}),
   });
 }
 
@@ -265,22 +281,8 @@ async function releaseHold(deps: AppDeps, cache: RequestCache, target: PullReque
   );
 }
 
-async function evaluateAndPublishWith(deps: AppDeps, target: PullRequestTarget, turn: Turn, started: number, cache: RequestCache): Promise<Published> {
-  const data = new GitHubPullRequestData(deps.gh, {
-    owner: target.owner,
-    repo: target.repo,
-    number: target.number,
-    appId: deps.appId,
-    baseRef: target.baseRef,
-    eventTime: target.eventTime,
-    eventHeadSha: target.headSha,
-    now: deps.now(),
-    cache,
-    ...(target.pushers ? { pushers: target.pushers } : {}),
-    ...(target.pushes ? { pushes: target.pushes } : {}),
-    ...(target.openedHead ? { openedHead: target.openedHead } : {}),
-    ...(target.assignees ? { assignees: target.assignees } : {}),
-  });
+async function evaluateAndPublishWith(deps: AppDeps, target: PullRequestTarget, turn: Turn, started: number, data: GitHubPullRequestData): Promise<Published> {
+  const { cache } = data;
   // Our runs on the head come with the main query; only another head needs a listing of its own.
   if (target.headSha) data.checkRuns(target.headSha).catch(() => undefined);
 

@@ -173,8 +173,6 @@ export async function runTwin(scenario: Scenario, own: Twin): Promise<TwinResult
 
   if (!ignoredByApp(event)) {
     if (event.kind === "check_suite") mockCheckRuns(api, spec.headSha, runsFor(event, twin));
-    // Opening, reopening and a new base first look for another pull request's run on the head.
-    if (looksForSharedHead(event)) mockCheckRuns(api, spec.headSha, runsFor(event, twin));
     // Without the base branch in the event, one read of the pull request finds it.
     if (event.kind === "check_run" || event.kind === "check_suite") mockPull(api, spec.number, spec.headSha, spec.baseRef);
     mockReads(api, spec, twin, event, policyExprs);
@@ -196,11 +194,6 @@ export async function runTwin(scenario: Scenario, own: Twin): Promise<TwinResult
   }
   const judged = event.kind === "merge_group" ? writes.find((w) => w.head_sha === GROUP_SHA) : writes.find((w) => w.conclusion !== undefined);
   return { writes, judged, policyExprs };
-}
-
-function looksForSharedHead(event: AttackEvent): boolean {
-  if (event.kind !== "pull_request") return false;
-  return event.action === "opened" || event.action === "reopened" || (event.action === "edited" && event.changes?.base !== undefined);
 }
 
 /** Re-runs of another app's run, or of another button, are not ours to answer. */

@@ -68,6 +68,11 @@ export function rememberCheckRuns(cache: RequestCache, sha: string, runs: Existi
   void cache.get(cacheKey(sha), () => Promise.resolve(runs));
 }
 
+/** The runs on `sha` after this evaluation wrote one there (the hold, app/shared-head.ts): the result updates it. */
+export function replaceCheckRuns(cache: RequestCache, sha: string, runs: ExistingCheckRun[]): void {
+  cache.replace(cacheKey(sha), runs);
+}
+
 export async function listOwnCheckRuns(
   gh: GitHubClient,
   repo: RepoRef,

@@ -29,6 +29,11 @@ export class RequestCache {
     this.#entries.set(key, promise);
     return promise;
   }
+
+  /** What a later read would answer, now known otherwise (the evaluation wrote it itself). */
+  replace<T>(key: string, value: T): void {
+    this.#entries.set(key, Promise.resolve(value));
+  }
 }
 
 /** The HTTP status of an Octokit `RequestError`, if the error is one. */

@@ -276,11 +276,20 @@ export class GitHubPullRequestData implements PullRequestData {
   }
 
   /**
+   * The head as the main query's own answer has it, with this app's runs there: known before any
+   * further page is read (the shared-head hold waits for nothing more, see app/shared-head.ts).
+   */
+  async headRuns(): Promise<{ sha: string; runs: ExistingCheckRun[] }> {
+    const { pr } = await this.#query.firstAnswer();
+    return { sha: pr.headRefOid, runs: await this.checkRuns(pr.headRefOid) };
+  }
+
+  /**
    * This app's runs on `sha` (shared with the publisher, so it is fetched once). For the head the
    * main query brings them; a REST listing only when it could not, or for another commit.
    */
   async checkRuns(sha: string): Promise<ExistingCheckRun[]> {
-    await this.#query.core().catch(() => undefined);
+    await this.#query.firstAnswer().catch(() => undefined);
     return listOwnCheckRuns(this.gh, this.#repo, sha, this.options.appId, this.cache);
   }
 

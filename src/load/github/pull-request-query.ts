@@ -70,6 +70,17 @@ interface GraphqlErrorLike {
 
 type FileNode = GqlFileConnection["nodes"][number];
 
+/** What the main query itself answered (see `firstAnswer`). */
+export interface SnapshotAnswer {
+  pr: GqlPullRequest;
+  /** The base whose policy the answer holds: the pull request's own, re-asked when the event's was out of date. */
+  baseRef: string;
+  policy: Partial<GqlBlob> | null;
+  fallback: Partial<GqlBlob> | null;
+  notesRefs: string[];
+  before?: Partial<GqlCommitRuns> | null;
+}
+
 export class PullRequestQuery {
   #loadedHeadSha: string | undefined;
   /** Pages of changed files that came with a page of commits, by the cursor each starts at (see `filesPage`). */
@@ -90,7 +101,15 @@ export class PullRequestQuery {
     return this.cache.get("core", () => this.#readCore());
   }
 
-  async #readCore(): Promise<PullRequestCore> {
+  /**
+   * The main query's own answer, before any further page: what it tells of the head and of our
+   * runs there is known from here on (a shared head is held on it, see app/shared-head.ts).
+   */
+  firstAnswer(): Promise<SnapshotAnswer> {
+    return this.cache.get("first-answer", () => this.#readFirstAnswer());
+  }
+
+  async #readFirstAnswer(): Promise<SnapshotAnswer> {
     let baseRef = this.options.baseRef ?? (await this.#baseRefFromRest());
     let first = await this.#snapshotQuery(baseRef);
     // The base can change between the event and the query (an `edited` event moved it): the
@@ -109,6 +128,12 @@ export class PullRequestQuery {
       const beforeRuns = first.before === null ? [] : runsOnCommit(first.before, before, this.options.appId);
       if (beforeRuns) rememberCheckRuns(this.cache, before, beforeRuns);
     }
+    return { ...first, baseRef };
+  }
+
+  async #readCore(): Promise<PullRequestCore> {
+    const first = await this.firstAnswer();
+    const { pr, baseRef } = first;
     const of = `of pull request #${pr.number}`;
     // While the files have pages left too, each further page of commits comes with the next page
     // of files, in one request (`filesPage` hands them to the files' pager, which checks them as
@@ -178,9 +203,7 @@ export class PullRequestQuery {
     return data.base.ref;
   }
 
-  async #snapshotQuery(
-    baseRef: string,
-  ): Promise<{ pr: GqlPullRequest; policy: Partial<GqlBlob> | null; fallback: Partial<GqlBlob> | null; notesRefs: string[]; before?: Partial<GqlCommitRuns> | null }> {
+  async #snapshotQuery(baseRef: string): Promise<Omit<SnapshotAnswer, "baseRef">> {
     const variables = {
       owner: this.options.owner,
       name: this.options.repo,
