@@ -9,6 +9,8 @@ import { classifyEntry, compileClassifier } from "../evaluate/classify.js";
 import { commitSignals } from "../evaluate/record-signals.js";
 import { isBotAccount, latestReviews } from "../evaluate/reviews.js";
 import { commitPeople, loginsByEmail } from "../evaluate/session-authors.js";
+import { evaluate } from "../evaluate/evaluate.js";
+import type { Verdict } from "../model/verdict.js";
 import type { PullRequestData } from "./pull-request-data.js";
 
 /** How many per-commit file lists are fetched at once. */
@@ -52,20 +54,35 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
       readRun,
     );
   };
-  const [files] = await Promise.all([
+  const stretches = runs.filter((run) => run.length > 1);
+  // A loader that reads each stretch in a request of its own may leave them unread where they
+  // cannot change the judgement (`stretchesCanMatter`); that needs the rest of the snapshot first.
+  const judgeFirst = data.runFiles !== undefined && stretches.length > 0;
+  const [files, snapshotReviews] = await Promise.all([
     withModes(data, policy, listedPrFiles),
-    mapBounded(
-      runs.filter((run) => run.length > 1),
-      COMMIT_FILES_CONCURRENCY,
-      readRun,
-    ),
+    enrichedReviews(data, policy, reviews, candidates),
+    judgeFirst ? undefined : mapBounded(stretches, COMMIT_FILES_CONCURRENCY, readRun),
     readSingles(),
   ]);
-  const snapshotCommits: SnapshotCommit[] = commits.map((commit) => {
-    const paths = filesBySha.get(commit.sha);
-    return paths ? { ...commit, files: paths } : { ...commit };
+  const snapshot = (): Snapshot => ({
+    repository,
+    pull_request: pullRequest,
+    files,
+    commits: commits.map((commit) => {
+      const paths = filesBySha.get(commit.sha);
+      return paths ? { ...commit, files: paths } : { ...commit };
+    }),
+    reviews: snapshotReviews,
   });
+  if (!judgeFirst) return snapshot();
+  const unread = snapshot();
+  if (!stretchesCanMatter(policy, unread)) return unread;
+  await mapBounded(stretches, COMMIT_FILES_CONCURRENCY, readRun);
+  return snapshot();
+}
 
+/** The reviews, with permission and teams for those who would otherwise count. */
+async function enrichedReviews(data: PullRequestData, policy: Policy, reviews: SnapshotReview[], candidates: string[]): Promise<SnapshotReview[]> {
   const teams = teamsInRules(policy);
   const [permissions, memberships] = await Promise.all([
     Promise.all(candidates.map((login) => data.permission(login))),
@@ -74,13 +91,35 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
   const enrich = new Map<string, { permission: Permission; teams: string[] }>(
     candidates.map((login, i) => [login.toLowerCase(), { permission: permissions[i], teams: memberships[i] }]),
   );
-  const snapshotReviews: SnapshotReview[] = reviews.map((review) => {
+  return reviews.map((review) => {
     const extra = enrich.get(review.user.login.toLowerCase());
     if (!extra) return { ...review };
     return { ...review, permission: extra.permission, ...(teams.length > 0 ? { teams: extra.teams } : {}) };
   });
+}
 
-  return { repository, pull_request: pullRequest, files, commits: snapshotCommits, reviews: snapshotReviews };
+/**
+ * Whether reading the stretches of plain commits could change the judgement of `unread`, the
+ * snapshot without them (their commits touch every file and move nothing). What a stretch's
+ * net change adds is only more attribution: its renames, copies and AI-written blobs carry the
+ * history of earlier commits to further files, and its commits touch fewer files than
+ * everything. Its own people are never reviewers whose approval would count (those commits are
+ * read on their own, `mattering`), so only what it carries can matter, and at most it carries
+ * every commit to every file: the same snapshot with no commit's files at all. Evaluation only
+ * gets stricter with more attribution (a rule applies to more files, through more tools, with
+ * more contributors who cannot approve), so when that bound judges as `unread` does — every
+ * rule's status and counted approvals, the conclusion and the title — the stretches, whatever
+ * they hold, judge the same. What the stretches would add to the report's list of AI-touched
+ * files is then not read: the check's outcome and its title are those of the whole read.
+ */
+export function stretchesCanMatter(policy: Policy, unread: Snapshot): boolean {
+  const bound: Snapshot = { ...unread, commits: unread.commits.map(({ files: _files, ...commit }) => commit) };
+  return !sameJudgement(evaluate(policy, unread), evaluate(policy, bound));
+}
+
+function sameJudgement(a: Verdict, b: Verdict): boolean {
+  const rules = (v: Verdict) => JSON.stringify(v.rules.map((r) => [r.name, r.status, r.counted, r.tools]));
+  return a.conclusion === b.conclusion && a.title === b.title && rules(a) === rules(b);
 }
 
 /** The longest run of commits read together. */
@@ -93,7 +132,8 @@ const RUN_COMMITS = 100;
  * output to a new name) and as contributors, and neither needs them one by one: the run's net
  * change names its renames and copies, and each of its commits is taken to have made all of it,
  * which can only add contributors. A loader that cannot read a run together reads its commits.
- * Exported so tests that mock GitHub mock exactly these reads.
+ * A loader that can leaves a run of several unread when nothing it could carry changes the
+ * judgement (`stretchesCanMatter`). Exported so tests that mock GitHub mock exactly these reads.
  */
 export function commitReads(pullRequest: SnapshotPullRequest, commits: SnapshotCommit[], reviews: SnapshotReview[], policy: Policy): SnapshotCommit[][] {
   const listed = commitsToList(pullRequest, commits, reviews, policy);
