@@ -63,9 +63,15 @@ async function repoWithScratch(): Promise<string> {
 
 /**
  * Opens `BACKLOG` other pull requests and delivers an event for each without waiting — `opened`,
- * or `synchronize` for a push (an event that never jumps the queue) — then `last`'s `opened`.
+ * or `synchronize` for a push onto a new commit (an event that never jumps the queue) — then
+ * `last`'s event: `opened` unless given.
  */
-async function afterBacklog(repo: string, last: { number: number }, event: "opened" | "synchronize" = "opened"): Promise<number[]> {
+async function afterBacklog(
+  repo: string,
+  last: { number: number },
+  event: "opened" | "synchronize" = "opened",
+  lastEvent: Record<string, unknown> = sb.pullRequestEvent(repo, last.number, "opened"),
+): Promise<number[]> {
   const others = [];
   for (let k = 0; k < BACKLOG; k++) others.push(await sb.openPullRequest(repo, { author: "carol", head: `other-${k}`, deliver: false, commits: [aiCommit(`evals/o${k}.yaml`)] }));
   const r = sb.repo(repo);
@@ -79,7 +85,7 @@ async function afterBacklog(repo: string, last: { number: number }, event: "open
   const deliveries = payloads.map((payload) => sb.deliver("pull_request", payload));
   // The backlog's evaluations have begun reading (the rest of their queries wait in the queue).
   while (snapshots() === started) await new Promise((resolve) => setTimeout(resolve, 5));
-  deliveries.push(sb.deliver("pull_request", sb.pullRequestEvent(repo, last.number, "opened")));
+  deliveries.push(sb.deliver("pull_request", lastEvent));
   for (const d of await Promise.all(deliveries)) expect(d.status).toBeLessThan(300);
   await sb.waitForIdle(60_000);
   return others.map((o) => o.number);
@@ -116,6 +122,33 @@ describe("a pull request opened on a commit another pull request's green run is 
     const runs = sb.checkRuns(repo, { sha: strict.head_sha, name: "Provenance Gate" }).filter((run) => run.external_id === String(strict.number));
     expect(runs.map((run) => [run.status, run.conclusion])).toEqual([["completed", "action_required"]]);
     expect(sb.latestCheckRun(repo, strict.head_sha)?.external_id).toBe(String(strict.number));
+  }, 90_000);
+
+  it("holds the commit when the pull request's branch is pushed onto a commit another pull request's green run is on", async () => {
+    const repo = await repoWithScratch();
+    const strict = await sb.openPullRequest(repo, { author: "carol", head: "s", base: "main", commits: [aiCommit("evals/t.yaml"), { message: "Tidy", author: "carol", files: ["docs/notes.md"] }] });
+    expect((await sb.waitForCheckRun(repo, strict.head_sha))?.conclusion).toBe("action_required");
+    // Its first commit, on a branch of its own into the base without a policy: green there.
+    const shared = sb.state.pull(sb.repo(repo), strict.number).commits[0];
+    sb.repo(repo).branches.set("l", shared);
+    const lenient = await sb.openPullRequest(repo, { author: "carol", head: "l", base: "scratch", commits: [] });
+    expect((await sb.waitForCheckRun(repo, shared))?.conclusion).toBe("success");
+    const before = checkRunWrites(sb.repo(repo)).length;
+
+    // A push of the strict pull request's branch back onto that commit.
+    const { before: previous } = sb.state.forcePushPull(sb.repo(repo), sb.state.pull(sb.repo(repo), strict.number), shared, "carol");
+    const pushed = { ...sb.pullRequestEvent(repo, strict.number, "synchronize"), before: previous, after: shared };
+    const backlog = await afterBacklog(repo, strict, "opened", pushed);
+
+    const order = writes(repo).slice(before);
+    const firstOfStrict = order.findIndex((w) => w.pr === strict.number);
+    // Its first write is on the shared commit and not a result: an in-progress run, which blocks.
+    expect(order[firstOfStrict]).toEqual({ pr: strict.number, head: shared, conclusion: null });
+    expect(firstOfStrict).toBeLessThan(order.findLastIndex((w) => backlog.includes(w.pr)));
+    expect(sb.latestCheckRun(repo, shared)?.external_id).toBe(String(strict.number));
+    // The commit shows the worse of the two: the strict pull request's.
+    expect(sb.latestCheckRun(repo, shared)?.conclusion).toBe("action_required");
+    expect(lenient.head_sha).toBe(shared);
   }, 90_000);
 
   it("closes its holding run as a failure when the pull request's head moves on before the result is written", async () => {

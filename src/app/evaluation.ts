@@ -59,7 +59,7 @@ export interface PullRequestTarget extends RepoRef {
   pushes?: Push[];
   /**
    * The event may have put the pull request on a commit another pull request's run is on
-   * (`opened`, `reopened`, a new base): hold that commit first (shared-head.ts).
+   * (`opened`, `reopened`, a push onto it, a new base): hold that commit first (shared-head.ts).
    */
   holdSharedHead?: boolean;
 }

@@ -90,8 +90,9 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
         ...(payload.action === "synchronize" ? { ...pusherOf(payload.sender), push: { before: payload.before, after: payload.after } } : {}),
         ...(payload.action === "opened" ? { openedHead: pr.head.sha } : {}),
         assignees: assigneesOf(pr.assignees),
-        // These put the pull request on a commit that may already show another one's result.
-        holdSharedHead: payload.action === "opened" || payload.action === "reopened" || (payload.action === "edited" && payload.changes.base !== undefined),
+        // These put the pull request on a commit that may already show another one's result: a
+        // push can move the branch onto a commit another pull request is on, too.
+        holdSharedHead: pushed || (payload.action === "edited" && payload.changes.base !== undefined),
       });
     },
   );

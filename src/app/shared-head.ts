@@ -1,11 +1,12 @@
 /**
  * A pull request that comes onto a commit which already carries another pull request's run
- * (`opened`, `reopened`, a new base): until it has a run of its own there, the commit's newest run
- * is the other one's, and GitHub's required check reads that — a green one into a branch without
- * a policy would let this pull request merge into a branch with one. So as soon as the main
- * query has told the runs on the head, before the rest of the evaluation and ahead of other pull
- * requests' queued requests (urgency.ts), the commit gets a new in-progress run for this pull
- * request, which holds the merge until the result replaces it.
+ * (`opened`, `reopened`, a push onto it, a new base): until it has a run of its own there, the
+ * commit's newest run is the other one's, and GitHub's required check reads that — a green one
+ * into a branch without a policy would let this pull request merge into a branch with one. So as
+ * soon as the main query has told the runs on the head, before the rest of the evaluation and
+ * ahead of other pull requests' queued requests (urgency.ts), the commit gets a new in-progress
+ * run for this pull request, which holds the merge until the result replaces it — when the
+ * commit's newest run passes; one that blocks already holds it.
  *
  * Sound because nothing here judges: an in-progress required check blocks the merge whatever
  * the result will be, and other pull requests' evaluations read a run without a result at its
@@ -62,7 +63,7 @@ export async function holdSharedHead(deps: GitHubDeps, target: HoldTarget, turn:
     if (head?.sha !== headSha) return undefined;
     const { runs } = head;
     const others = pullNumbersOf(runs).filter((n) => n !== target.number);
-    if (others.length === 0) return undefined;
+    if (others.length === 0 || !passes(runs)) return undefined;
     const where = { repository: `${target.owner}/${target.repo}`, pr: target.number, head_sha: headSha, others };
     // An expired lock means another replica may be writing this pull request's result.
     if (!(await turn.mayWrite("action_required"))) return {};
@@ -79,6 +80,18 @@ export async function holdSharedHead(deps: GitHubDeps, target: HoldTarget, turn:
     }
   });
 }
+
+/**
+ * Whether the commit's required check passes now: GitHub reads its newest run. While that one
+ * blocks (in progress, or a result that is no pass), holding adds nothing, and the other pull
+ * requests' evaluations see this one on the commit from now on (siblings.ts).
+ */
+function passes(runs: readonly ExistingCheckRun[]): boolean {
+  const newest = runs.reduce((a, b) => (b.id > a.id ? b : a));
+  return newest.status === "completed" && PASSING.has(newest.conclusion ?? "");
+}
+/** The conclusions with which GitHub lets a required check pass. */
+const PASSING = new Set(["success", "neutral", "skipped"]);
 
 function runShown(run: ExistingCheckRun): string {
   return run.status === "completed" ? (run.conclusion ?? "completed") : run.status.replace("_", " ");

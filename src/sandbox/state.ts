@@ -485,10 +485,12 @@ export class SandboxState {
     let made: SandboxCommit[];
     if (spec.commits.length === 0) {
       // A pull request from a branch that already exists: GitHub lets one branch be proposed into
-      // several bases, and then both pull requests share a head commit.
-      const existing = repo.pulls.size > 0 ? [...repo.pulls.values()].find((p) => p.head_ref === spec.head && p.head_sha === repo.branches.get(spec.head)) : undefined;
-      if (!existing) throw new SandboxError(422, `No commits between ${base} and ${spec.head}`);
-      made = existing.commits.map((sha) => repo.commits.get(sha)!);
+      // several bases, and then both pull requests share a head commit; a branch set to a commit
+      // of another pull request proposes that pull request's commits up to it.
+      const tip = repo.branches.get(spec.head);
+      const existing = tip === undefined ? undefined : [...repo.pulls.values()].find((p) => p.commits.includes(tip));
+      if (!existing || tip === undefined) throw new SandboxError(422, `No commits between ${base} and ${spec.head}`);
+      made = existing.commits.slice(0, existing.commits.indexOf(tip) + 1).map((sha) => repo.commits.get(sha)!);
     } else {
       repo.branches.set(spec.head, baseSha);
       made = this.commitToBranch(repo, spec.head, spec.commits);
