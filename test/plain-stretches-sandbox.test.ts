@@ -103,6 +103,7 @@ describe("plain stretches whose moves could change the judgement are read", () =
     expect(run.conclusion).toBe("action_required");
     expect(run.output.summary).toContain("@bob authored");
     expect(reads[COMPARE]).toBe(1);
+    expect(run.output.summary).not.toContain("not read: nothing they could carry");
   });
 });
 
@@ -118,6 +119,8 @@ describe("plain stretches that cannot change the judgement are left unread", () 
     expect(run.output.title).toBe("Needs 1 independent approval for AI-assisted changes in eval");
     expect(run.annotations.map((a) => a.path)).toEqual(["evals/score.py"]);
     expect(reads[COMPARE]).toBeUndefined();
+    // The report says what it did not read, and what that leaves out.
+    expect(run.output.summary).toContain("1 stretch of plain commits after AI-marked ones was not read: nothing they could carry changes this result.");
   });
 
   it("twin: Claude writes evals/ and data/ itself, plain stretches between: needs an approval, then bob's counts, without any comparison", async () => {
@@ -133,6 +136,7 @@ describe("plain stretches that cannot change the judgement are left unread", () 
     expect(run.conclusion).toBe("action_required");
     expect(run.output.title).toBe("Needs 1 independent approval for AI-assisted changes in data, eval");
     expect(reads[COMPARE]).toBeUndefined();
+    expect(run.output.summary).toContain("2 stretches of plain commits after AI-marked ones were not read");
     const approved = await approve(repo, number, "bob");
     expect(approved.run.conclusion).toBe("success");
     expect(approved.reads[COMPARE]).toBeUndefined();

@@ -7,7 +7,7 @@ import type { Push } from "../load/github/update-branch.js";
 import type { Verdict } from "../model/verdict.js";
 import { POLICY_PATH, type Policy } from "../model/policy.js";
 import { evaluate } from "../evaluate/evaluate.js";
-import { buildSnapshot } from "../load/build-snapshot.js";
+import { buildSnapshot, type SnapshotReads } from "../load/build-snapshot.js";
 import { describeRecordWarning } from "../provenance-records/record.js";
 import { IncompleteDataError } from "../load/pull-request-data.js";
 import { RequestCache, type RepoRef } from "../load/github/client.js";
@@ -371,8 +371,9 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
     } else {
       policy = resolution.policy;
     }
+    const reads: SnapshotReads = {};
     const [snapshot, prConfigErrors, recordWarnings, pushed] = await Promise.all([
-      buildSnapshot(data, policy, data.repository),
+      buildSnapshot(data, policy, data.repository, reads),
       pullRequestPolicyErrors(data),
       data.recordWarnings(),
       data.pushers(),
@@ -389,7 +390,7 @@ export async function evaluateLoaded(deps: AppDeps, data: GitHubPullRequestData)
       policy_blob_sha: verdict.policy.blob_sha ?? null,
       fallback: verdict.policy.fallback_reason !== undefined,
     };
-    const decision = decide({ kind: "verdict", verdict, warnings: recordWarnings.map(describeRecordWarning) });
+    const decision = decide({ kind: "verdict", verdict, warnings: recordWarnings.map(describeRecordWarning), ...(reads.unreadStretches ? { unreadStretches: reads.unreadStretches } : {}) });
     // The verdict names the pushers; the marker also records whether they are all of them.
     return { decision, output: renderDecision(decision, [], pushed.complete), headSha: snapshot.pull_request.head_sha, verdict, record };
   } catch (error) {

@@ -45,6 +45,11 @@ export type DecisionInput =
       verdict: Verdict;
       /** Sources that could not be read while loading (a malformed git-ai note, a bad trace line): said, never decisive. */
       warnings?: readonly string[];
+      /**
+       * Stretches of plain commits left unread because nothing they could carry changes the
+       * result (load/build-snapshot.ts): the files they moved AI output into are not listed.
+       */
+      unreadStretches?: number;
     }
   /** Neither the base branch nor the owner's `.github` repository has a policy. */
   | { kind: "no-policy"; searched: readonly string[] }

@@ -22,7 +22,13 @@ const COMMIT_FILES_CONCURRENCY = 8;
  */
 const WALK_FROM = 4;
 
-export async function buildSnapshot(data: PullRequestData, policy: Policy, repository: string): Promise<Snapshot> {
+/** What the load left unread, for the report to say (filled in by `buildSnapshot`). */
+export interface SnapshotReads {
+  /** Stretches of plain commits whose net change was not read (see `stretchesCanMatter`). */
+  unreadStretches?: number;
+}
+
+export async function buildSnapshot(data: PullRequestData, policy: Policy, repository: string, reads: SnapshotReads = {}): Promise<Snapshot> {
   const [pullRequest, listedPrFiles, commits, reviews] = await Promise.all([
     data.pullRequest(),
     data.files(),
@@ -76,7 +82,10 @@ export async function buildSnapshot(data: PullRequestData, policy: Policy, repos
   });
   if (!judgeFirst) return snapshot();
   const unread = snapshot();
-  if (!stretchesCanMatter(policy, unread)) return unread;
+  if (!stretchesCanMatter(policy, unread)) {
+    reads.unreadStretches = stretches.length;
+    return unread;
+  }
   await mapBounded(stretches, COMMIT_FILES_CONCURRENCY, readRun);
   return snapshot();
 }

@@ -97,7 +97,7 @@ function renderInput(decision: Decision, pushers: readonly string[]): Shown {
     case "verdict": {
       const { verdict } = input;
       const { annotations, unannotated } = cappedAnnotations(fileAnnotations(verdict), configErrorAnnotations(verdict.config_errors));
-      const notes = warningsSection(input.warnings ?? []) + unannotatedNote(unannotated);
+      const notes = warningsSection(input.warnings ?? []) + unannotatedNote(unannotated) + unreadNote(input.unreadStretches ?? 0);
       return {
         body: renderMarkdown(verdict) + notes,
         // The summary names the evaluation time; a re-evaluation that only moves the clock is "unchanged".
@@ -305,6 +305,12 @@ function cappedAnnotations(files: CheckAnnotation[], configErrors: CheckAnnotati
 function unannotatedNote({ shown, total }: { shown: number; total: number }): string {
   if (shown === total) return "";
   return `\n\n<sub>Annotations mark ${shown} of the ${total} AI-touched protected files (those that block first); the other ${total - shown} are not annotated.</sub>`;
+}
+
+function unreadNote(stretches: number): string {
+  if (stretches === 0) return "";
+  const them = stretches === 1 ? "1 stretch of plain commits after AI-marked ones was" : `${stretches} stretches of plain commits after AI-marked ones were`;
+  return `\n\n<sub>${them} not read: nothing they could carry changes this result. Files they renamed or copied AI output into are not listed as AI-touched; the approval asked for covers the whole pull request.</sub>`;
 }
 
 function fileAnnotations(verdict: Verdict): CheckAnnotation[] {
