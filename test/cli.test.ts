@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run, type CliIO } from "../src/cli/main.js";
@@ -58,10 +58,29 @@ afterEach(() => {
   while (repos.length) repos.pop()!.remove();
 });
 
+/**
+ * Each history is made through git once, then every test gets its own copy of it: most tests here
+ * start from the same few histories, and replaying one costs about fifteen git processes.
+ */
+const templates = new Map<string, TestRepo>();
+afterAll(() => {
+  for (const t of templates.values()) t.remove();
+});
+function fromTemplate(key: string, build: () => TestRepo): TestRepo {
+  let template = templates.get(key);
+  if (!template) templates.set(key, (template = build()));
+  const r = template.copy();
+  repos.push(r);
+  return r;
+}
+
 /** main: policy + files; branch claude/x: an AI commit in evals/, a human rename in data/. */
 function aiBranch(policy: string | null = POLICY): TestRepo {
+  return fromTemplate(`ai:${policy}`, () => buildAiBranch(policy));
+}
+
+function buildAiBranch(policy: string | null): TestRepo {
   const r = new TestRepo();
-  repos.push(r);
   if (policy !== null) r.write(".provenance.yml", policy);
   r.write("evals/t1.yaml", "q: 1\n").write("data/a.csv", "x,y\n".repeat(10)).write("README.md", "hi\n");
   r.commit("init");
@@ -241,9 +260,17 @@ describe("check: attribution follows exact content (the local-git loader's blobs
 });
 
 describe("evaluate", () => {
+  /** One checkout with the snapshot `check` saved of it, copied for each test. */
+  let saved: Promise<TestRepo> | undefined;
   async function savedSnapshot(): Promise<{ dir: string; snapshot: any }> {
-    const repo = aiBranch();
-    await cli(["check", "--save-snapshot", "snap.json"], repo.dir);
+    saved ??= (async () => {
+      const repo = buildAiBranch(POLICY);
+      templates.set("saved-snapshot", repo);
+      await cli(["check", "--save-snapshot", "snap.json"], repo.dir);
+      return repo;
+    })();
+    const repo = (await saved).copy();
+    repos.push(repo);
     return { dir: repo.dir, snapshot: JSON.parse(readFileSync(join(repo.dir, "snap.json"), "utf8")) };
   }
 
@@ -495,8 +522,10 @@ describe("check: people no GitHub account is tied to", () => {
   const NEUBIG = { name: "Graham Neubig", email: "neubig@home.example" };
   /** An OpenHands commit made under a personal address the checkout cannot tie to a login. */
   function personalAiBranch(mailmap?: string): TestRepo {
+    return fromTemplate(`personal:${mailmap}`, () => buildPersonalAiBranch(mailmap));
+  }
+  function buildPersonalAiBranch(mailmap?: string): TestRepo {
     const r = new TestRepo();
-    repos.push(r);
     r.write(".provenance.yml", POLICY).write("evals/t1.yaml", "q: 1\n");
     if (mailmap !== undefined) r.write(".mailmap", mailmap);
     r.commit("init");
