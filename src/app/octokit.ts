@@ -120,7 +120,7 @@ const WITH_DEADLINES = Symbol("provenance-gate:deadlines");
 /** Probot derives each installation's Octokit from the app's options: wrap the fetch only once. */
 function withDeadlinesOnce(fetch: any, deadlines: Deadlines): typeof globalThis.fetch {
   if (fetch?.[WITH_DEADLINES]) return fetch;
-  return Object.assign(fetchWithDeadlines(deadlines, fetch ?? globalThis.fetch), { [WITH_DEADLINES]: true });
+  return Object.assign(fetchWithDeadlines(deadlines, fetch), { [WITH_DEADLINES]: true });
 }
 
 /** The app's Octokit with other deadlines and retry pacing (tests of faults). */
