@@ -102,14 +102,15 @@ const inSeconds = (s: number) => Math.floor(Date.now() / 1000) + s;
 // ------------------------------------------------------------------------------------------------
 
 describe("transient faults are retried and end in the normal conclusion (retry + throttling as shipped)", () => {
+  // Network errors as Error objects: nock hands a plain object to fetch as an error, but never to node:http.
   const cases: Array<[string, (api: nock.Scope, spec: PrSpec) => void, string]> = [
     ["HTTP 500 on the GraphQL query, then 200", (api) => void api.post("/graphql", isSnapshotQuery).reply(500, { message: "Server Error" }), "POST /graphql PullRequestSnapshot"],
     ["HTTP 502 on the file list, then 200", (api) => void api.get(FILES).query(true).reply(502, { message: "Bad Gateway" }), `GET ${FILES}`],
     ["HTTP 503 on the head re-read before publishing, then 200", (api) => void api.get(PULL).reply(503, { message: "Service Unavailable" }), `GET ${PULL}`],
-    ["ECONNRESET on the GraphQL query, then 200", (api) => void api.post("/graphql", isSnapshotQuery).replyWithError({ code: "ECONNRESET", message: "socket hang up" }), "POST /graphql PullRequestSnapshot"],
+    ["ECONNRESET on the GraphQL query, then 200", (api) => void api.post("/graphql", isSnapshotQuery).replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })), "POST /graphql PullRequestSnapshot"],
     [
       "ECONNRESET on a commit's file list, then 200",
-      (api) => void api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).replyWithError({ code: "ECONNRESET", message: "read ECONNRESET" }),
+      (api) => void api.get(`/repos/${OWNER}/${REPO}/commits/${AI_SHA}`).query(true).replyWithError(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })),
       `GET /repos/${OWNER}/${REPO}/commits/${AI_SHA}`,
     ],
     [

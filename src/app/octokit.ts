@@ -11,6 +11,7 @@ import { checkGitHubExchanges } from "../load/github/exchange-check.js";
 import { DEFAULT_DEADLINES, fetchWithDeadlines, type Deadlines } from "./deadlines.js";
 import { githubMetrics } from "../ops/github-metrics.js";
 import { queryPassingRetryLimiter } from "./query-lane.js";
+import { gateRetry } from "./retry.js";
 import { SHIPPED_QUEUES, withUrgency } from "./urgency.js";
 
 /**
@@ -74,7 +75,9 @@ export function withGateOptions(options: Record<string, any> = {}, tuning: GateT
     ...options,
     ...(auth === undefined ? {} : { auth }),
     request: { ...(options.request ?? {}), fetch: withDeadlinesOnce(options.request?.fetch, deadlines) },
-    retry: { ...(options.retry ?? {}), doNotRetry: DO_NOT_RETRY, ...(tuning.retryBaseMs === undefined ? {} : { retryAfterBaseValue: tuning.retryBaseMs }) },
+    // Octokit's retry plugin off, the same rules on in retry.ts (a Bottleneck per request was a tenth of the CPU).
+    retry: { ...(options.retry ?? {}), enabled: false, doNotRetry: DO_NOT_RETRY, ...(tuning.retryBaseMs === undefined ? {} : { retryAfterBaseValue: tuning.retryBaseMs }) },
+    ownRetry: options.retry?.enabled !== false,
     throttle: {
       ...localThrottle(options.throttle),
       ...RATE_LIMIT_HANDLERS,
@@ -105,8 +108,14 @@ function localThrottle(throttle: Record<string, any> | undefined): Record<string
 }
 const DISCONNECTED = new WeakSet<object>();
 
-/** Probot's Octokit with every exchange checked against GitHub's description (see exchange-check.ts). */
-export const CheckedOctokit = ProbotOctokit.plugin(checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0]);
+/**
+ * Probot's Octokit with every exchange checked against GitHub's description (see exchange-check.ts),
+ * and the app's retries where `withGateOptions` turns them on (retry.ts).
+ */
+export const CheckedOctokit = ProbotOctokit.plugin(
+  checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0],
+  gateRetry as unknown as Parameters<typeof ProbotOctokit.plugin>[0],
+);
 
 /** Deadlines and retry pacing: the shipped values, or shorter ones for tests of faults. */
 export interface GateTuning {

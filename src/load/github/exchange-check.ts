@@ -52,21 +52,38 @@ function fail(what: string, problems: string[]): never {
   throw new GitHubAnswerError(`${what}: ${listed}${more}`, problems);
 }
 
-function isGraphql(parsed: { url: string }): boolean {
-  return /\/graphql$/.test(new URL(parsed.url, "https://api.github.com").pathname);
+/**
+ * A GraphQL request, read from its options without expanding them: Octokit's graphql client
+ * sends `POST /graphql` (`/api/graphql` on GitHub Enterprise) with the document in `query`.
+ */
+function isGraphqlRequest(options: EndpointOptions): boolean {
+  return options.method === "POST" && /\/graphql$/.test(options.url.replace(/[?#].*$/, ""));
+}
+
+/** The path a GraphQL request went to, for a message (only when an answer is refused). */
+function graphqlPath(octokit: HookableOctokit, options: EndpointOptions): string {
+  return new URL(octokit.request.endpoint.parse(options).url, "https://api.github.com").pathname;
 }
 
 /** The plugin: `Octokit.plugin(checkGitHubExchanges)`. */
 export function checkGitHubExchanges(octokit: HookableOctokit): void {
+  // A REST request's expanded form, from before it was sent until its answer is checked: the same
+  // options object reaches both hooks, and expanding it is most of Octokit's cost per request.
+  const expanded = new WeakMap<EndpointOptions, { method: string; url: string; body?: unknown }>();
+  const parse = (options: EndpointOptions) => {
+    let parsed = expanded.get(options);
+    if (!parsed) expanded.set(options, (parsed = octokit.request.endpoint.parse(options)));
+    return parsed;
+  };
   octokit.hook.before("request", async (options) => {
-    const parsed = octokit.request.endpoint.parse(options);
-    if (isGraphql(parsed)) {
+    if (isGraphqlRequest(options)) {
       if (typeof options.query === "string") {
         const problems = await validateGraphqlDocument(options.query);
         if (problems.length > 0) fail("The app built a GraphQL query GitHub's schema rejects", problems);
       }
       return;
     }
+    const parsed = parse(options);
     // Operations outside the extracted description pass unchecked here; the tests flag them.
     if (!isKnownOperation(parsed.method, parsed.url)) return;
     const problems = validateGitHubRequest(parsed);
@@ -75,12 +92,13 @@ export function checkGitHubExchanges(octokit: HookableOctokit): void {
 
   octokit.hook.after("request", async (response, options) => {
     if (response.status < 200 || response.status >= 300) return;
-    const parsed = octokit.request.endpoint.parse(options);
-    const problems = isGraphql(parsed)
-      ? typeof options.query === "string"
-        ? await validateGraphqlAnswer(options.query, options.variables, response.data)
-        : []
-      : validateGitHubResponse(parsed, response.data);
+    if (isGraphqlRequest(options)) {
+      const problems = typeof options.query === "string" ? await validateGraphqlAnswer(options.query, options.variables, response.data) : [];
+      if (problems.length > 0) fail(`GitHub's answer to POST ${graphqlPath(octokit, options)} is not what the app reads`, problems);
+      return;
+    }
+    const parsed = parse(options);
+    const problems = validateGitHubResponse(parsed, response.data);
     if (problems.length > 0) fail(`GitHub's answer to ${parsed.method} ${new URL(parsed.url, "https://api.github.com").pathname} is not what the app reads`, problems);
   });
 }
