@@ -27,6 +27,10 @@ import { startServer, type Running } from "../src/ops/start.js";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { testPrivateKey } from "./helpers/keys.js";
 
+// The metrics live in the process's registry, and a test worker runs other files before this one
+// (vitest runs files without isolation): the file counts from zero, as in a process of its own.
+beforeAll(() => register.resetMetrics());
+
 const KEY = testPrivateKey();
 const SECRET = "0a1b2c3d4e5f60718293";
 
