@@ -42,7 +42,7 @@ describe("the evaluation log line carries the posted conclusion", () => {
     mockPull(api, 7, HEAD);
     const posted: Json[] = [];
     mockCreate(api, posted);
-    await receive("pull_request", pullRequestPayload("synchronize", typicalPr()));
+    await receive("pull_request", pullRequestPayload("labeled", typicalPr()));
     expect(posted[0].conclusion).toBe("action_required");
     expect(evaluationLines(logs)).toEqual([expect.objectContaining({ pr: 42, conclusion: "action_required", publish: "created" })]);
   });
@@ -53,7 +53,7 @@ describe("the evaluation log line carries the posted conclusion", () => {
     mockPull(api, 7, HEAD);
     // GitHub refuses the run, and then the minimal failure run too: the delivery fails.
     api.post("/repos/acme/models/check-runs").times(2).reply(422, { message: "Validation Failed", errors: [], documentation_url: "https://docs.github.com/rest" });
-    await expect(receive("pull_request", pullRequestPayload("synchronize", typicalPr()))).rejects.toThrow();
+    await expect(receive("pull_request", pullRequestPayload("labeled", typicalPr()))).rejects.toThrow();
     expect(evaluationLines(logs)).toEqual([expect.objectContaining({ pr: 42, conclusion: "action_required", publish: "failed (422)" })]);
   });
 

@@ -361,12 +361,27 @@ describe("pull requests sharing a head commit", () => {
     mockPull(api, 7, HEAD);
     const posted = posts();
     mockCreate(api, posted);
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("labeled", spec));
     expect(posted).toHaveLength(1);
     expect(posted[0].conclusion).toBe("action_required");
     expect(posted[0].output.title).toBe("Blocked by pull request #7 on the same commit: Needs 1 independent approval for AI-assisted changes in eval");
     expect(posted[0].output.summary).toContain("GitHub decides a required check per commit");
     expect(posted[0].output.summary).toMatch(/own=success( pushers=[a-z0-9,-]+)?( pushes=all)? counted=bob -->$/);
+  });
+
+  it("a push onto a commit whose newest run is another pull request's block still holds it first: that run may turn green by its own events", async () => {
+    const { api, receive } = runApp();
+    const spec = typicalPr();
+    mockEvaluationReads(api, spec, [sibling("action_required")]);
+    mockPull(api, 7, HEAD);
+    const posted = posts();
+    mockCreate(api, posted, 901);
+    mockUpdate(api, 901, posted);
+    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    expect(posted.map((p) => [p.status ?? "completed", p.conclusion ?? null])).toEqual([
+      ["in_progress", null],
+      ["completed", "action_required"],
+    ]);
   });
 
   it("ignores a pull request on the same commit that was closed or has moved on", async () => {
@@ -376,7 +391,7 @@ describe("pull requests sharing a head commit", () => {
     api.get("/repos/acme/models/pulls/7").reply(200, { number: 7, state: "closed", head: { sha: HEAD, ref: "feature" }, base: { ref: "scratch" } });
     const posted = posts();
     mockCreate(api, posted);
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("labeled", spec));
     expect(posted[0]).toMatchObject({ conclusion: "success" });
   });
 
@@ -394,7 +409,7 @@ describe("pull requests sharing a head commit", () => {
     mockEvaluationReads(api, seven, [sibling("success", "action_required"), { id: 900, external_id: "42", conclusion: "success", summary: marker("success") }]);
     mockPull(api, 42, HEAD);
     mockUpdate(api, 5, posted);
-    await receive("pull_request", pullRequestPayload("synchronize", spec));
+    await receive("pull_request", pullRequestPayload("labeled", spec));
     expect(posted.map((p) => p.conclusion)).toEqual(["success", "success"]);
   });
 

@@ -5,8 +5,7 @@
  * into a branch without a policy would let this pull request merge into a branch with one. So as
  * soon as the main query has told the runs on the head, before the rest of the evaluation and
  * ahead of other pull requests' queued requests (urgency.ts), the commit gets a new in-progress
- * run for this pull request, which holds the merge until the result replaces it — when the
- * commit's newest run passes; one that blocks already holds it.
+ * run for this pull request, which holds the merge until the result replaces it.
  *
  * Sound because nothing here judges: an in-progress required check blocks the merge whatever
  * the result will be, and other pull requests' evaluations read a run without a result at its
@@ -15,7 +14,7 @@
  * lands after; the result that follows in the same turn updates it, and when that result is
  * dropped because the head moved on, the run is closed as a failure instead of left in progress.
  */
-import { replaceCheckRuns, type ExistingCheckRun } from "../load/github/check-runs.js";
+import { listOwnCheckRuns, replaceCheckRuns, type ExistingCheckRun } from "../load/github/check-runs.js";
 import type { RequestCache } from "../load/github/client.js";
 import { renderHold } from "../report/check-run.js";
 import type { Turn } from "./coordination/index.js";
@@ -56,14 +55,11 @@ export async function holdSharedHead(deps: GitHubDeps, target: HoldTarget, turn:
   if (!headSha) return undefined;
   const repo = { owner: target.owner, repo: target.repo };
   return urgently(async () => {
-    // A failed read leaves the evaluation to fail, in the queue's order. A head that moved on
-    // since the event needs no hold: the pull request's required check is read from the new one,
-    // which its own event evaluates.
-    const head = await data.headRuns().catch(() => undefined);
-    if (head?.sha !== headSha) return undefined;
-    const { runs } = head;
-    const others = pullNumbersOf(runs).filter((n) => n !== target.number);
-    if (others.length === 0 || !passes(runs)) return undefined;
+    const runs = await runsOnHead(deps, target, headSha, data).catch(() => undefined);
+    const others = runs ? pullNumbersOf(runs).filter((n) => n !== target.number) : [];
+    // A run that blocks now may turn green by its own pull request's events, before this one's
+    // result: whatever the others' runs say, this pull request holds the commit.
+    if (!runs || others.length === 0) return undefined;
     const where = { repository: `${target.owner}/${target.repo}`, pr: target.number, head_sha: headSha, others };
     // An expired lock means another replica may be writing this pull request's result.
     if (!(await turn.mayWrite("action_required"))) return {};
@@ -82,16 +78,16 @@ export async function holdSharedHead(deps: GitHubDeps, target: HoldTarget, turn:
 }
 
 /**
- * Whether the commit's required check passes now: GitHub reads its newest run. While that one
- * blocks (in progress, or a result that is no pass), holding adds nothing, and the other pull
- * requests' evaluations see this one on the commit from now on (siblings.ts).
+ * Our runs on the event's head: from the main query's answer, which costs nothing more. When it
+ * fails or names another head (a push since, or a replica that lags behind the event), they are
+ * listed on their own, as they were before the query could tell them. A slow answer delays the
+ * hold by as much (docs/security.md).
  */
-function passes(runs: readonly ExistingCheckRun[]): boolean {
-  const newest = runs.reduce((a, b) => (b.id > a.id ? b : a));
-  return newest.status === "completed" && PASSING.has(newest.conclusion ?? "");
+async function runsOnHead(deps: GitHubDeps, target: HoldTarget, headSha: string, data: RunsOnHead): Promise<ExistingCheckRun[]> {
+  const head = await data.headRuns().catch(() => undefined);
+  if (head?.sha === headSha) return head.runs;
+  return listOwnCheckRuns(deps.gh, { owner: target.owner, repo: target.repo }, headSha, deps.appId, data.cache);
 }
-/** The conclusions with which GitHub lets a required check pass. */
-const PASSING = new Set(["success", "neutral", "skipped"]);
 
 function runShown(run: ExistingCheckRun): string {
   return run.status === "completed" ? (run.conclusion ?? "completed") : run.status.replace("_", " ");
