@@ -14,8 +14,6 @@
  *   up with an error Octokit does not retry again, so a hang costs at most two deadlines;
  * - never lets Octokit repeat a create whose answer broke: it may have happened (fallback.ts checks).
  */
-import { BodyError, bufferedResponse, exchange, peekBody, utf8 } from "./http-client.js";
-
 export interface Deadlines {
   /** Until the answer's headers arrive. */
   connectMs: number;
@@ -52,11 +50,7 @@ export class BrokenAnswerError extends Error {
 
 type Fetch = typeof globalThis.fetch;
 
-/**
- * The app's fetch with deadlines: over the app's own HTTP client (http-client.ts), or over
- * `inner` when one is given (an Octokit configured with a fetch of its own).
- */
-export function fetchWithDeadlines(deadlines: Deadlines = DEFAULT_DEADLINES, inner?: Fetch): Fetch {
+export function fetchWithDeadlines(deadlines: Deadlines = DEFAULT_DEADLINES, inner: Fetch = globalThis.fetch): Fetch {
   return async (input, init = {}) => {
     const method = (init.method ?? "GET").toUpperCase();
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
@@ -64,7 +58,7 @@ export function fetchWithDeadlines(deadlines: Deadlines = DEFAULT_DEADLINES, inn
     const again = repeatable(method, url);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await (inner ? oneAttempt(inner, input, init, deadlines, what) : oneExchange(url, init, deadlines, what));
+        return await oneAttempt(inner, input, init, deadlines, what);
       } catch (error) {
         if (error instanceof RequestDeadlineError && again && attempt < 2) continue;
         // A write that may have happened (its answer broke) must not be repeated blindly: the
@@ -103,66 +97,24 @@ async function oneAttempt(inner: Fetch, input: Parameters<Fetch>[0], init: Reque
       if (timedOut()) throw new RequestDeadlineError(what, "total", deadlines.totalMs);
       throw new BrokenAnswerError(`the connection broke while GitHub's answer to ${what} was arriving (${describe(error)})`, { cause: error });
     }
-    const bytes = new Uint8Array(body);
-    refuseCutShort(response, bytes, what);
-    return bufferedResponse(response.status, response.statusText, response.headers, response.url, response.status === 204 || response.status === 205 || response.status === 304 ? null : bytes);
-  } finally {
-    clearTimeout(connectTimer);
-    clearTimeout(totalTimer);
-  }
-}
-
-/** One attempt over the app's own client: the same deadlines and errors as over a fetch. */
-async function oneExchange(url: string, init: RequestInit, deadlines: Deadlines, what: string): Promise<Response> {
-  const call = exchange({ url, method: (init.method ?? "GET").toUpperCase(), headers: headerRecord(init.headers), body: bodyOf(init.body), redirect: init.redirect, signal: init.signal });
-  const connectTimer = setTimeout(() => call.abort(new RequestDeadlineError(what, "connect", deadlines.connectMs)), deadlines.connectMs);
-  const totalTimer = setTimeout(() => call.abort(new RequestDeadlineError(what, "total", deadlines.totalMs)), deadlines.totalMs);
-  call.answered.then(
-    () => clearTimeout(connectTimer),
-    () => undefined,
-  );
-  try {
-    let response: Response;
-    try {
-      response = await call.response;
-    } catch (error) {
-      if (error instanceof BodyError) throw new BrokenAnswerError(`the connection broke while GitHub's answer to ${what} was arriving (${describe(error)})`, { cause: error });
-      throw error;
+    if (response.ok && isJson(response.headers.get("content-type")) && body.byteLength > 0) {
+      try {
+        JSON.parse(new TextDecoder().decode(body));
+      } catch {
+        throw new BrokenAnswerError(`GitHub's answer to ${what} was cut short: ${body.byteLength} bytes of JSON that does not parse`);
+      }
     }
-    refuseCutShort(response, peekBody(response) ?? new Uint8Array(0), what);
-    return response;
+    const copy = new Response(response.status === 204 || response.status === 205 || response.status === 304 ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    Object.defineProperty(copy, "url", { value: response.url });
+    return copy;
   } finally {
     clearTimeout(connectTimer);
     clearTimeout(totalTimer);
   }
-}
-
-/** A 2xx JSON answer that does not parse was cut short on the way: an error Octokit retries, not an answer. */
-function refuseCutShort(response: Response, body: Uint8Array, what: string): void {
-  if (!response.ok || body.byteLength === 0 || !isJson(response.headers.get("content-type"))) return;
-  try {
-    JSON.parse(utf8(body));
-  } catch {
-    throw new BrokenAnswerError(`GitHub's answer to ${what} was cut short: ${body.byteLength} bytes of JSON that does not parse`);
-  }
-}
-
-/** Octokit's request headers, as the plain record the client sends. */
-function headerRecord(headers: RequestInit["headers"]): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers === undefined) return out;
-  const entries = headers instanceof Headers ? headers.entries() : Array.isArray(headers) ? headers : Object.entries(headers);
-  for (const [name, value] of entries) out[name.toLowerCase()] = String(value);
-  return out;
-}
-
-/** Octokit sends JSON as a string; a body of another kind is read whole first. */
-function bodyOf(body: RequestInit["body"]): string | Uint8Array | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === "string" || body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (body instanceof URLSearchParams) return body.toString();
-  throw new TypeError(`the app's HTTP client sends no ${Object.prototype.toString.call(body)} body`);
 }
 
 /** Requests that change nothing, or change it to the same end state when repeated. */

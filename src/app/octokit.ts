@@ -11,7 +11,6 @@ import { checkGitHubExchanges } from "../load/github/exchange-check.js";
 import { DEFAULT_DEADLINES, fetchWithDeadlines, type Deadlines } from "./deadlines.js";
 import { githubMetrics } from "../ops/github-metrics.js";
 import { queryPassingRetryLimiter } from "./query-lane.js";
-import { gateRetry } from "./retry.js";
 import { SHIPPED_QUEUES, withUrgency } from "./urgency.js";
 
 /**
@@ -75,9 +74,7 @@ export function withGateOptions(options: Record<string, any> = {}, tuning: GateT
     ...options,
     ...(auth === undefined ? {} : { auth }),
     request: { ...(options.request ?? {}), fetch: withDeadlinesOnce(options.request?.fetch, deadlines) },
-    // Octokit's retry plugin off, the same rules on in retry.ts (a Bottleneck per request was a tenth of the CPU).
-    retry: { ...(options.retry ?? {}), enabled: false, doNotRetry: DO_NOT_RETRY, ...(tuning.retryBaseMs === undefined ? {} : { retryAfterBaseValue: tuning.retryBaseMs }) },
-    ownRetry: options.retry?.enabled !== false,
+    retry: { ...(options.retry ?? {}), doNotRetry: DO_NOT_RETRY, ...(tuning.retryBaseMs === undefined ? {} : { retryAfterBaseValue: tuning.retryBaseMs }) },
     throttle: {
       ...localThrottle(options.throttle),
       ...RATE_LIMIT_HANDLERS,
@@ -108,14 +105,8 @@ function localThrottle(throttle: Record<string, any> | undefined): Record<string
 }
 const DISCONNECTED = new WeakSet<object>();
 
-/**
- * Probot's Octokit with every exchange checked against GitHub's description (see exchange-check.ts),
- * and the app's retries where `withGateOptions` turns them on (retry.ts).
- */
-export const CheckedOctokit = ProbotOctokit.plugin(
-  checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0],
-  gateRetry as unknown as Parameters<typeof ProbotOctokit.plugin>[0],
-);
+/** Probot's Octokit with every exchange checked against GitHub's description (see exchange-check.ts). */
+export const CheckedOctokit = ProbotOctokit.plugin(checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0]);
 
 /** Deadlines and retry pacing: the shipped values, or shorter ones for tests of faults. */
 export interface GateTuning {
@@ -129,7 +120,7 @@ const WITH_DEADLINES = Symbol("provenance-gate:deadlines");
 /** Probot derives each installation's Octokit from the app's options: wrap the fetch only once. */
 function withDeadlinesOnce(fetch: any, deadlines: Deadlines): typeof globalThis.fetch {
   if (fetch?.[WITH_DEADLINES]) return fetch;
-  return Object.assign(fetchWithDeadlines(deadlines, fetch), { [WITH_DEADLINES]: true });
+  return Object.assign(fetchWithDeadlines(deadlines, fetch ?? globalThis.fetch), { [WITH_DEADLINES]: true });
 }
 
 /** The app's Octokit with other deadlines and retry pacing (tests of faults). */

@@ -1,8 +1,7 @@
 /**
- * The app's HTTP client (src/app/http-client.ts) does what Octokit relies on Node's fetch for:
- * redirects followed (a token never sent to another origin), compressed answers decoded, a body
- * that breaks mid-way an error, one connection kept for consecutive requests. Against a real
- * server on loopback.
+ * The app's fetch with deadlines (src/app/deadlines.ts) keeps what Octokit relies on fetch for:
+ * redirects followed (a token never sent to another origin), compressed answers decoded, and a
+ * body that breaks mid-way an error, not a short answer. Against a real server on loopback.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -32,7 +31,7 @@ afterEach(async () => {
 
 const fetch = fetchWithDeadlines({ connectMs: 2_000, totalMs: 4_000 });
 
-describe("the app's HTTP client", () => {
+describe("the app's fetch with deadlines", () => {
   test("decodes a gzip answer, as fetch does", async () => {
     const { url, seen } = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
@@ -72,11 +71,5 @@ describe("the app's HTTP client", () => {
       setTimeout(() => res.destroy(), 20);
     });
     await expect(fetch(`${url}/repos/o/r`, { method: "POST", body: "{}" })).rejects.toBeInstanceOf(BrokenAnswerError);
-  });
-
-  test("consecutive requests share one connection", async () => {
-    const { url, seen } = await serve((_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end("{}"));
-    for (let i = 0; i < 3; i++) await (await fetch(`${url}/n/${i}`)).text();
-    expect(new Set(seen.map((r) => r.socket.remotePort)).size).toBe(1);
   });
 });
