@@ -5,7 +5,7 @@
  * mock of GitHub's API answers only under the schema check (./unchecked-mocks.ts).
  */
 import nock from "nock";
-import "./unchecked-mocks.js";
+import { guardUncheckedMocks } from "./unchecked-mocks.js";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)(:\d+)?$/i;
 
@@ -16,3 +16,4 @@ export function loopbackOnly(): void {
 }
 
 loopbackOnly();
+guardUncheckedMocks();

@@ -51,6 +51,14 @@ scopePrototype.emit = function (this: EventEmitter, event: string | symbol, ...a
   return originalEmit.call(this, event, ...args);
 };
 
-afterEach(() => {
-  expect(takeUncheckedExchanges(), "GitHub mocks answered with no schema check installed (guardGitHubMocks)").toEqual([]);
-});
+/**
+ * Registers the check for the test file being set up. Called from the setup file, which vitest
+ * runs for every test file: workers keep modules loaded between files (`isolate: false`), so a
+ * hook registered when this module is first evaluated would guard the first file of each worker
+ * only.
+ */
+export function guardUncheckedMocks(): void {
+  afterEach(() => {
+    expect(takeUncheckedExchanges(), "GitHub mocks answered with no schema check installed (guardGitHubMocks)").toEqual([]);
+  });
+}
