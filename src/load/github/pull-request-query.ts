@@ -47,17 +47,24 @@ export interface PullRequestQueryOptions extends RepoRef {
   before?: string;
 }
 
-export interface PullRequestCore {
+/** What the main query itself answered (see `firstAnswer`). */
+export interface SnapshotAnswer {
   pr: GqlPullRequest;
+  /** The base whose policy the answer holds: the pull request's own, re-asked when the event's was out of date. */
   baseRef: string;
   policy: Partial<GqlBlob> | null;
   fallback: Partial<GqlBlob> | null;
+  /** Which notes refs of line-level AI attestations exist (SPEC §9). */
+  notesRefs: string[];
+  before?: Partial<GqlCommitRuns> | null;
+}
+
+/** The answer with every further page read. */
+export interface PullRequestCore extends Omit<SnapshotAnswer, "before"> {
   commits: SnapshotCommit[];
   reviews: SnapshotReview[];
   /** `authorCanPushToRepository` of each reviewer, by lower-case login. */
   pushPermission: Map<string, boolean>;
-  /** Which notes refs of line-level AI attestations exist (SPEC §9). */
-  notesRefs: string[];
   /** Who GitHub records asking an account for work: assignments and mentions (see `requesters.ts`). */
   requesters: SnapshotRequester[];
 }
@@ -69,17 +76,6 @@ interface GraphqlErrorLike {
 }
 
 type FileNode = GqlFileConnection["nodes"][number];
-
-/** What the main query itself answered (see `firstAnswer`). */
-export interface SnapshotAnswer {
-  pr: GqlPullRequest;
-  /** The base whose policy the answer holds: the pull request's own, re-asked when the event's was out of date. */
-  baseRef: string;
-  policy: Partial<GqlBlob> | null;
-  fallback: Partial<GqlBlob> | null;
-  notesRefs: string[];
-  before?: Partial<GqlCommitRuns> | null;
-}
 
 export class PullRequestQuery {
   #loadedHeadSha: string | undefined;
