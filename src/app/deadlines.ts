@@ -1,8 +1,7 @@
 /**
  * Deadlines on every request to GitHub (SPEC 7.1). Node's fetch waits up to 300 s for an answer
- * and forever for a body that stalls (`node:http`, under the app's client, forever for both), and
- * the retries (retry.ts) then try again: a hung connection would hold an evaluation for many
- * minutes with no check run to show for it.
+ * and forever for a body that stalls, and Octokit's retry plugin then tries again: a hung
+ * connection would hold an evaluation for many minutes with no check run to show for it.
  *
  * The app's `fetch`:
  * - gives the answer `connectMs` to start (connection, TLS, GitHub's own work: its headers) and
@@ -25,7 +24,7 @@ export const DEFAULT_DEADLINES: Deadlines = { connectMs: 10_000, totalMs: 30_000
 
 /**
  * A request that met its deadline. Named `AbortError` on purpose: Octokit passes those through
- * without wrapping them, and the retries (retry.ts) leave them alone — this module already retried.
+ * without wrapping them, and its retry plugin leaves them alone — this module already retried.
  */
 export class RequestDeadlineError extends Error {
   override readonly name = "AbortError";

@@ -15,7 +15,7 @@
  * dropped because the head moved on, the run is closed as a failure instead of left in progress.
  */
 import { listOwnCheckRuns, replaceCheckRuns, type ExistingCheckRun } from "../load/github/check-runs.js";
-import type { RequestCache } from "../load/github/client.js";
+import type { RepoRef, RequestCache } from "../load/github/client.js";
 import { renderHold } from "../report/check-run.js";
 import type { Turn } from "./coordination/index.js";
 import { newestRun, publishHold, type GitHubDeps } from "./publish.js";
@@ -27,9 +27,7 @@ export interface Hold {
   run?: ExistingCheckRun;
 }
 
-export interface HoldTarget {
-  owner: string;
-  repo: string;
+export interface HoldTarget extends RepoRef {
   number: number;
   headSha?: string;
   baseRef?: string;
@@ -55,7 +53,7 @@ export async function holdSharedHead(deps: GitHubDeps, target: HoldTarget, turn:
   if (!headSha) return undefined;
   const repo = { owner: target.owner, repo: target.repo };
   return urgently(async () => {
-    const runs = await runsOnHead(deps, target, headSha, data).catch(() => undefined);
+    const runs = await runsOnHead(deps, repo, headSha, data).catch(() => undefined);
     const others = runs ? pullNumbersOf(runs).filter((n) => n !== target.number) : [];
     // A run that blocks now may turn green by its own pull request's events, before this one's
     // result: whatever the others' runs say, this pull request holds the commit.
@@ -83,10 +81,10 @@ export async function holdSharedHead(deps: GitHubDeps, target: HoldTarget, turn:
  * listed on their own, as they were before the query could tell them. A slow answer delays the
  * hold by as much (docs/security.md).
  */
-async function runsOnHead(deps: GitHubDeps, target: HoldTarget, headSha: string, data: RunsOnHead): Promise<ExistingCheckRun[]> {
+async function runsOnHead(deps: GitHubDeps, repo: RepoRef, headSha: string, data: RunsOnHead): Promise<ExistingCheckRun[]> {
   const head = await data.headRuns().catch(() => undefined);
   if (head?.sha === headSha) return head.runs;
-  return listOwnCheckRuns(deps.gh, { owner: target.owner, repo: target.repo }, headSha, deps.appId, data.cache);
+  return listOwnCheckRuns(deps.gh, repo, headSha, deps.appId, data.cache);
 }
 
 function runShown(run: ExistingCheckRun): string {
