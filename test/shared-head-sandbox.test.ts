@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox/sandbox.js";
 import { startAppAgainstSandbox, type RunningApp } from "../src/sandbox/probot-runner.js";
-import { GateOctokit } from "../src/app/octokit.js";
+import { GateOctokit, tunedGateOctokit } from "../src/app/octokit.js";
 import { SpacedQueues } from "../src/app/spaced-queue.js";
 import { checkRunWrites } from "../src/sandbox/rest.js";
 import { CLAUDE_TRAILER, DEMO_POLICY } from "../src/sandbox/story.js";
@@ -186,5 +186,45 @@ describe("a pull request opened on a commit another pull request's green run is 
     expect(write.urgentJobs - urgentBefore).toBe(0);
     const order = writes(repo).slice(before);
     expect(order.filter((w) => w.pr === plain.number)).toEqual([{ pr: plain.number, head: plain.head_sha, conclusion: "action_required" }]);
+  }, 90_000);
+});
+
+describe("a pull request opened on a shared commit while GitHub's main query fails", () => {
+  let faulty: Sandbox;
+  let faultyApp: RunningApp;
+  beforeAll(async () => {
+    faulty = await Sandbox.start();
+    // Retries as shipped but paced in milliseconds, so the query's failure comes within the test.
+    const Octokit = tunedGateOctokit({ retryBaseMs: 5 }).defaults((options: Record<string, any> = {}) => ({ ...options, throttle: { ...(options.throttle ?? {}), write: new SpacedQueues(SPACING_MS) } }));
+    faultyApp = await startAppAgainstSandbox(faulty, { Octokit: Octokit as typeof GateOctokit });
+  });
+  afterAll(async () => {
+    await faultyApp?.stop();
+    await faulty?.close();
+  });
+
+  it("lists the runs on the head itself and holds the commit, then posts the failure there", async () => {
+    const repo = "acme/shared-head-faulty";
+    faulty.createRepo({ repo, files: { ".provenance.yml": DEMO_POLICY, "README.md": "x" }, collaborators: { carol: "write" } });
+    const r = faulty.repo(repo);
+    r.branches.set("scratch", r.branches.get("main")!);
+    await faulty.setBaseFile(repo, ".provenance.yml", null, { branch: "scratch" });
+    const lenient = await faulty.openPullRequest(repo, { author: "carol", head: "b", base: "scratch", commits: [aiCommit("evals/t.yaml")] });
+    expect((await faulty.waitForCheckRun(repo, lenient.head_sha))?.conclusion).toBe("success");
+    const strict = await faulty.openPullRequest(repo, { author: "carol", head: "b", base: "main", deliver: false, commits: [] });
+    faulty.http.faults.add({ operation: "graphql:PullRequestSnapshot", repo, fault: 502 });
+    const before = checkRunWrites(r).length;
+    expect((await faulty.deliver("pull_request", faulty.pullRequestEvent(repo, strict.number, "opened"))).status).toBeLessThan(300);
+    await faulty.waitForIdle(60_000);
+    faulty.http.faults.clear(repo);
+
+    const runs = new Map(faulty.checkRuns(repo).map((run) => [run.id, run]));
+    const ours = checkRunWrites(r)
+      .slice(before)
+      .filter((w) => runs.get(w.id)?.external_id === String(strict.number));
+    // The hold first (in progress), then the failure in its place.
+    expect(ours.map((w) => w.conclusion)).toEqual([null, "failure"]);
+    expect(faulty.latestCheckRun(repo, strict.head_sha)).toMatchObject({ external_id: String(strict.number), conclusion: "failure" });
+    expect(faulty.requestCounters().byOperation["checks.listForRef"] ?? 0).toBeGreaterThan(0);
   }, 90_000);
 });
