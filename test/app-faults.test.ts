@@ -10,8 +10,14 @@
  */
 import { describe, expect, it } from "vitest";
 import nock from "nock";
+import { pino } from "pino";
+import { Probot } from "probot";
+import { tunedGateOctokit } from "../src/app/octokit.js";
+import { testPrivateKey } from "./helpers/keys.js";
+import { withoutWriteSpacing } from "./helpers/octokit.js";
 import {
   API,
+  APP_ID,
   AI_SHA,
   HEAD,
   OWNER,
@@ -701,11 +707,62 @@ rules:
 
   it("401 on the installation token request: nothing can be posted; error log and a rethrow", async () => {
     const { receive, logs } = runApp({ token: false });
-    nock(API).post(`/app/installations/2/access_tokens`).times(4).reply(401, { message: "Bad credentials" });
+    // The main query and the listing of the runs on the head (a push) each ask once (401 is not retried).
+    nock(API).post(`/app/installations/2/access_tokens`).times(2).reply(401, { message: "Bad credentials" });
     const spec = typicalPr();
 
     await expect(receive("pull_request", pullRequestPayload("synchronize", spec))).rejects.toThrow(/Bad credentials/);
-    expect(errorLogs(logs, "could not post the check run")).toHaveLength(1);
+    expect(errorLogs(logs, "could not post the check run: no installation token")).toHaveLength(1);
+  });
+
+  describe("the installation token's request failing", () => {
+    /** Answers every token request with `reply` and counts them. */
+    function failingToken(reply: Reply): { asked: () => number } {
+      let asked = 0;
+      nock(API)
+        .persist()
+        .post(`/app/installations/2/access_tokens`)
+        .reply(() => {
+          asked++;
+          return reply;
+        });
+      return { asked: () => asked };
+    }
+    const serverError: Reply = [500, { message: "Server Error" }, {}];
+
+    /** The shipped Octokit options (retries, throttling, deadlines), with waits in milliseconds. */
+    const shippedClient = () =>
+      new Probot({ appId: APP_ID, privateKey: testPrivateKey(), log: pino({ level: "silent" }), Octokit: withoutWriteSpacing(tunedGateOctokit({ retryBaseMs: 1 })) }).auth(2);
+
+    it("500: one request asks for the token 4 times (its own tries), not 16: the token request is not retried inside them", async () => {
+      const token = failingToken(serverError);
+      const octokit = await shippedClient();
+
+      await expect(octokit.rest.repos.get({ owner: OWNER, repo: REPO })).rejects.toThrow(/Server Error/);
+      expect(token.asked()).toBe(4);
+    });
+
+    it("429 with retry-after: the request that needs the token waits once, so the token is asked for twice, not 4 times", async () => {
+      const token = failingToken(secondaryRateLimit(429, 1));
+      const octokit = await shippedClient();
+
+      await expect(octokit.rest.repos.get({ owner: OWNER, repo: REPO })).rejects.toThrow(/secondary rate limit/);
+      expect(token.asked()).toBe(2);
+    });
+
+    it("500 throughout an evaluation: nothing more is tried once it has failed (no head re-read, no write, no fallback run); error log and a rethrow", async () => {
+      const { receive, logs } = runApp({ harness: createRetryingHarness(), token: false });
+      const token = failingToken(serverError);
+
+      await expect(receive("pull_request", pullRequestPayload("synchronize", typicalPr()))).rejects.toThrow(/Server Error/);
+      const warnings = logs.filter((l) => Number(l.level) >= 40).map((l) => String(l.msg));
+      expect(warnings.filter((m) => /re-read the head|creating a new one|minimal failure run/.test(m))).toEqual([]);
+      expect(errorLogs(logs, "could not post the check run: no installation token")).toHaveLength(1);
+      // The main query and the listing of the runs on the head (a push) asked 4 times each. Before,
+      // each ask was retried inside its request's retries, and the re-read and writes that
+      // followed asked again: 96.
+      expect(token.asked()).toBe(8);
+    });
   });
 
   it("a 500 on the check-run listing (the main query could not hold every run): a failure naming it", async () => {

@@ -8,6 +8,7 @@ import { IncompleteDataError } from "../load/pull-request-data.js";
 import { GitHubAnswerError } from "../load/github/exchange-check.js";
 import type { EvaluationProblem } from "../evaluate/decide.js";
 import { BrokenAnswerError, RequestDeadlineError } from "./deadlines.js";
+import { httpStatus } from "../load/github/client.js";
 
 const RETRY = "Click Re-evaluate on this check run, or push a new commit.";
 const NOT_ACCESSIBLE = /resource not accessible by integration/i;
@@ -164,4 +165,25 @@ function apiPath(url: string): string {
 function firstLine(text: string): string {
   const line = text.split("\n")[0] ?? "";
   return line.length > 500 ? `${line.slice(0, 499)}…` : line;
+}
+
+/**
+ * Bad credentials, no installation token (its request was already tried as often as any), or an
+ * exhausted quota: another write now would fail the same way, and trying costs GitHub requests
+ * while it is failing.
+ */
+export function blocksEveryWrite(error: unknown): boolean {
+  const status = httpStatus(error);
+  const remaining = (error as { response?: { headers?: Record<string, string | undefined> } }).response?.headers?.["x-ratelimit-remaining"];
+  return status === 401 || failedForToken(error) || ((status === 403 || status === 429) && remaining === "0");
+}
+
+/**
+ * The request that failed is the one for the installation's access token: Octokit's errors carry
+ * its options (a URL, under GHES's `/api/v3` too), a deadline's its method and path.
+ */
+export function failedForToken(error: unknown): boolean {
+  const request = (error as { request?: unknown } | null)?.request;
+  const url = typeof request === "string" ? request : (request as { url?: unknown } | undefined)?.url;
+  return typeof url === "string" && /\/app\/installations\/[^/]+\/access_tokens(?:$|\?)/.test(url);
 }

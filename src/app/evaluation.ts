@@ -16,7 +16,7 @@ import { decide, type Decision } from "../evaluate/decide.js";
 import { renderDecision, type CheckRunOutput } from "../report/check-run.js";
 import { openSiblings, type SiblingRun } from "./siblings.js";
 import { OneAtATime } from "./one-at-a-time.js";
-import { describeError } from "./errors.js";
+import { describeError, failedForToken } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { publishCheckRun, readHead, type GitHubDeps, type PublishRequest, type PublishResult } from "./publish.js";
 import { holdSharedHead } from "./shared-head.js";
@@ -216,6 +216,13 @@ async function postAndRecord(
   const publisherDeps = { ...deps, cache: about.cache };
   let posted: Posted;
   try {
+    // Without the installation's token nothing can be written, and the evaluation has already
+    // asked for one as often as any request is tried: the delivery fails instead, for the
+    // reconciler (SPEC 7.1), rather than trying the token endpoint again for every write.
+    if (failedForToken(evaluation.error)) {
+      deps.log.error({ err: evaluation.error, repository: `${about.repo.owner}/${about.repo.repo}`, pr: about.pullNumber }, "provenance-gate: could not post the check run: no installation token");
+      throw evaluation.error;
+    }
     posted = await publishOrFallBack(publisherDeps, request);
   } catch (error) {
     logEvaluation(deps.log, { ...evaluation.record, conclusion: request.output.conclusion }, about.started, publishOutcome({ error }));
@@ -307,7 +314,8 @@ async function evaluateAndPublishWith(deps: AppDeps, target: PullRequestTarget, 
     headSha,
     output: evaluation.output,
     checkHead: true,
-    currentHead: currentHead(evaluation.error !== undefined),
+    // Without a token the head cannot be read either (postAndRecord).
+    currentHead: failedForToken(evaluation.error) ? undefined : currentHead(evaluation.error !== undefined),
     // The event's push time belongs to the event's head only.
     eventTime: headSha === target.headSha ? target.eventTime : undefined,
     mayWrite: turn.mayWrite,

@@ -14,7 +14,7 @@ import { RequestCache, httpStatus } from "../load/github/client.js";
 import { listOwnCheckRuns } from "../load/github/check-runs.js";
 import { decide, type EvaluationProblem } from "../evaluate/decide.js";
 import { renderDecision, summaryHashes, type CheckRunOutput } from "../report/check-run.js";
-import { describeError } from "./errors.js";
+import { blocksEveryWrite, describeError } from "./errors.js";
 import { CoordinationError } from "./coordination/coordinator.js";
 import { newestRun, publishCheckRun, type PublisherDeps, type PublishRequest, type PublishResult } from "./publish.js";
 
@@ -34,7 +34,7 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
     );
     if ("error" in head) {
       // No head to post on, or the pull request is gone (or no longer visible to the app).
-      if (!request.headSha || httpStatus(head.error) === 404) {
+      if (!request.headSha || httpStatus(head.error) === 404 || blocksEveryWrite(head.error)) {
         deps.log.error({ err: head.error, ...where }, "provenance-gate: could not post the check run");
         throw head.error;
       }
@@ -79,13 +79,6 @@ export async function publishOrFallBack(deps: PublisherDeps, request: PublishReq
 /** The failure posted in place of a result that could not be posted; the pushers stay recorded. */
 function failureInstead(result: CheckRunOutput, problem: EvaluationProblem, what: string): CheckRunOutput {
   return renderDecision(decide({ kind: "error", problem: { ...problem, message: `${what}: ${problem.message}` } }), result.pushers, result.allPushes);
-}
-
-/** Bad credentials, or an exhausted quota: another write now would fail the same way. */
-function blocksEveryWrite(error: unknown): boolean {
-  const status = httpStatus(error);
-  const remaining = (error as { response?: { headers?: Record<string, string | undefined> } }).response?.headers?.["x-ratelimit-remaining"];
-  return status === 401 || ((status === 403 || status === 429) && remaining === "0");
 }
 
 /** The id of our newest run on the head, if it already shows exactly `request.output`. */

@@ -35,9 +35,26 @@ interface LoggingOctokit {
 }
 type Handler = (retryAfter: number, options: { method: string; url: string }, octokit: LoggingOctokit, retryCount: number) => boolean;
 
+/** The installation-token route, as Octokit's hooks see it (a route template, or a full URL). */
+const TOKEN_ROUTE = /\/app\/installations\/[^/]+\/access_tokens$/;
+
+/**
+ * The installation token is requested through the same Octokit as the request that needs it, so
+ * Octokit's retries of each would multiply: the token endpoint asked 16 times per request while
+ * GitHub fails it (measured: 96 token requests for one webhook). The request that needed the
+ * token is the one retried, and it asks for the token afresh each time.
+ */
+function tokenRequestsNotRetried(octokit: { hook: { before(name: "request", hook: (options: Record<string, any>) => void): void } }): void {
+  octokit.hook.before("request", (options) => {
+    if (typeof options.url === "string" && TOKEN_ROUTE.test(options.url)) options.request = { ...options.request, retries: 0 };
+  });
+}
+
 function handler(kind: RateLimitKind): Handler {
   return (retryAfter, options, octokit, retryCount) => {
-    const retry = retryRateLimited(kind, retryAfter, retryCount);
+    // A limited token request is waited out by the request that needed the token, which fetches
+    // it afresh when it is retried: waiting here too would double every wait.
+    const retry = !TOKEN_ROUTE.test(options.url) && retryRateLimited(kind, retryAfter, retryCount);
     octokit.log.warn(
       `${kind === "primary" ? "Rate limit" : "Secondary rate limit"} hit with "${options.method} ${options.url}"; ` +
         (retry ? `retrying in ${retryAfter} s.` : `not waiting ${retryAfter} s: giving up so the check run can say so.`),
@@ -106,7 +123,10 @@ function localThrottle(throttle: Record<string, any> | undefined): Record<string
 const DISCONNECTED = new WeakSet<object>();
 
 /** Probot's Octokit with every exchange checked against GitHub's description (see exchange-check.ts). */
-export const CheckedOctokit = ProbotOctokit.plugin(checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0]);
+export const CheckedOctokit = ProbotOctokit.plugin(
+  checkGitHubExchanges as unknown as Parameters<typeof ProbotOctokit.plugin>[0],
+  tokenRequestsNotRetried as unknown as Parameters<typeof ProbotOctokit.plugin>[0],
+);
 
 /** Deadlines and retry pacing: the shipped values, or shorter ones for tests of faults. */
 export interface GateTuning {
