@@ -189,6 +189,57 @@ describe("a pull request opened on a commit another pull request's green run is 
   }, 90_000);
 });
 
+describe("a pull request opened on a shared commit while GitHub's main query is slow or fast", () => {
+  const snapshots = () => sb.requestCounters().byOperation["graphql:PullRequestSnapshot"] ?? 0;
+  const listings = () => sb.requestCounters().byOperation["checks.listForRef"] ?? 0;
+
+  /** A repository with a green run on a commit, and a second pull request from that branch into `main`, not yet delivered. */
+  async function sharedHead() {
+    const repo = await repoWithScratch();
+    const lenient = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "scratch", commits: [aiCommit("evals/t.yaml")] });
+    expect((await sb.waitForCheckRun(repo, lenient.head_sha))?.conclusion).toBe("success");
+    await sb.waitForIdle(60_000);
+    const strict = await sb.openPullRequest(repo, { author: "carol", head: "b", base: "main", deliver: false, commits: [] });
+    const ours = (run: { external_id: string | null }) => run.external_id === String(strict.number);
+    return { repo, strict, ours };
+  }
+
+  it("holds the commit from a REST listing of the runs while the main query has not answered, then the result replaces the hold", async () => {
+    const { repo, strict, ours } = await sharedHead();
+    // Three times the hold's default wait (app/shared-head.ts): the hold cannot be written from this answer.
+    sb.http.faults.add({ operation: "graphql:PullRequestSnapshot", repo, fault: "slow", delayMs: 3_000, times: 1 });
+    const queried = snapshots();
+    const listed = listings();
+    const opened = sb.deliver("pull_request", sb.pullRequestEvent(repo, strict.number, "opened"));
+    const hold = await sb.waitForCheckRun(repo, strict.head_sha, ours);
+    // The hold is on the commit while the slowed query is still unanswered (the sandbox counts a request once answered).
+    expect(snapshots()).toBe(queried);
+    expect(hold.status).toBe("in_progress");
+    expect(listings()).toBe(listed + 1);
+    expect((await opened).status).toBeLessThan(300);
+    await sb.waitForIdle(60_000);
+
+    expect(snapshots()).toBeGreaterThan(queried);
+    const runs = sb.checkRuns(repo, { sha: strict.head_sha, name: "Provenance Gate" }).filter(ours);
+    // One run, the hold, updated with the result: no second write of a hold from the query's late answer.
+    expect(runs.map((run) => [run.id, run.status, run.conclusion])).toEqual([[hold.id, "completed", "action_required"]]);
+    const writesOfOurs = checkRunWrites(sb.repo(repo)).filter((w) => w.id === hold.id);
+    expect(writesOfOurs.map((w) => w.conclusion)).toEqual([null, "action_required"]);
+    expect(sb.latestCheckRun(repo, strict.head_sha)?.external_id).toBe(String(strict.number));
+  }, 90_000);
+
+  it("holds the commit from the main query's runs when it answers in time, with no REST listing of them", async () => {
+    const { repo, strict, ours } = await sharedHead();
+    const listed = listings();
+    expect((await sb.deliver("pull_request", sb.pullRequestEvent(repo, strict.number, "opened"))).status).toBeLessThan(300);
+    await sb.waitForIdle(60_000);
+
+    expect(listings()).toBe(listed);
+    const run = sb.checkRuns(repo, { sha: strict.head_sha, name: "Provenance Gate" }).filter(ours);
+    expect(checkRunWrites(sb.repo(repo)).filter((w) => w.id === run[0].id).map((w) => w.conclusion)).toEqual([null, "action_required"]);
+  }, 90_000);
+});
+
 describe("a pull request opened on a shared commit while GitHub's main query fails", () => {
   let faulty: Sandbox;
   let faultyApp: RunningApp;

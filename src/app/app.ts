@@ -17,6 +17,12 @@ export interface ProvenanceGateOptions {
   audit?: AuditRecorder;
   /** How often the reconciler runs (its first pass at start-up); 0 or absent: never (SPEC 7.1). */
   reconcileIntervalMs?: number;
+  /**
+   * How long a shared head's hold waits for the main query to tell the runs there before it lists
+   * them over REST (default `DEFAULT_HOLD_WAIT_MS`, app/shared-head.ts). Tests whose GitHub is
+   * mocked request by request pass a long one, so a slow test worker cannot add the listing.
+   */
+  holdWaitMs?: number;
 }
 
 export function provenanceGate(options: ProvenanceGateOptions = {}): (app: Probot) => void {
@@ -26,7 +32,7 @@ export function provenanceGate(options: ProvenanceGateOptions = {}): (app: Probo
     // Per app instance, shared by its handlers and its reconciler: two instances in one process
     // (tests, a restart played in place) keep their turns apart, as two replicas do.
     const turns = new EvaluationTurns();
-    registerHandlers(app, { identity, now, audit: options.audit, turns });
+    registerHandlers(app, { identity, now, audit: options.audit, turns, holdWaitMs: options.holdWaitMs });
     if (options.reconcileIntervalMs) new Reconciler(app, { identity, now, turns, intervalMs: options.reconcileIntervalMs }).start();
   };
 }

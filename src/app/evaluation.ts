@@ -19,7 +19,7 @@ import { OneAtATime } from "./one-at-a-time.js";
 import { describeError, failedForToken } from "./errors.js";
 import { floorOnlyPolicy, headPolicyErrors, resolvePolicy } from "./policy.js";
 import { publishCheckRun, readHead, type GitHubDeps, type PublishRequest, type PublishResult } from "./publish.js";
-import { holdSharedHead } from "./shared-head.js";
+import { holdSharedHead, type HoldOptions } from "./shared-head.js";
 import { urgently } from "./urgency.js";
 import { publishOrFallBack, type Posted } from "./fallback.js";
 import type { CoordinationError, Turn } from "./coordination/index.js";
@@ -28,7 +28,7 @@ import { recordResult } from "../audit/from-app.js";
 import type { AuditRecorder } from "../audit/writer.js";
 import { logEvaluation, publishOutcome } from "../ops/evaluation-log.js";
 
-export interface AppDeps extends GitHubDeps {
+export interface AppDeps extends GitHubDeps, HoldOptions {
   /** The record of decisions (SPEC §10): gets every posted result, after it is posted. */
   audit?: AuditRecorder;
   /** The webhook delivery being handled, for the record. */

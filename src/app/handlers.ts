@@ -25,6 +25,8 @@ export interface HandlerOptions {
   now: () => Date;
   audit?: AuditRecorder;
   turns: EvaluationTurns;
+  /** See `ProvenanceGateOptions.holdWaitMs`. */
+  holdWaitMs?: number;
 }
 
 type PullRequestEvent = `pull_request.${"opened" | "reopened" | "synchronize" | "edited" | "ready_for_review" | "labeled" | "unlabeled" | "assigned" | "unassigned"}`;
@@ -43,6 +45,7 @@ export function registerHandlers(app: Probot, options: HandlerOptions): void {
     audit: options.audit,
     deliveryId: context.id,
     turns: options.turns,
+    holdWaitMs: options.holdWaitMs,
   });
 
   /** Events the app itself caused (its bot is the sender) would only loop. */

@@ -3,7 +3,8 @@
  * (`opened`, `reopened`, a push onto it, a new base): until it has a run of its own there, the
  * commit's newest run is the other one's, and GitHub's required check reads that — a green one
  * into a branch without a policy would let this pull request merge into a branch with one. So as
- * soon as the main query has told the runs on the head, before the rest of the evaluation and
+ * soon as the runs on the head are known — from the main query, or from a REST listing when the
+ * query has not answered within `holdWaitMs` — before the rest of the evaluation and
  * ahead of other pull requests' queued requests (urgency.ts), the commit gets a new in-progress
  * run for this pull request, which holds the merge until the result replaces it.
  *
@@ -14,13 +15,28 @@
  * lands after; the result that follows in the same turn updates it, and when that result is
  * dropped because the head moved on, the run is closed as a failure instead of left in progress.
  */
-import { listOwnCheckRuns, replaceCheckRuns, type ExistingCheckRun } from "../load/github/check-runs.js";
-import type { RepoRef, RequestCache } from "../load/github/client.js";
+import { listOwnCheckRuns, rememberCheckRuns, replaceCheckRuns, type ExistingCheckRun } from "../load/github/check-runs.js";
+import { RequestCache, type RepoRef } from "../load/github/client.js";
 import { renderHold } from "../report/check-run.js";
 import type { Turn } from "./coordination/index.js";
 import { newestRun, publishHold, type GitHubDeps } from "./publish.js";
 import { pullNumbersOf } from "./siblings.js";
 import { urgently } from "./urgency.js";
+
+/**
+ * How long the hold waits for the main query's answer before it lists the runs on the head over
+ * REST instead. A healthy answer comes well within a second (in the sandbox the hold is written
+ * within 0.1 s of the event), so at 1 s the extra request is seldom paid, while a slow or failing
+ * query (the failure's retries take ~14 s) leaves the shared commit showing the other pull
+ * request's result for about 1 s (1.04 s measured) instead of as long as the query takes. Much shorter would list the runs whenever GitHub's
+ * GraphQL is merely sluggish; much longer would widen the window the hold exists to close.
+ */
+export const DEFAULT_HOLD_WAIT_MS = 1_000;
+
+export interface HoldOptions {
+  /** How long the hold waits for the main query's runs before listing them itself (default `DEFAULT_HOLD_WAIT_MS`). */
+  holdWaitMs?: number;
+}
 
 export interface Hold {
   /** The holding run, when it could be written. */
@@ -48,7 +64,7 @@ export interface RunsOnHead {
  * Holds the head when another pull request's run is on it; undefined when none is (the evaluation
  * then runs as any other, in the queue's order).
  */
-export async function holdSharedHead(deps: GitHubDeps, target: HoldTarget, turn: Turn, data: RunsOnHead): Promise<Hold | undefined> {
+export async function holdSharedHead(deps: GitHubDeps & HoldOptions, target: HoldTarget, turn: Turn, data: RunsOnHead): Promise<Hold | undefined> {
   const { headSha } = target;
   if (!headSha) return undefined;
   const repo = { owner: target.owner, repo: target.repo };
@@ -77,14 +93,35 @@ export async function holdSharedHead(deps: GitHubDeps, target: HoldTarget, turn:
 
 /**
  * Our runs on the event's head: from the main query's answer, which costs nothing more. When it
- * fails or names another head (a push since, or a replica that lags behind the event), they are
- * listed on their own, as they were before the query could tell them. A slow answer delays the
- * hold by as much (docs/security.md).
+ * fails or names another head (a push since, or a replica that lags behind the event), or has not
+ * come within `holdWaitMs`, they are listed on their own, as they were before the query could tell
+ * them; then whichever of the two tells this head's runs first is used (docs/security.md).
  */
-async function runsOnHead(deps: GitHubDeps, repo: RepoRef, headSha: string, data: RunsOnHead): Promise<ExistingCheckRun[]> {
-  const head = await data.headRuns().catch(() => undefined);
-  if (head?.sha === headSha) return head.runs;
-  return listOwnCheckRuns(deps.gh, repo, headSha, deps.appId, data.cache);
+async function runsOnHead(deps: GitHubDeps & HoldOptions, repo: RepoRef, headSha: string, data: RunsOnHead): Promise<ExistingCheckRun[]> {
+  const fromQuery = data.headRuns().then(
+    (head) => (head.sha === headSha ? head.runs : undefined),
+    () => undefined,
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), deps.holdWaitMs ?? DEFAULT_HOLD_WAIT_MS);
+  });
+  const first = await Promise.race([fromQuery, late]);
+  clearTimeout(timer);
+  if (first !== "late" && first) return first;
+  const listed = listOwnRuns(deps, repo, headSha, data.cache);
+  if (first !== "late") return listed;
+  return Promise.any([fromQuery.then((runs) => runs ?? Promise.reject(new Error("the main query did not tell this head's runs"))), listed]);
+}
+
+/**
+ * The REST listing, read apart from the evaluation's cache so that its failure does not stand for
+ * the runs the main query may still bring; once read, it is the answer for the head there too.
+ */
+async function listOwnRuns(deps: GitHubDeps, repo: RepoRef, headSha: string, cache: RequestCache): Promise<ExistingCheckRun[]> {
+  const runs = await listOwnCheckRuns(deps.gh, repo, headSha, deps.appId, new RequestCache());
+  rememberCheckRuns(cache, headSha, runs);
+  return runs;
 }
 
 function runShown(run: ExistingCheckRun): string {

@@ -85,7 +85,8 @@ export function createRetryingHarness(now: Date = NOW): RetryingHarness {
     };
   });
   const probot = new Probot({ appId: APP_ID, privateKey, log: pino({ level: "debug" }, stream), Octokit });
-  void probot.load(provenanceGate({ now: () => now }));
+  // Every request is mocked: a shared head's hold waits for the main query rather than add an unmocked listing.
+  void probot.load(provenanceGate({ holdWaitMs: 60_000, now: () => now }));
   return { probot, logs, decisions };
 }
 
