@@ -109,14 +109,15 @@ async function runsOnHead(deps: GitHubDeps & HoldOptions, repo: RepoRef, headSha
   const first = await Promise.race([fromQuery, late]);
   clearTimeout(timer);
   if (first !== "late" && first) return first;
-  const listed = listOwnRuns(deps, repo, headSha, data.cache);
-  if (first !== "late") return listed;
-  return Promise.any([fromQuery.then((runs) => runs ?? Promise.reject(new Error("the main query did not tell this head's runs"))), listed]);
+  // The query has answered without them: the listing is the evaluation's own (a failed one is not tried twice).
+  if (first !== "late") return listOwnCheckRuns(deps.gh, repo, headSha, deps.appId, data.cache);
+  const tellsThisHead = fromQuery.then((runs) => runs ?? Promise.reject(new Error("the main query did not tell this head's runs")));
+  return Promise.any([tellsThisHead, listOwnRuns(deps, repo, headSha, data.cache)]);
 }
 
 /**
- * The REST listing, read apart from the evaluation's cache so that its failure does not stand for
- * the runs the main query may still bring; once read, it is the answer for the head there too.
+ * The listing while the query is still out, read apart from the evaluation's cache so that its
+ * failure does not stand for the runs the query may yet bring; once read, it is the answer there too.
  */
 async function listOwnRuns(deps: GitHubDeps, repo: RepoRef, headSha: string, cache: RequestCache): Promise<ExistingCheckRun[]> {
   const runs = await listOwnCheckRuns(deps.gh, repo, headSha, deps.appId, new RequestCache());
